@@ -1,0 +1,139 @@
+import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
+
+/** The four Pacer services, by their app folder name. */
+export const SERVICES = ['activity-ingestion', 'sprint-planning', 'kpi-aggregation', 'commission'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const DEFAULT_PORTS: Record<ServiceName, number> = {
+  'activity-ingestion': 3001,
+  'sprint-planning': 3002,
+  'kpi-aggregation': 3003,
+  commission: 3004,
+};
+
+/** Each service owns one database; locally they share a server and differ by name. */
+export function defaultDatabaseName(service: ServiceName): string {
+  return `pacer_${service.replace(/-/g, '_')}`;
+}
+
+export interface ServiceConfig {
+  service: ServiceName;
+  production: boolean;
+  port: number;
+  databaseUrl: string;
+  kafka: { brokers: string[]; clientId: string; groupId: string };
+  jwt: { secret?: string; publicKey?: string; issuer?: string };
+  logLevel: string;
+  topicPartitions: number;
+  outbox: { batchSize: number; pollMs: number };
+  consumer: { maxRetries: number; retryBackoffMs: number };
+  http: { bodyLimit: string; rateLimitPerMinute: number };
+  tracing: boolean;
+}
+
+const brokerList = makeValidator<string[]>((value) => {
+  const brokers = value
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (brokers.length === 0 || brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) {
+    throw new Error('expected a comma-separated list of host:port');
+  }
+  return brokers;
+});
+
+/**
+ * Reads and validates the environment once, at boot. A missing or malformed variable stops the
+ * service with a message naming it (envalid reports every bad variable at once).
+ */
+export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const env = cleanEnv(
+    source,
+    {
+      NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
+      PORT: port({ default: DEFAULT_PORTS[service] }),
+      DATABASE_URL: url({ default: `postgres://postgres@127.0.0.1:5432/${defaultDatabaseName(service)}` }),
+      KAFKA_BROKERS: brokerList({ default: ['127.0.0.1:9092'] }),
+      KAFKA_CLIENT_ID: str({ default: `pacer-${service}` }),
+      KAFKA_GROUP_ID: str({ default: `pacer-${service}` }),
+      PACER_JWT_SECRET: str({ default: undefined }),
+      PACER_JWT_PUBLIC_KEY: str({ default: undefined, desc: 'PEM (SPKI) public key for RS256 tokens' }),
+      PACER_JWT_ISSUER: str({ default: undefined }),
+      LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
+      PACER_TOPIC_PARTITIONS: num({ default: 6 }),
+      PACER_OUTBOX_BATCH_SIZE: num({ default: 500 }),
+      PACER_OUTBOX_POLL_MS: num({ default: 250 }),
+      PACER_CONSUMER_MAX_RETRIES: num({ default: 3 }),
+      PACER_CONSUMER_RETRY_BACKOFF_MS: num({ default: 100 }),
+      PACER_HTTP_BODY_LIMIT: str({ default: '1mb' }),
+      PACER_RATE_LIMIT_PER_MINUTE: num({ default: 600000 }),
+      PACER_TRACING: bool({ default: false }),
+    },
+    {
+      reporter: ({ errors }) => {
+        const names = Object.keys(errors);
+        if (names.length > 0) {
+          const detail = names.map((n) => `${n}: ${errors[n]?.message ?? 'invalid'}`).join('; ');
+          throw new ConfigError(`invalid configuration for ${service}: ${detail}`);
+        }
+      },
+    },
+  );
+
+  const production = env.NODE_ENV === 'production';
+  if (production && !env.PACER_JWT_SECRET && !env.PACER_JWT_PUBLIC_KEY) {
+    throw new ConfigError(
+      `invalid configuration for ${service}: PACER_JWT_SECRET or PACER_JWT_PUBLIC_KEY is required in production`,
+    );
+  }
+  for (const [name, value] of [
+    ['PACER_TOPIC_PARTITIONS', env.PACER_TOPIC_PARTITIONS],
+    ['PACER_OUTBOX_BATCH_SIZE', env.PACER_OUTBOX_BATCH_SIZE],
+    ['PACER_OUTBOX_POLL_MS', env.PACER_OUTBOX_POLL_MS],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new ConfigError(`invalid configuration for ${service}: ${name} must be a positive integer`);
+    }
+  }
+
+  return {
+    service,
+    production,
+    port: env.PORT,
+    databaseUrl: env.DATABASE_URL,
+    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, groupId: env.KAFKA_GROUP_ID },
+    jwt: { secret: env.PACER_JWT_SECRET, publicKey: env.PACER_JWT_PUBLIC_KEY, issuer: env.PACER_JWT_ISSUER },
+    logLevel: env.LOG_LEVEL,
+    topicPartitions: env.PACER_TOPIC_PARTITIONS,
+    outbox: { batchSize: env.PACER_OUTBOX_BATCH_SIZE, pollMs: env.PACER_OUTBOX_POLL_MS },
+    consumer: { maxRetries: env.PACER_CONSUMER_MAX_RETRIES, retryBackoffMs: env.PACER_CONSUMER_RETRY_BACKOFF_MS },
+    http: { bodyLimit: env.PACER_HTTP_BODY_LIMIT, rateLimitPerMinute: env.PACER_RATE_LIMIT_PER_MINUTE },
+    tracing: env.PACER_TRACING,
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The environment variables every service reads (documented in .env.example and k8s ConfigMaps). */
+export const CONFIG_VARIABLES = [
+  'NODE_ENV',
+  'PORT',
+  'DATABASE_URL',
+  'KAFKA_BROKERS',
+  'KAFKA_CLIENT_ID',
+  'KAFKA_GROUP_ID',
+  'PACER_JWT_SECRET',
+  'PACER_JWT_PUBLIC_KEY',
+  'PACER_JWT_ISSUER',
+  'LOG_LEVEL',
+  'PACER_TOPIC_PARTITIONS',
+  'PACER_OUTBOX_BATCH_SIZE',
+  'PACER_OUTBOX_POLL_MS',
+  'PACER_CONSUMER_MAX_RETRIES',
+  'PACER_CONSUMER_RETRY_BACKOFF_MS',
+  'PACER_HTTP_BODY_LIMIT',
+  'PACER_RATE_LIMIT_PER_MINUTE',
+  'PACER_TRACING',
+] as const;
