@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { ConcurrencyError, ExpectedVersion } from './concurrency.error';
+import { enqueueOutbox, OutboxMessage } from './outbox';
+
+/** An event to append. `eventId` defaults to a new UUID; pass one to keep ids stable across retries. */
+export interface NewEvent {
+  eventId?: string;
+  type: string;
+  tenantId: string;
+  data: object;
+  metadata?: Record<string, unknown>;
+  occurredAt: Date | string;
+}
+
+export interface StoredEvent {
+  globalPosition: bigint;
+  streamId: string;
+  streamType: string;
+  version: number;
+  eventId: string;
+  type: string;
+  tenantId: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  occurredAt: Date;
+  recordedAt: Date;
+}
+
+export interface AppendRequest {
+  streamId: string;
+  streamType: string;
+  expectedVersion: ExpectedVersion;
+  events: readonly NewEvent[];
+  /** Records to publish if and only if this append commits. */
+  outbox?: readonly OutboxMessage[];
+}
+
+export interface AppendResult {
+  /** The stream's version after the append. */
+  version: number;
+  events: StoredEvent[];
+}
+
+interface EventRow {
+  global_position: string;
+  stream_id: string;
+  stream_type: string;
+  version: number;
+  event_id: string;
+  type: string;
+  tenant_id: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  occurred_at: Date;
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS = `global_position, stream_id, stream_type, version, event_id, type, tenant_id, data,
+  metadata, occurred_at, recorded_at`;
+
+function toStored(row: EventRow): StoredEvent {
+  return {
+    globalPosition: BigInt(row.global_position),
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    version: row.version,
+    eventId: row.event_id,
+    type: row.type,
+    tenantId: row.tenant_id,
+    data: row.data,
+    metadata: row.metadata,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+  };
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+function isUniqueViolation(e: unknown, constraint: string): boolean {
+  if (typeof e !== 'object' || e === null) {
+    return false;
+  }
+  const err = e as { code?: unknown; constraint?: unknown; driverError?: { code?: unknown; constraint?: unknown } };
+  const code = err.code ?? err.driverError?.code;
+  const name = err.constraint ?? err.driverError?.constraint;
+  return code === UNIQUE_VIOLATION && name === constraint;
+}
+
+/**
+ * Postgres event store: optimistic concurrency per stream, a global position for ordered reads,
+ * and an outbox written in the same transaction as the events.
+ */
+export class EventStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Appends in a transaction of its own. */
+  append(request: AppendRequest): Promise<AppendResult> {
+    return this.dataSource.transaction((manager) => this.appendIn(manager, request));
+  }
+
+  /**
+   * Appends inside the caller's transaction (so it can commit with other writes, e.g. an
+   * idempotency key). Throws ConcurrencyError when the stream is not at `expectedVersion`.
+   */
+  async appendIn(manager: EntityManager, request: AppendRequest): Promise<AppendResult> {
+    const { streamId, streamType, expectedVersion, events } = request;
+    if (events.length === 0) {
+      throw new Error('append needs at least one event');
+    }
+    // Lock the stream head (creating it at version 0 if new). Concurrent writers of one stream queue
+    // on this row lock, so the version check below sees the committed head, not a stale read.
+    await manager.query(
+      `INSERT INTO streams (stream_id, stream_type, version) VALUES ($1, $2, 0) ON CONFLICT (stream_id) DO NOTHING`,
+      [streamId, streamType],
+    );
+    const [head] = (await manager.query(`SELECT version FROM streams WHERE stream_id = $1 FOR UPDATE`, [
+      streamId,
+    ])) as { version: number }[];
+    const current = head?.version ?? 0;
+    if (expectedVersion !== 'any' && expectedVersion !== current) {
+      throw new ConcurrencyError(streamId, expectedVersion, current);
+    }
+
+    const ids: string[] = [];
+    const versions: number[] = [];
+    const types: string[] = [];
+    const tenants: string[] = [];
+    const data: string[] = [];
+    const metadata: string[] = [];
+    const occurred: string[] = [];
+    events.forEach((e, i) => {
+      ids.push(e.eventId ?? randomUUID());
+      versions.push(current + i + 1);
+      types.push(e.type);
+      tenants.push(e.tenantId);
+      data.push(JSON.stringify(e.data));
+      metadata.push(JSON.stringify(e.metadata ?? {}));
+      occurred.push(e.occurredAt instanceof Date ? e.occurredAt.toISOString() : e.occurredAt);
+    });
+    let rows: EventRow[];
+    try {
+      rows = (await manager.query(
+        `INSERT INTO events (stream_id, stream_type, version, event_id, type, tenant_id, data, metadata, occurred_at)
+         SELECT $1, $2, v, id, t, tn, d, m, o
+           FROM unnest($3::uuid[], $4::int[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::timestamptz[])
+                AS x(id, v, t, tn, d, m, o)
+         ORDER BY v
+         RETURNING ${EVENT_COLUMNS}`,
+        [streamId, streamType, ids, versions, types, tenants, data, metadata, occurred],
+      )) as EventRow[];
+    } catch (e) {
+      if (isUniqueViolation(e, 'events_stream_version')) {
+        throw new ConcurrencyError(streamId, expectedVersion, current);
+      }
+      throw e;
+    }
+    const version = current + events.length;
+    await manager.query(`UPDATE streams SET version = $2 WHERE stream_id = $1`, [streamId, version]);
+    if (request.outbox) {
+      await enqueueOutbox(manager, request.outbox);
+    }
+    return { version, events: rows.sort((a, b) => a.version - b.version).map(toStored) };
+  }
+
+  /** The stream's events from `fromVersion` (exclusive), in version order. */
+  async readStream(streamId: string, fromVersion = 0, manager?: EntityManager): Promise<StoredEvent[]> {
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version`,
+      [streamId, fromVersion],
+    )) as EventRow[];
+    return rows.map(toStored);
+  }
+
+  /**
+   * Events after `afterPosition` in global order, stopping below the oldest transaction still in
+   * flight: a bigserial value is taken at insert time, so an event with a lower position may commit
+   * after one with a higher position, and a reader that advanced past it would never see it.
+   */
+  async readAll(afterPosition: bigint, limit: number, manager?: EntityManager): Promise<StoredEvent[]> {
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      `SELECT ${EVENT_COLUMNS} FROM events
+        WHERE global_position > $1 AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY global_position LIMIT $2`,
+      [afterPosition.toString(), limit],
+    )) as EventRow[];
+    return rows.map(toStored);
+  }
+
+  /** The stream's current version, 0 if it does not exist. */
+  async streamVersion(streamId: string, manager?: EntityManager): Promise<number> {
+    const [row] = (await (manager ?? this.dataSource.manager).query(
+      `SELECT version FROM streams WHERE stream_id = $1`,
+      [streamId],
+    )) as { version: number }[];
+    return row?.version ?? 0;
+  }
+}

@@ -1,0 +1,226 @@
+import { Client } from 'pg';
+import { Kafka, Producer, Partitioners, CompressionTypes, IHeaders } from 'kafkajs';
+import { Logger, outboxBacklog, outboxPublished, outboxPublishLatency } from '@pacer/observability';
+
+export interface OutboxRelayOptions {
+  /** Connection string of the database that holds the outbox. */
+  databaseUrl: string;
+  kafka: Kafka;
+  logger: Logger;
+  batchSize?: number;
+  /** Fallback poll when no NOTIFY arrives (e.g. the listener connection was re-established). */
+  pollMs?: number;
+  /** Name of the advisory lock that elects one active relay among a service's replicas. */
+  lockName?: string;
+}
+
+interface OutboxRow {
+  seq: string;
+  topic: string;
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+  created_at: Date;
+}
+
+const BACKLOG_SAMPLE_MS = 5_000;
+
+/**
+ * Publishes outbox rows to Kafka with an idempotent producer, oldest first, and deletes them once the
+ * broker has acknowledged them.
+ *
+ * Why there is no "last published seq" cursor: Postgres hands out bigserial values at insert time, so
+ * a row with a lower seq can commit after one with a higher seq. A cursor would step over it forever.
+ * Instead every iteration reads whatever rows exist now; a late committer is simply picked up next
+ * time. A crash between the broker's ack and the DELETE republishes those rows with the same
+ * CloudEvent ids, which consumers deduplicate — the price of at-least-once, never a lost record.
+ *
+ * Only one replica publishes at a time (a session advisory lock on the relay's own connection), so
+ * records of one key are never sent by two producers at once and per-key order holds.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private readonly lockName: string;
+  private client?: Client;
+  private producer?: Producer;
+  private leader = false;
+  private stopping = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private lastBacklogSample = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollMs = options.pollMs ?? 250;
+    this.lockName = options.lockName ?? 'pacer_outbox_relay';
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  start(): void {
+    if (this.loop) {
+      return;
+    }
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight, releases the leadership and disconnects. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    await this.disconnect();
+  }
+
+  /** Publishes everything committed so far (used by tests and the benchmark; normally the loop does it). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.publishBatch();
+      total += n;
+      if (n === 0) {
+        return total;
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    let backoff = this.pollMs;
+    while (!this.stopping) {
+      try {
+        await this.connect();
+        if (!this.leader) {
+          await this.sleep(this.pollMs * 4);
+          continue;
+        }
+        const published = await this.publishBatch();
+        backoff = this.pollMs;
+        if (published < this.batchSize) {
+          await this.sleep(this.pollMs);
+        }
+      } catch (e) {
+        this.options.logger.error({ err: e }, 'outbox relay iteration failed; reconnecting');
+        await this.disconnect();
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (!this.client) {
+      const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'pacer-outbox-relay' });
+      client.on('notification', () => this.wake?.());
+      // A dropped connection also drops the advisory lock: stop acting as leader until we hold it again.
+      client.on('error', (err) => {
+        this.options.logger.warn({ err }, 'outbox relay connection lost');
+        this.leader = false;
+        this.client = undefined;
+        void client.end().catch(() => undefined);
+      });
+      await client.connect();
+      await client.query('LISTEN pacer_outbox');
+      this.client = client;
+    }
+    if (!this.leader) {
+      const { rows } = await this.client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+        [this.lockName],
+      );
+      this.leader = rows[0]?.locked === true;
+      if (this.leader) {
+        this.options.logger.info('outbox relay is the active publisher');
+      }
+    }
+    if (!this.producer) {
+      const producer = this.options.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await producer.connect();
+      this.producer = producer;
+    }
+  }
+
+  private async disconnect(): Promise<void> {
+    const client = this.client;
+    const producer = this.producer;
+    this.client = undefined;
+    this.producer = undefined;
+    this.leader = false;
+    await Promise.allSettled([client?.end(), producer?.disconnect()]);
+  }
+
+  private async publishBatch(): Promise<number> {
+    await this.connect();
+    const client = this.client;
+    const producer = this.producer;
+    if (!client || !producer || !this.leader) {
+      return 0;
+    }
+    const { rows } = await client.query<OutboxRow>(
+      'SELECT seq, topic, key, value, headers, created_at FROM outbox ORDER BY seq LIMIT $1',
+      [this.batchSize],
+    );
+    await this.sampleBacklog(client, rows.length);
+    if (rows.length === 0) {
+      return 0;
+    }
+    // Group by topic keeping seq order; kafkajs keeps message order within each partition.
+    const byTopic = new Map<string, { key: string | null; value: Buffer; headers: IHeaders }[]>();
+    for (const row of rows) {
+      let list = byTopic.get(row.topic);
+      if (!list) {
+        list = [];
+        byTopic.set(row.topic, list);
+      }
+      list.push({ key: row.key, value: row.value, headers: row.headers });
+    }
+    await producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    await client.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
+    const now = Date.now();
+    for (const row of rows) {
+      outboxPublished.inc({ topic: row.topic });
+      outboxPublishLatency.observe(Math.max(0, now - row.created_at.getTime()) / 1000);
+    }
+    return rows.length;
+  }
+
+  private async sampleBacklog(client: Client, fetched: number): Promise<void> {
+    if (fetched < this.batchSize) {
+      outboxBacklog.set(fetched);
+      return;
+    }
+    const now = Date.now();
+    if (now - this.lastBacklogSample < BACKLOG_SAMPLE_MS) {
+      return;
+    }
+    this.lastBacklogSample = now;
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outbox');
+    outboxBacklog.set(Number(rows[0]?.n ?? 0));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * One Prometheus registry per process. Every Pacer metric is declared here so that names and labels
+ * stay consistent across services (dashboards and KEDA triggers are written against them).
+ */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const httpRequests = new Counter({
+  name: 'pacer_http_requests_total',
+  help: 'HTTP requests by route and status code',
+  labelNames: ['method', 'route', 'status'] as const,
+  registers: [registry],
+});
+
+export const httpDuration = new Histogram({
+  name: 'pacer_http_request_duration_seconds',
+  help: 'HTTP request latency',
+  labelNames: ['method', 'route'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+
+export const consumerLag = new Gauge({
+  name: 'pacer_consumer_lag',
+  help: 'Messages between the last applied offset and the partition high watermark',
+  labelNames: ['group', 'topic', 'partition'] as const,
+  registers: [registry],
+});
+
+export const consumerBatchSize = new Histogram({
+  name: 'pacer_consumer_batch_size',
+  help: 'Messages applied per consumer batch transaction',
+  labelNames: ['group'] as const,
+  buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+  registers: [registry],
+});
+
+export const consumerBatchDuration = new Histogram({
+  name: 'pacer_consumer_batch_duration_seconds',
+  help: 'Time to apply one consumer batch including its Postgres commit',
+  labelNames: ['group'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+export const consumerMessages = new Counter({
+  name: 'pacer_consumer_messages_total',
+  help: 'Consumed messages by outcome (applied, duplicate, skipped, dead_lettered)',
+  labelNames: ['group', 'topic', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const dlqMessages = new Counter({
+  name: 'pacer_dlq_messages_total',
+  help: 'Messages sent to the dead-letter topic',
+  labelNames: ['group', 'topic'] as const,
+  registers: [registry],
+});
+
+export const outboxBacklog = new Gauge({
+  name: 'pacer_outbox_backlog',
+  help: 'Outbox rows committed but not yet published, as of the last relay poll',
+  registers: [registry],
+});
+
+export const outboxPublished = new Counter({
+  name: 'pacer_outbox_published_total',
+  help: 'Outbox rows published to Kafka',
+  labelNames: ['topic'] as const,
+  registers: [registry],
+});
+
+export const outboxPublishLatency = new Histogram({
+  name: 'pacer_outbox_publish_latency_seconds',
+  help: 'Time from outbox commit to broker acknowledgement',
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
