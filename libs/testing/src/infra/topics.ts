@@ -1,0 +1,170 @@
+import { TOPIC_SPECS } from '@pacer/contracts';
+import { Admin, ConfigResourceTypes, ConfigSource, ITopicConfig } from 'kafkajs';
+import { withAdmin } from './kafka-client';
+import { defaultLog, InfraLog } from './log';
+import { pollUntil } from './poll';
+
+export interface TopicSettings {
+  partitions: number;
+  replicationFactor: number;
+}
+
+export interface EnsureTopicsOptions {
+  partitions?: number;
+  replicationFactor?: number;
+  log?: InfraLog;
+}
+
+export interface TopicsReport {
+  created: string[];
+  reconfigured: string[];
+  unchanged: string[];
+}
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, not "${raw}"`);
+  return value;
+}
+
+export function topicSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TopicSettings {
+  return {
+    partitions: positiveInt('PACER_TOPIC_PARTITIONS', env['PACER_TOPIC_PARTITIONS'], 6),
+    replicationFactor: positiveInt(
+      'PACER_TOPIC_REPLICATION_FACTOR',
+      env['PACER_TOPIC_REPLICATION_FACTOR'],
+      1,
+    ),
+  };
+}
+
+/**
+ * Creates every SPEC §2 topic that is missing and brings the configs of existing ones back to the
+ * contract. It never deletes a topic or lowers its partition count: topics hold the event history
+ * that read models are rebuilt from.
+ */
+export async function ensureTopics(brokers: string[], opts: EnsureTopicsOptions = {}): Promise<TopicsReport> {
+  const log = opts.log ?? defaultLog;
+  const env = topicSettingsFromEnv();
+  const settings: TopicSettings = {
+    partitions: opts.partitions ?? env.partitions,
+    replicationFactor: opts.replicationFactor ?? env.replicationFactor,
+  };
+  return withAdmin(
+    brokers,
+    async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const missing = TOPIC_SPECS.filter((spec) => !existing.has(spec.name));
+      const created = await createMissing(
+        admin,
+        missing.map((spec) => toTopicConfig(spec.name, spec.configs, settings)),
+      );
+      const present = TOPIC_SPECS.filter((spec) => !created.includes(spec.name));
+      const reconfigured = await reconcileConfigs(admin, present, log);
+      await checkPartitions(
+        admin,
+        present.map((s) => s.name),
+        settings.partitions,
+        log,
+      );
+      const report: TopicsReport = {
+        created,
+        reconfigured,
+        unchanged: present.map((s) => s.name).filter((name) => !reconfigured.includes(name)),
+      };
+      log(
+        `topics: ${TOPIC_SPECS.length} ready on ${brokers.join(',')} (${created.length} created, ` +
+          `${reconfigured.length} reconfigured; new topics get ${settings.partitions} partitions, RF ${settings.replicationFactor})`,
+      );
+      return report;
+    },
+    { log },
+  );
+}
+
+function toTopicConfig(name: string, configs: Record<string, string>, settings: TopicSettings): ITopicConfig {
+  return {
+    topic: name,
+    numPartitions: settings.partitions,
+    replicationFactor: settings.replicationFactor,
+    configEntries: Object.entries(configs).map(([key, value]) => ({ name: key, value })),
+  };
+}
+
+/**
+ * Another process (a parallel test run) may create the same topics between our list and create;
+ * kafkajs then answers false instead of throwing, and those topics go through config reconciliation.
+ */
+async function createMissing(admin: Admin, topics: ITopicConfig[]): Promise<string[]> {
+  if (topics.length === 0) return [];
+  const createdAll = await admin.createTopics({ topics, waitForLeaders: true, timeout: 30_000 });
+  return createdAll ? topics.map((t) => t.topic) : [];
+}
+
+type Spec = (typeof TOPIC_SPECS)[number];
+
+async function reconcileConfigs(admin: Admin, specs: readonly Spec[], log: InfraLog): Promise<string[]> {
+  if (specs.length === 0) return [];
+  const described = await admin.describeConfigs({
+    resources: specs.map((spec) => ({ type: ConfigResourceTypes.TOPIC, name: spec.name })),
+    includeSynonyms: false,
+  });
+  const changed: string[] = [];
+  for (const spec of specs) {
+    const resource = described.resources.find((r) => r.resourceName === spec.name);
+    if (!resource) continue;
+    const current = new Map(resource.configEntries.map((e) => [e.configName, e.configValue]));
+    const drift = Object.entries(spec.configs).filter(([key, value]) => current.get(key) !== value);
+    if (drift.length === 0) continue;
+    // AlterConfigs (the only variant kafkajs speaks) replaces the whole override set, so the
+    // topic's other overrides are carried over and only the contract's keys change.
+    const overrides = new Map(
+      resource.configEntries
+        .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && !e.isSensitive)
+        .map((e) => [e.configName, e.configValue]),
+    );
+    for (const [key, value] of Object.entries(spec.configs)) overrides.set(key, value);
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: spec.name,
+          configEntries: [...overrides].map(([name, value]) => ({ name, value })),
+        },
+      ],
+    });
+    log(
+      `topic ${spec.name}: set ${drift.map(([k, v]) => `${k}=${v} (was ${current.get(k) ?? 'unset'})`).join(', ')}`,
+    );
+    changed.push(spec.name);
+  }
+  return changed;
+}
+
+/**
+ * Adding partitions would move keys to other partitions and break per-rep ordering, so a topic
+ * with fewer partitions than asked for is reported, not changed. Also waits until every partition
+ * has a leader again: right after a broker restart metadata answers before leaders are elected,
+ * and the first produce of a test would otherwise fail with LEADER_NOT_AVAILABLE.
+ */
+async function checkPartitions(admin: Admin, names: string[], wanted: number, log: InfraLog): Promise<void> {
+  if (names.length === 0) return;
+  const topics = await pollUntil(
+    'topic partition leaders',
+    async () => {
+      const meta = await admin.fetchTopicMetadata({ topics: names });
+      return meta.topics.every((t) => t.partitions.every((p) => p.leader >= 0)) ? meta.topics : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+  for (const topic of topics) {
+    if (topic.partitions.length < wanted) {
+      log(
+        `topic ${topic.name}: has ${topic.partitions.length} partitions (< ${wanted} asked for); left as is`,
+      );
+    }
+  }
+}
