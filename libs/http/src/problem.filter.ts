@@ -1,0 +1,66 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { Logger } from '@pacer/observability';
+import { problem, PROBLEM_CONTENT_TYPE, ProblemDocument } from './problem';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  message?: string;
+}
+
+function fromBodyParser(e: unknown): ProblemDocument | undefined {
+  const err = e as BodyParserError;
+  switch (err?.type) {
+    case 'entity.too.large':
+      return problem(HttpStatus.PAYLOAD_TOO_LARGE, 'body-too-large', 'The request body is larger than the limit.');
+    case 'entity.parse.failed':
+      return problem(HttpStatus.BAD_REQUEST, 'malformed-json', 'The request body is not valid JSON.', {
+        errors: [{ path: '', message: err.message ?? 'invalid JSON' }],
+      });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-encoding', err.message);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Every error leaves the service as application/problem+json (RFC 9457). Unexpected errors are
+ * logged with their stack and answered with a bare 500 so no internals leak to clients.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request>();
+    const doc = this.toProblem(exception);
+    if (doc.status >= 500) {
+      this.logger.error({ err: exception, path: req.path, method: req.method }, 'request failed');
+    }
+    if (res.headersSent) {
+      return;
+    }
+    res.status(doc.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...doc, instance: req.originalUrl }));
+  }
+
+  private toProblem(exception: unknown): ProblemDocument {
+    if (exception instanceof HttpException) {
+      const body = exception.getResponse();
+      const status = exception.getStatus();
+      if (typeof body === 'object' && body !== null && 'type' in body && 'status' in body) {
+        return body as ProblemDocument;
+      }
+      const message =
+        typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      const code = status === 404 ? 'not-found' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'http-error';
+      return problem(status, code, Array.isArray(message) ? message.join('; ') : String(message));
+    }
+    return fromBodyParser(exception) ?? problem(HttpStatus.INTERNAL_SERVER_ERROR, 'internal', 'An unexpected error occurred.');
+  }
+}
