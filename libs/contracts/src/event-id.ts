@@ -1,0 +1,28 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+// Fixed forever: changing it would change every derived id and make redeliveries look like new events.
+const PACER_ID_NAMESPACE = '68d7bcd5-0deb-428d-9479-652a7c1ebc4a';
+
+/**
+ * A fresh random CloudEvents id (UUID v4). Use it only where the id is stored with the event before it
+ * is published (an outbox row), so every redelivery re-sends the same id.
+ */
+export function newEventId(): string {
+  return randomUUID();
+}
+
+/**
+ * A name-based CloudEvents id (UUID v5) from the facts that identify an event, e.g.
+ * `deterministicEventId(tenantId, kpiKey, String(revision))`. Use it for derived events a service may
+ * compute again after a crash or a rebuild: the same facts give the same id, so consumers dedupe them.
+ */
+export function deterministicEventId(...parts: string[]): string {
+  const namespace = Buffer.from(PACER_ID_NAMESPACE.replace(/-/g, ''), 'hex');
+  // JSON keeps the parts apart: ("a:b", "c") and ("a", "b:c") must not give the same id.
+  const name = Buffer.from(JSON.stringify(parts), 'utf8');
+  const bytes = createHash('sha1').update(namespace).update(name).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,66 @@
+import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
+
+// Every pattern is anchored and written so a value has one spelling where that matters (no leading
+// zeros in money), because activity-ingestion compares payloads byte for byte to tell a duplicate
+// from a conflict.
+const MONEY_PATTERN = '^(0|[1-9]\\d*)(\\.\\d{1,2})?$';
+const SIGNED_MONEY_PATTERN = '^-?(0|[1-9]\\d*)(\\.\\d{1,2})?$';
+const DECIMAL_PATTERN = '^(0|[1-9]\\d*)(\\.\\d+)?$';
+// A share in (0, 1]: "0.5", "0.25", "1", "1.00" — never "0".
+const SHARE_PATTERN = '^(0\\.\\d*[1-9]\\d*|1(\\.0+)?)$';
+const CURRENCY_PATTERN = '^[A-Z]{3}$';
+// RFC 3339 with a mandatory offset: an instant, never a wall-clock time of an unknown zone.
+const INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$';
+const LOCAL_DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
+const TIME_ZONE_PATTERN = '^[A-Za-z][A-Za-z0-9_+\\-]*(/[A-Za-z0-9_+\\-]+)*$';
+
+/** Human phrases for the patterns above, so a validation error says what was expected. */
+export const WIRE_FORMAT_PHRASES: ReadonlyMap<string, string> = new Map([
+  [MONEY_PATTERN, 'a non-negative decimal string with at most 2 fraction digits, e.g. "1250.00"'],
+  [SIGNED_MONEY_PATTERN, 'a decimal string with at most 2 fraction digits, e.g. "-12.50"'],
+  [DECIMAL_PATTERN, 'a non-negative decimal string, e.g. "0.05"'],
+  [SHARE_PATTERN, 'a decimal string in (0, 1], e.g. "0.5"'],
+  [CURRENCY_PATTERN, 'an ISO 4217 currency code, e.g. "USD"'],
+  [INSTANT_PATTERN, 'an ISO 8601 instant with offset, e.g. "2026-11-27T09:30:00Z"'],
+  [LOCAL_DATE_PATTERN, 'a calendar date, e.g. "2026-11-27"'],
+  [TIME_ZONE_PATTERN, 'an IANA time zone name, e.g. "Europe/Berlin"'],
+  ['date-time', 'an ISO 8601 instant with offset, e.g. "2026-11-27T09:30:00Z"'],
+  ['date', 'a calendar date, e.g. "2026-11-27"'],
+]);
+
+/** Non-negative money amount, a decimal string with at most 2 fraction digits (never a float). */
+export const Money = Type.String({ pattern: MONEY_PATTERN });
+
+/** Signed money amount, for ledger deltas that can reverse earlier ones. */
+export const SignedMoney = Type.String({ pattern: SIGNED_MONEY_PATTERN });
+
+/** Non-negative decimal of any precision (rates, attainment thresholds). */
+export const DecimalString = Type.String({ pattern: DECIMAL_PATTERN, maxLength: 40 });
+
+/** A credit share in (0, 1] as a decimal string. */
+export const Share = Type.String({ pattern: SHARE_PATTERN, maxLength: 20 });
+
+/** ISO 4217 alphabetic currency code. */
+export const Currency = Type.String({ pattern: CURRENCY_PATTERN });
+
+/** An ISO 8601 / RFC 3339 instant that carries its offset. */
+export const Instant = Type.String({ format: 'date-time', pattern: INSTANT_PATTERN });
+
+/** A calendar date without a zone; read in the tenant's time zone. */
+export const LocalDate = Type.String({ format: 'date', pattern: LOCAL_DATE_PATTERN });
+
+/** An IANA time zone name (checked against the zone database by the producing API, not here). */
+export const TimeZone = Type.String({ pattern: TIME_ZONE_PATTERN, maxLength: 64 });
+
+/** An identifier chosen by a client or a service: any non-empty string up to 200 characters. */
+export const Id = Type.String({ minLength: 1, maxLength: 200 });
+
+/** A string schema that admits exactly `values`, rendered as a JSON Schema `enum`. */
+export function StringEnum<const V extends readonly string[]>(values: V): TUnsafe<V[number]> {
+  return Type.Unsafe<V[number]>({ type: 'string', enum: [...values] });
+}
+
+/** `schema` with a `description` for the published JSON Schema; the shared format stays untouched. */
+export function described<S extends TSchema>(schema: S, description: string): S {
+  return { ...schema, description };
+}
