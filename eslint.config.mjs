@@ -33,6 +33,11 @@ export default [
     },
   },
   {
+    // CommonJS entry points loaded by jest itself (outside the TypeScript transform).
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Tests may use loose typing at the edges (parsing arbitrary JSON off the wire).
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -48,7 +48,7 @@ function projectConfig(projectDir, name) {
         ...base,
         displayName: `${name}:integration`,
         testMatch: ['<rootDir>/**/*.integration-spec.ts'],
-        globalSetup: path.join(__dirname, 'libs/testing/src/global-setup.ts'),
+        globalSetup: path.join(__dirname, 'libs/testing/src/global-setup.js'),
         setupFilesAfterEnv: [path.join(__dirname, 'libs/testing/src/integration-setup.ts')],
         slowTestThreshold: 30,
       },

@@ -71,9 +71,9 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     },
     {
       reporter: ({ errors }) => {
-        const names = Object.keys(errors);
-        if (names.length > 0) {
-          const detail = names.map((n) => `${n}: ${errors[n]?.message ?? 'invalid'}`).join('; ');
+        const entries = Object.entries(errors as Record<string, Error | undefined>);
+        if (entries.length > 0) {
+          const detail = entries.map(([n, err]) => `${n}: ${err?.message ?? 'invalid'}`).join('; ');
           throw new ConfigError(`invalid configuration for ${service}: ${detail}`);
         }
       },

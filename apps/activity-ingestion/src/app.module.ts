@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { PlatformModule, ServiceDefinition } from '@pacer/platform';
+import { MIGRATIONS } from './migrations';
+
+@Module({})
+export class ActivityIngestionModule {}
+
+/** Pacer activity ingestion: the front door for every rep activity: single, batch and bulk, exactly once. */
+export const ActivityIngestionService: ServiceDefinition = {
+  service: 'activity-ingestion',
+  title: 'Pacer activity ingestion',
+  description: 'the front door for every rep activity: single, batch and bulk, exactly once.',
+  module: (config, logger) => ({
+    module: ActivityIngestionModule,
+    imports: [PlatformModule.forService({ service: 'activity-ingestion', migrations: MIGRATIONS }, config, logger)],
+  }),
+};

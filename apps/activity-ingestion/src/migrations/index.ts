@@ -1,0 +1,5 @@
+import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer/event-store';
+import { MigrationClass } from '@pacer/platform';
+
+/** In order of application. The service publishes (outbox) and keeps its activities as events. */
+export const MIGRATIONS: MigrationClass[] = [CreateOutbox1764230400000, CreateEventStore1764230400001];

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { ServiceConfig } from '@pacer/config';
+import { PacerEvent, parseCloudEvent, TOPICS } from '@pacer/contracts';
+import { BatchConsumer, ConsumerHandler, DecodeResult } from '@pacer/messaging';
+import { Logger } from '@pacer/observability';
+import { KAFKA_CONSUMER, KafkaConsumerOptions } from './kafka-consumer.decorator';
+import { LOGGER, SERVICE_CONFIG } from './tokens';
+
+/** Kafka input is untrusted: every record is checked against the published CloudEvent schemas. */
+export function decodeCloudEvent(value: Buffer | null): DecodeResult<PacerEvent> {
+  if (value === null) {
+    return { ok: false, skip: true, reason: 'tombstone' };
+  }
+  const result = parseCloudEvent(value);
+  if (result.ok) {
+    return { ok: true, event: result.event };
+  }
+  // A type this service does not know is somebody else's event (or a newer version): skip it.
+  if (result.unknownType) {
+    return { ok: false, skip: true, reason: result.error };
+  }
+  return { ok: false, error: result.error };
+}
+
+/** Runs every @KafkaConsumer provider of the service (started and stopped by the lifecycle service). */
+@Injectable()
+export class ConsumersService {
+  private readonly running: BatchConsumer<unknown>[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+    private readonly kafka: Kafka,
+    private readonly dataSource: DataSource,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const wrapper of this.discovery.getProviders()) {
+      const { metatype, instance } = wrapper;
+      if (!metatype || !instance) continue;
+      const options = this.reflector.get<KafkaConsumerOptions | undefined>(KAFKA_CONSUMER, metatype);
+      if (!options) continue;
+      const groupId = options.groupSuffix ? `${this.config.kafka.groupId}-${options.groupSuffix}` : this.config.kafka.groupId;
+      const consumer = new BatchConsumer<unknown>({
+        kafka: this.kafka,
+        dataSource: this.dataSource,
+        logger: this.logger.child({ consumer: groupId }),
+        groupId,
+        topics: options.topics,
+        decode: options.decode ?? decodeCloudEvent,
+        eventId: options.decode ? undefined : (e) => (e as PacerEvent).id,
+        handler: instance as ConsumerHandler<unknown>,
+        dlqTopic: TOPICS.dlq,
+        maxRetries: this.config.consumer.maxRetries,
+        retryBackoffMs: this.config.consumer.retryBackoffMs,
+      });
+      await consumer.start();
+      this.running.push(consumer);
+      this.logger.info({ groupId, topics: options.topics }, 'consumer started');
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.running.splice(0).map((c) => c.stop()));
+  }
+}

@@ -1,0 +1,82 @@
+import { Controller, Get, Header, HttpCode, Inject, OnModuleDestroy } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Admin, Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { Public } from '@pacer/auth';
+import { ProblemException } from '@pacer/http';
+import { registry } from '@pacer/observability';
+import { Logger } from '@pacer/observability';
+import { LOGGER } from './tokens';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer in time`)), CHECK_TIMEOUT_MS).unref()),
+  ]);
+}
+
+/** Liveness says the process is running; readiness says it can serve: Postgres and Kafka answer. */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class HealthController implements OnModuleDestroy {
+  private admin?: Admin;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly kafka: Kafka,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Get('health/live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  async ready(): Promise<{ status: 'ok'; checks: Record<string, 'up'> }> {
+    const failures: { path: string; message: string }[] = [];
+    await Promise.all([
+      withTimeout(this.dataSource.query('SELECT 1'), 'postgres').catch((e: unknown) =>
+        failures.push({ path: 'postgres', message: String(e instanceof Error ? e.message : e) }),
+      ),
+      withTimeout(this.kafkaAdmin().then((a) => a.describeCluster()), 'kafka').catch((e: unknown) => {
+        failures.push({ path: 'kafka', message: String(e instanceof Error ? e.message : e) });
+        void this.resetAdmin();
+      }),
+    ]);
+    if (failures.length > 0) {
+      this.logger.warn({ failures }, 'not ready');
+      throw new ProblemException(503, 'not-ready', 'A dependency is unavailable.', { errors: failures });
+    }
+    return { status: 'ok', checks: { postgres: 'up', kafka: 'up' } };
+  }
+
+  @Get('metrics')
+  @HttpCode(200)
+  @Header('content-type', registry.contentType)
+  metrics(): Promise<string> {
+    return registry.metrics();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.resetAdmin();
+  }
+
+  private async kafkaAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  private async resetAdmin(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
+}

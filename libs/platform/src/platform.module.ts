@@ -1,0 +1,57 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { AuthGuard, JwtVerifier } from '@pacer/auth';
+import { ServiceConfig } from '@pacer/config';
+import { EventStore } from '@pacer/event-store';
+import { createKafka } from '@pacer/messaging';
+import { Logger } from '@pacer/observability';
+import { ConsumersService } from './consumers.service';
+import { HealthController } from './health.controller';
+import { LifecycleService } from './lifecycle.service';
+import { createDataSource, runMigrations } from './migrate';
+import { OutboxRelayService } from './outbox-relay.service';
+import { PlatformOptions } from './platform-options';
+import { LOGGER, SERVICE_CONFIG } from './tokens';
+
+/**
+ * Everything a Pacer service shares: config, logger, its own database (migrated at boot), Kafka,
+ * the event store and outbox relay, discovered Kafka consumers, auth, health and metrics.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService(options: PlatformOptions, config: ServiceConfig, logger: Logger): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [DiscoveryModule],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const ds = createDataSource(config.databaseUrl, options.migrations, `pacer-${config.service}`);
+            await ds.initialize();
+            const applied = await runMigrations(ds);
+            if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+            return ds;
+          },
+        },
+        {
+          provide: Kafka,
+          useFactory: () => createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger }),
+        },
+        { provide: EventStore, useFactory: (ds: DataSource) => new EventStore(ds), inject: [DataSource] },
+        { provide: JwtVerifier, useFactory: () => new JwtVerifier(config.jwt) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        OutboxRelayService,
+        ConsumersService,
+        LifecycleService,
+      ],
+      exports: [SERVICE_CONFIG, LOGGER, DataSource, Kafka, EventStore, JwtVerifier, OutboxRelayService],
+    };
+  }
+}

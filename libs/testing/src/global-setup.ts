@@ -1,3 +1,0 @@
-export default async function globalSetup(): Promise<void> {
-  // replaced by the harness
-}

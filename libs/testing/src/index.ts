@@ -1,0 +1,5 @@
+export * from './database';
+export * from './kafka';
+export * from './poll';
+export * from './service';
+export * from './service-boot';
