@@ -1,0 +1,133 @@
+// `npm run bench`: foundation figures measured in one run against one broker and one database.
+//  - kafka.producerPerformance: Kafka's own ProducerPerformance (kafka-tools), the ceiling for a producer here
+//  - outboxRelay: rows/s the relay moves from a Postgres outbox to Kafka (acks=all, idempotent producer)
+//  - batchConsumer: messages/s applied into Postgres with offsets + id dedupe in the same transaction
+// Prints one JSON document; record figures in docs/benchmarks.md with the machine they ran on.
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { Partitioners } from 'kafkajs';
+import { CreateOutbox1764230400000, OutboxRelay } from '@pacer/event-store';
+import { BatchConsumer, CreateConsumerState1764230400100 } from '@pacer/messaging';
+import { createLogger } from '@pacer/observability';
+import { createTestDatabase, createTestTopics, deleteTestTopics, pollUntil, testBrokers, testKafka, uniqueName } from '@pacer/testing';
+import { kafkaClasspath } from '@pacer/testing/infra';
+
+const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);
+const RECORD_BYTES = 512;
+const logger = createLogger('bench', 'warn');
+
+function payload(i: number): string {
+  const base = JSON.stringify({ id: `evt-${i}`, kind: 'call_logged', repId: `rep-${i % 50}`, pad: '' });
+  return base.replace('"pad":""', `"pad":"${'x'.repeat(Math.max(0, RECORD_BYTES - base.length))}"`);
+}
+
+function producerPerformance(topic: string): { recordsPerSec: number; mbPerSec: number; avgLatencyMs: number } {
+  const out = execFileSync(
+    'java',
+    [
+      '-Xmx512m',
+      '-cp',
+      kafkaClasspath(),
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic', topic,
+      '--num-records', String(RECORDS),
+      '--record-size', String(RECORD_BYTES),
+      '--throughput', '-1',
+      '--producer-props', `bootstrap.servers=${testBrokers().join(',')}`, 'acks=all', 'enable.idempotence=true',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const last = out.trim().split('\n').pop() ?? '';
+  const m = /([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency/.exec(last);
+  if (!m) throw new Error(`unexpected ProducerPerformance output: ${last}`);
+  return { recordsPerSec: Number(m[1]), mbPerSec: Number(m[2]), avgLatencyMs: Number(m[3]) };
+}
+
+async function main(): Promise<void> {
+  const kafka = testKafka('pacer-bench');
+  const baselineTopic = uniqueName('bench.baseline');
+  const relayTopic = uniqueName('bench.relay');
+  const consumeTopic = uniqueName('bench.consume');
+  const dlq = uniqueName('bench.dlq');
+  await createTestTopics(kafka, [baselineTopic, relayTopic, consumeTopic, dlq], 6);
+  const db = await createTestDatabase('bench', [CreateOutbox1764230400000, CreateConsumerState1764230400100]);
+  try {
+    const baseline = producerPerformance(baselineTopic);
+
+    // Outbox relay: fill the outbox, then time the drain to the broker.
+    await db.dataSource.query(
+      `INSERT INTO outbox (topic, key, value) SELECT $1, 't:rep-' || (i % 50), convert_to($2 || i, 'UTF8') FROM generate_series(1, $3) AS i`,
+      [relayTopic, payload(0).slice(0, RECORD_BYTES - 8), RECORDS],
+    );
+    const relay = new OutboxRelay({ databaseUrl: db.url, kafka, logger, batchSize: 1000 });
+    let t = process.hrtime.bigint();
+    const relayed = await relay.drain();
+    const relaySeconds = Number(process.hrtime.bigint() - t) / 1e9;
+    await relay.stop();
+
+    // Batch consumer: preload the topic, then time applying every record into Postgres.
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    for (let i = 0; i < RECORDS; i += 5000) {
+      await producer.send({
+        topic: consumeTopic,
+        acks: -1,
+        messages: Array.from({ length: Math.min(5000, RECORDS - i) }, (_, j) => ({ key: `t:rep-${(i + j) % 50}`, value: payload(i + j) })),
+      });
+    }
+    await producer.disconnect();
+    await db.dataSource.query(`CREATE TABLE bench_applied (id text PRIMARY KEY, rep text NOT NULL)`);
+    const consumer = new BatchConsumer<{ id: string; repId: string }>({
+      kafka,
+      dataSource: db.dataSource,
+      logger,
+      groupId: uniqueName('bench-group'),
+      topics: [consumeTopic],
+      decode: (v) => ({ ok: true, event: JSON.parse(v?.toString() ?? '{}') as { id: string; repId: string } }),
+      eventId: (e) => e.id,
+      dlqTopic: dlq,
+      handler: {
+        async handle({ event }, { manager }) {
+          await manager.query(`INSERT INTO bench_applied (id, rep) VALUES ($1, $2)`, [event.id, event.repId]);
+        },
+      },
+    });
+    t = process.hrtime.bigint();
+    await consumer.start();
+    await pollUntil(
+      () => db.dataSource.query(`SELECT count(*)::int AS n FROM bench_applied`) as Promise<{ n: number }[]>,
+      (r) => r[0]?.n === RECORDS,
+      { timeoutMs: 600_000, intervalMs: 200, what: 'all records applied' },
+    );
+    const consumeSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+    await consumer.stop();
+
+    const relayRate = relayed / relaySeconds;
+    const consumeRate = RECORDS / consumeSeconds;
+    const report = {
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      records: RECORDS,
+      recordBytes: RECORD_BYTES,
+      kafka: { producerPerformance: baseline },
+      outboxRelay: { recordsPerSec: Math.round(relayRate), seconds: relaySeconds, ratioToProducerPerformance: +(relayRate / baseline.recordsPerSec).toFixed(3) },
+      batchConsumer: {
+        messagesPerSec: Math.round(consumeRate),
+        seconds: consumeSeconds,
+        note: 'includes group join; one INSERT per message + offsets + id dedupe per batch transaction',
+      },
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await db.drop();
+    await deleteTestTopics(kafka, [baselineTopic, relayTopic, consumeTopic, dlq]);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  },
+);

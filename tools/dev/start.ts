@@ -1,0 +1,98 @@
+// `npm start`: brings up Kafka and Postgres (tools/infra), then runs the four services as separate
+// processes with one shared environment, prints where everything listens, and on Ctrl-C stops
+// exactly what it started.
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { mintToken } from '@pacer/auth';
+import { DEFAULT_PORTS, defaultDatabaseName, SERVICES, ServiceName } from '@pacer/config';
+import { databaseUrlFor, ensureInfra, kafkaAnswers, LOCAL_KAFKA_BROKER, stopInfra } from '@pacer/testing/infra';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DEV_SECRET = 'pacer-dev-secret-change-me';
+const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];
+
+async function main(): Promise<void> {
+  const kafkaWasUp = process.env['KAFKA_BROKERS'] ? true : await kafkaAnswers([LOCAL_KAFKA_BROKER]);
+  const infra = await ensureInfra();
+  const secret = process.env['PACER_JWT_SECRET'] ?? DEV_SECRET;
+  const children = new Map<ServiceName, ChildProcess>();
+  let stopping = false;
+  async function shutdown(code: number): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    const exits = [...children.values()].map(
+      (c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : c.once('exit', () => resolve()))),
+    );
+    for (const c of children.values()) c.kill('SIGTERM');
+    await Promise.all(exits);
+    if (!kafkaWasUp) await stopInfra();
+    process.exit(code);
+  }
+
+  SERVICES.forEach((service, i) => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(DEFAULT_PORTS[service]),
+      DATABASE_URL: databaseUrlFor(infra.databaseServerUrl, defaultDatabaseName(service)),
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      PACER_JWT_SECRET: secret,
+    };
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${service}/src/main.ts`], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const prefix = `${COLORS[i % COLORS.length]}${service.padEnd(18)}\x1b[0m| `;
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) process.stdout.write(`${prefix}${line}\n`);
+      });
+    }
+    child.on('exit', (code, signal) => {
+      children.delete(service);
+      if (!stopping) {
+        process.stdout.write(`${prefix}exited (${signal ?? code}); stopping everything\n`);
+        void shutdown(1);
+      }
+    });
+    children.set(service, child);
+  });
+
+  await waitForReady();
+  const token = await mintToken({ secret, tenantId: 'demo', roles: ['admin'], subject: 'demo-admin', expiresIn: '7d' });
+  const lines = [
+    '',
+    'Pacer is up.',
+    ...SERVICES.map((s) => `  ${s.padEnd(20)} http://127.0.0.1:${DEFAULT_PORTS[s]}   docs: http://127.0.0.1:${DEFAULT_PORTS[s]}/docs`),
+    '',
+    `  Kafka: ${infra.kafkaBrokers.join(',')} (${infra.kafkaMode})    Postgres: ${infra.databaseServerUrl} (${infra.postgresMode})`,
+    `  Admin token (tenant "demo"): ${token}`,
+    `  Watch the KPI stream:  kcat -b ${infra.kafkaBrokers[0]} -C -t pacer.kpi.v1 -o beginning -f '%k %s\\n'`,
+    '',
+    'Ctrl-C stops the services' + (kafkaWasUp ? '.' : ' and the Kafka broker this command started.'),
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+}
+
+async function waitForReady(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (const service of SERVICES) {
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${DEFAULT_PORTS[service]}/health/ready`)
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`${service} did not become ready within 120 s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`pacer start failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
