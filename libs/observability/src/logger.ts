@@ -1,4 +1,4 @@
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -6,8 +6,12 @@ export type { Logger } from 'pino';
  * JSON logs to stdout (the platform ships them). Authorization headers and tokens are redacted at
  * the logger so no code path can leak them by accident.
  */
-export function createLogger(service: string, level = process.env['LOG_LEVEL'] ?? 'info'): Logger {
-  return pino({
+export function createLogger(
+  service: string,
+  level = process.env['LOG_LEVEL'] ?? 'info',
+  destination?: DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     name: service,
     level,
     base: { service },
@@ -16,5 +20,6 @@ export function createLogger(service: string, level = process.env['LOG_LEVEL'] ?
       paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token', 'password', '*.secret'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
