@@ -1,0 +1,62 @@
+# syntax=docker/dockerfile:1
+# One image per Pacer service, from one file:
+#   docker build --build-arg SERVICE=commission --build-arg PORT=3004 -t pacer/commission:dev .
+# SERVICE is the app folder under apps/; PORT only documents the listening port (EXPOSE). The service
+# reads its real port from the PORT environment variable (default: its SPEC §1 port).
+# See docs/deployment.md.
+
+ARG NODE_IMAGE=node:20-slim
+
+# ---- deps: every dependency, for the build ------------------------------------------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --no-audit --no-fund
+
+# ---- build: swc-compile apps/<SERVICE> and libs/ into dist/ ---------------------------------------
+FROM deps AS build
+ARG SERVICE
+ARG PORT
+RUN test -n "${SERVICE}" -a -n "${PORT}" \
+    || { echo 'build with --build-arg SERVICE=<app folder under apps/> --build-arg PORT=<its port>' >&2; exit 1; }
+COPY tsconfig.base.json ./
+COPY tools/build ./tools/build
+COPY libs ./libs
+COPY apps ./apps
+RUN node tools/build/build.mjs --service "${SERVICE}" \
+    && test -f "dist/apps/${SERVICE}/src/main.js"
+
+# ---- prod-deps: production dependencies only ----------------------------------------------------
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --omit=dev --no-audit --no-fund
+
+# ---- runtime ------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ARG SERVICE
+ARG PORT
+LABEL org.opencontainers.image.title="pacer-${SERVICE}" \
+      org.opencontainers.image.licenses="Apache-2.0"
+# npm/corepack are not needed to run the service; removing them shrinks the image and its CVE surface.
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
+           /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /opt/yarn* \
+           /usr/local/bin/yarn /usr/local/bin/yarnpkg \
+    && groupadd --system --gid 10001 pacer \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin pacer
+ENV NODE_ENV=production \
+    SERVICE=${SERVICE} \
+    HOME=/tmp \
+    NODE_OPTIONS=--enable-source-maps
+WORKDIR /app
+# Code and dependencies stay owned by root and read-only for the service user: the container writes
+# nothing outside /tmp, so it runs with a read-only root filesystem (mount an emptyDir/tmpfs on /tmp).
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER 10001:10001
+EXPOSE ${PORT}
+# `exec` makes node PID 1 so it receives SIGTERM directly (graceful shutdown). Kubernetes and compose
+# may override the command, e.g. with `node dist/apps/<svc>/src/migrate.js` for migrations.
+CMD ["/bin/sh", "-c", "exec node dist/apps/${SERVICE}/src/main.js"]
