@@ -93,14 +93,12 @@ export class OutboxRelay {
     let backoff = this.pollMs;
     while (!this.stopping) {
       try {
-        await this.connect();
-        if (!this.leader) {
-          await this.sleep(this.pollMs * 4);
-          continue;
-        }
+        // publishBatch connects and tries to take the leadership itself; a follower just waits longer.
         const published = await this.publishBatch();
         backoff = this.pollMs;
-        if (published < this.batchSize) {
+        if (!this.leader) {
+          await this.sleep(this.pollMs * 4);
+        } else if (published < this.batchSize) {
           await this.sleep(this.pollMs);
         }
       } catch (e) {

@@ -1,16 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource, MixedList } from 'typeorm';
+import { databaseUrlFor } from './infra/databases';
 
 /** The Postgres server the harness brought up (set by the jest global setup). */
 export function testDatabaseServerUrl(): string {
   return process.env['PACER_TEST_DATABASE_SERVER_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
-}
-
-function withDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 export interface TestDatabase {
@@ -31,14 +26,14 @@ export async function createTestDatabase(
 ): Promise<TestDatabase> {
   const server = testDatabaseServerUrl();
   const name = `pacer_test_${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: withDatabase(server, 'postgres') });
+  const admin = new Client({ connectionString: databaseUrlFor(server, 'postgres') });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE "${name}"`);
   } finally {
     await admin.end();
   }
-  const url = withDatabase(server, name);
+  const url = databaseUrlFor(server, name);
   const dataSource = new DataSource({ type: 'postgres', url, migrations, migrationsRun: false, logging: false });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
@@ -50,7 +45,7 @@ export async function createTestDatabase(
       if (dataSource.isInitialized) {
         await dataSource.destroy();
       }
-      const c = new Client({ connectionString: withDatabase(server, 'postgres') });
+      const c = new Client({ connectionString: databaseUrlFor(server, 'postgres') });
       await c.connect();
       try {
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
