@@ -21,7 +21,7 @@ export interface ServiceConfig {
   production: boolean;
   port: number;
   databaseUrl: string;
-  kafka: { brokers: string[]; clientId: string; groupId: string };
+  kafka: { brokers: string[]; clientId: string; groupId: string; topicPrefix: string };
   jwt: { secret?: string; publicKey?: string; issuer?: string };
   logLevel: string;
   topicPartitions: number;
@@ -61,6 +61,10 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
       PACER_JWT_ISSUER: str({ default: undefined }),
       LOG_LEVEL: str({ choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
       PACER_TOPIC_PARTITIONS: num({ default: 6 }),
+      PACER_TOPIC_PREFIX: str({
+        default: '',
+        desc: 'Prepended to every topic name, for clusters shared by several environments (and test isolation)',
+      }),
       PACER_OUTBOX_BATCH_SIZE: num({ default: 500 }),
       PACER_OUTBOX_POLL_MS: num({ default: 250 }),
       PACER_CONSUMER_MAX_RETRIES: num({ default: 3 }),
@@ -96,12 +100,21 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     }
   }
 
+  if (!/^[a-zA-Z0-9._-]*$/.test(env.PACER_TOPIC_PREFIX)) {
+    throw new ConfigError(`invalid configuration for ${service}: PACER_TOPIC_PREFIX may hold only letters, digits, '.', '_' and '-'`);
+  }
+
   return {
     service,
     production,
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
-    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, groupId: env.KAFKA_GROUP_ID },
+    kafka: {
+      brokers: env.KAFKA_BROKERS,
+      clientId: env.KAFKA_CLIENT_ID,
+      groupId: env.KAFKA_GROUP_ID,
+      topicPrefix: env.PACER_TOPIC_PREFIX,
+    },
     jwt: { secret: env.PACER_JWT_SECRET, publicKey: env.PACER_JWT_PUBLIC_KEY, issuer: env.PACER_JWT_ISSUER },
     logLevel: env.LOG_LEVEL,
     topicPartitions: env.PACER_TOPIC_PARTITIONS,
@@ -129,6 +142,7 @@ export const CONFIG_VARIABLES = [
   'PACER_JWT_ISSUER',
   'LOG_LEVEL',
   'PACER_TOPIC_PARTITIONS',
+  'PACER_TOPIC_PREFIX',
   'PACER_OUTBOX_BATCH_SIZE',
   'PACER_OUTBOX_POLL_MS',
   'PACER_CONSUMER_MAX_RETRIES',

@@ -12,6 +12,8 @@ export interface OutboxRelayOptions {
   pollMs?: number;
   /** Name of the advisory lock that elects one active relay among a service's replicas. */
   lockName?: string;
+  /** Prepended to each row's topic: rows always name the canonical SPEC topic. */
+  topicPrefix?: string;
 }
 
 interface OutboxRow {
@@ -42,6 +44,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollMs: number;
   private readonly lockName: string;
+  private readonly topicPrefix: string;
   private client?: Client;
   private producer?: Producer;
   private leader = false;
@@ -52,6 +55,7 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
+    this.topicPrefix = options.topicPrefix ?? '';
     this.pollMs = options.pollMs ?? 250;
     this.lockName = options.lockName ?? 'pacer_outbox_relay';
   }
@@ -173,10 +177,11 @@ export class OutboxRelay {
     // Group by topic keeping seq order; kafkajs keeps message order within each partition.
     const byTopic = new Map<string, { key: string | null; value: Buffer; headers: IHeaders }[]>();
     for (const row of rows) {
-      let list = byTopic.get(row.topic);
+      const topic = this.topicPrefix + row.topic;
+      let list = byTopic.get(topic);
       if (!list) {
         list = [];
-        byTopic.set(row.topic, list);
+        byTopic.set(topic, list);
       }
       list.push({ key: row.key, value: row.value, headers: row.headers });
     }

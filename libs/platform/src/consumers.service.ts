@@ -51,7 +51,7 @@ export class ConsumersService {
         dataSource: this.dataSource,
         logger: this.logger.child({ consumer: groupId }),
         groupId,
-        topics: options.topics,
+        topics: options.topics.map((t) => this.config.kafka.topicPrefix + t),
         decode: options.decode ?? decodeCloudEvent,
         eventId: options.decode ? undefined : (e) => (e as PacerEvent).id,
         handler: instance as ConsumerHandler<unknown>,

@@ -17,6 +17,7 @@ export class OutboxRelayService {
       logger: logger.child({ component: 'outbox-relay' }),
       batchSize: config.outbox.batchSize,
       pollMs: config.outbox.pollMs,
+      topicPrefix: config.kafka.topicPrefix,
     });
   }
 

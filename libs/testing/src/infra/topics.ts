@@ -12,6 +12,8 @@ export interface TopicSettings {
 export interface EnsureTopicsOptions {
   partitions?: number;
   replicationFactor?: number;
+  /** Prepended to every SPEC topic name (PACER_TOPIC_PREFIX): tests get private copies of all topics. */
+  prefix?: string;
   log?: InfraLog;
 }
 
@@ -52,16 +54,18 @@ export async function ensureTopics(brokers: string[], opts: EnsureTopicsOptions 
     partitions: opts.partitions ?? env.partitions,
     replicationFactor: opts.replicationFactor ?? env.replicationFactor,
   };
+  const prefix = opts.prefix ?? process.env['PACER_TOPIC_PREFIX'] ?? '';
+  const specs: Spec[] = TOPIC_SPECS.map((spec) => ({ name: prefix + spec.name, configs: spec.configs }));
   return withAdmin(
     brokers,
     async (admin) => {
       const existing = new Set(await admin.listTopics());
-      const missing = TOPIC_SPECS.filter((spec) => !existing.has(spec.name));
+      const missing = specs.filter((spec) => !existing.has(spec.name));
       const created = await createMissing(
         admin,
         missing.map((spec) => toTopicConfig(spec.name, spec.configs, settings)),
       );
-      const present = TOPIC_SPECS.filter((spec) => !created.includes(spec.name));
+      const present = specs.filter((spec) => !created.includes(spec.name));
       const reconfigured = await reconcileConfigs(admin, present, log);
       await checkPartitions(
         admin,
@@ -75,7 +79,7 @@ export async function ensureTopics(brokers: string[], opts: EnsureTopicsOptions 
         unchanged: present.map((s) => s.name).filter((name) => !reconfigured.includes(name)),
       };
       log(
-        `topics: ${TOPIC_SPECS.length} ready on ${brokers.join(',')} (${created.length} created, ` +
+        `topics: ${specs.length} ready on ${brokers.join(',')} (${created.length} created, ` +
           `${reconfigured.length} reconfigured; new topics get ${settings.partitions} partitions, RF ${settings.replicationFactor})`,
       );
       return report;
@@ -103,7 +107,10 @@ async function createMissing(admin: Admin, topics: ITopicConfig[]): Promise<stri
   return createdAll ? topics.map((t) => t.topic) : [];
 }
 
-type Spec = (typeof TOPIC_SPECS)[number];
+interface Spec {
+  name: string;
+  configs: Record<string, string>;
+}
 
 async function reconcileConfigs(admin: Admin, specs: readonly Spec[], log: InfraLog): Promise<string[]> {
   if (specs.length === 0) return [];
