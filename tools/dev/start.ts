@@ -3,6 +3,8 @@
 // exactly what it started.
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { DateTime } from 'luxon';
+import { buildScenario, localServiceUrls, PacerClient, seedScenario, simulateActivity } from '@pacer/api-client';
 import { mintToken } from '@pacer/auth';
 import { DEFAULT_PORTS, defaultDatabaseName, SERVICES, ServiceName } from '@pacer/config';
 import { databaseUrlFor, ensureInfra, kafkaAnswers, LOCAL_KAFKA_BROKER, stopInfra } from '@pacer/testing/infra';
@@ -59,7 +61,10 @@ async function main(): Promise<void> {
   });
 
   await waitForReady();
-  const token = await mintToken({ secret, tenantId: 'demo', roles: ['admin'], subject: 'demo-admin', expiresIn: '7d' });
+  const token = await mintToken({ secret, tenantId: DEMO_TENANT, roles: ['admin'], subject: 'demo-admin', expiresIn: '7d' });
+  const client = new PacerClient(localServiceUrls(), token, { retryForMs: 30_000 });
+  const scenario = buildScenario({ tenantId: DEMO_TENANT, now: DateTime.now(), activityCount: DEMO_ACTIVITIES });
+  if (process.env['PACER_DEMO'] !== 'off') await seedDemo(client, scenario);
   const lines = [
     '',
     'Pacer is up.',
@@ -74,8 +79,44 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(lines.join('\n'));
 
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  const simulator = new AbortController();
+  const perSecond = Number(process.env['PACER_DEMO_RATE'] ?? 2);
+  if (process.env['PACER_DEMO'] !== 'off' && perSecond > 0) {
+    process.stdout.write(`Live simulator: ~${perSecond} activities/s for tenant "${DEMO_TENANT}" (PACER_DEMO_RATE=0 stops it).\n`);
+    void simulateActivity(client, scenario, {
+      perSecond,
+      signal: simulator.signal,
+      onError: (e) => process.stdout.write(`simulator: ${e instanceof Error ? e.message : String(e)}\n`),
+    });
+  }
+  const stop = (): void => {
+    simulator.abort();
+    void shutdown(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+const DEMO_TENANT = 'demo';
+const DEMO_ACTIVITIES = Number(process.env['PACER_DEMO_ACTIVITIES'] ?? 3000);
+
+/**
+ * Seeds the demo organisation through the public APIs only. History is generated relative to today,
+ * so it is sent once: a tenant that already has activities keeps them (the roster and plans are
+ * re-sent, which is idempotent).
+ */
+async function seedDemo(client: PacerClient, scenario: ReturnType<typeof buildScenario>): Promise<void> {
+  const existing = await client.request<{ items?: unknown[] }>('activity-ingestion', 'GET', '/v1/activities?limit=1');
+  const hasHistory = (existing.body.items ?? []).length > 0;
+  const started = Date.now();
+  const report = await seedScenario(client, hasHistory ? { ...scenario, activities: [], duplicates: [], voids: [], cancellations: [] } : scenario, {
+    log: (line) => process.stdout.write(`demo seed: ${line}\n`),
+  });
+  process.stdout.write(
+    `demo seed: tenant "${DEMO_TENANT}" ready in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+      (hasHistory ? ' (history was already there)' : ` (${report.accepted} activities of history)`) +
+      `; current sprint ${report.sprints.map((s) => s.sprintId).join(', ')}\n`,
+  );
 }
 
 async function waitForReady(): Promise<void> {

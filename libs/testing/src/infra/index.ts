@@ -23,3 +23,5 @@ export type { PostgresMode } from './postgres';
 export { cacheDir } from './paths';
 export { defaultLog } from './log';
 export type { InfraLog } from './log';
+export { startSandboxKafka, startSandboxPostgres } from './sandbox';
+export type { SandboxKafka, SandboxPostgres } from './sandbox';

@@ -11,18 +11,31 @@ export const LOCAL_KAFKA_BROKER = `${LOCAL_KAFKA_HOST}:${LOCAL_KAFKA_PORT}`;
  * One node that is both broker and KRaft controller: the smallest real Kafka, with the same
  * protocol and semantics as production, and no ZooKeeper (gone in 4.x).
  */
-export function serverProperties(paths: KafkaPaths): string {
+export interface KafkaListener {
+  host: string;
+  port: number;
+  controllerPort: number;
+}
+
+export const LOCAL_KAFKA_LISTENER: KafkaListener = {
+  host: LOCAL_KAFKA_HOST,
+  port: LOCAL_KAFKA_PORT,
+  controllerPort: LOCAL_CONTROLLER_PORT,
+};
+
+export function serverProperties(paths: KafkaPaths, listener: KafkaListener = LOCAL_KAFKA_LISTENER): string {
+  const { host, port, controllerPort } = listener;
   const settings: [string, string | number][] = [
     ['process.roles', 'broker,controller'],
     ['node.id', 1],
     // A static voter set needs no dynamic-quorum bootstrap and lets `format` run without --standalone.
-    ['controller.quorum.voters', `1@${LOCAL_KAFKA_HOST}:${LOCAL_CONTROLLER_PORT}`],
+    ['controller.quorum.voters', `1@${host}:${controllerPort}`],
     [
       'listeners',
-      `PLAINTEXT://${LOCAL_KAFKA_HOST}:${LOCAL_KAFKA_PORT},CONTROLLER://${LOCAL_KAFKA_HOST}:${LOCAL_CONTROLLER_PORT}`,
+      `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
     ],
     // 127.0.0.1, not localhost: Node resolves localhost to ::1 first, where nothing listens.
-    ['advertised.listeners', `PLAINTEXT://${LOCAL_KAFKA_HOST}:${LOCAL_KAFKA_PORT}`],
+    ['advertised.listeners', `PLAINTEXT://${host}:${port}`],
     ['controller.listener.names', 'CONTROLLER'],
     ['inter.broker.listener.name', 'PLAINTEXT'],
     ['listener.security.protocol.map', 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT'],
@@ -69,9 +82,9 @@ export function log4j2Config(paths: KafkaPaths): string {
 `;
 }
 
-export function writeKafkaConfig(paths: KafkaPaths): void {
+export function writeKafkaConfig(paths: KafkaPaths, listener: KafkaListener = LOCAL_KAFKA_LISTENER): void {
   for (const [file, text] of [
-    [paths.serverProperties, serverProperties(paths)],
+    [paths.serverProperties, serverProperties(paths, listener)],
     [paths.log4jConfig, log4j2Config(paths)],
   ] as const) {
     mkdirSync(dirname(file), { recursive: true });

@@ -96,7 +96,7 @@ export async function stopLocalKafka(log: InfraLog): Promise<void> {
   });
 }
 
-function javaBinary(): string {
+export function javaBinary(): string {
   const fromHome = process.env['JAVA_HOME'] ? join(process.env['JAVA_HOME'], 'bin', 'java') : undefined;
   const java = fromHome && existsSync(fromHome) ? fromHome : findExecutable('java');
   if (!java) {
@@ -111,7 +111,7 @@ function javaBinary(): string {
  * KRaft refuses to start on an unformatted log dir, and re-formatting would need a new cluster id,
  * so it runs once; meta.properties is the mark Kafka itself writes when formatting succeeded.
  */
-async function formatStorageOnce(
+export async function formatStorageOnce(
   java: string,
   libs: string,
   paths: KafkaPaths,
@@ -153,7 +153,7 @@ function heapOptions(): string[] {
   return fromEnv ? fromEnv.split(/\s+/) : ['-Xms256m', '-Xmx1g'];
 }
 
-function launch(java: string, libs: string, paths: KafkaPaths): number {
+export function launch(java: string, libs: string, paths: KafkaPaths): number {
   // Truncated per start: it only matters for explaining the start that just failed.
   const out = openSync(paths.jvmOut, 'w');
   try {

@@ -23,7 +23,7 @@ function postgresBinDirs(): string[] {
     .map((v) => join(base, v, 'bin'));
 }
 
-function findInitdb(): string | undefined {
+export function findInitdb(): string | undefined {
   return findExecutable('initdb', postgresBinDirs());
 }
 
@@ -110,11 +110,11 @@ async function aptInstallPostgres(log: InfraLog): Promise<void> {
  * PostgreSQL refuses to run as root, so as root the private cluster belongs to the `postgres` system
  * user; as anyone else it simply belongs to them.
  */
-function clusterOwner(): string | undefined {
+export function clusterOwner(): string | undefined {
   return isRoot() ? 'postgres' : undefined;
 }
 
-function runAs(
+export function runAs(
   user: string | undefined,
   command: string,
   args: string[],
@@ -145,14 +145,14 @@ async function chooseClusterRoot(owner: string | undefined): Promise<string> {
   return probe.code === 0 ? cache : ROOT_FALLBACK_DIR;
 }
 
-function userIds(user: string): { uid: number; gid: number } {
+export function userIds(user: string): { uid: number; gid: number } {
   const uid = runSync('id', ['-u', user]);
   const gid = runSync('id', ['-g', user]);
   if (uid.code !== 0 || gid.code !== 0) throw new Error(`no user ${user}`);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
-function ensureSystemUser(user: string): void {
+export function ensureSystemUser(user: string): void {
   if (runSync('id', ['-u', user]).code === 0) return;
   assertOk(
     `useradd ${user}`,

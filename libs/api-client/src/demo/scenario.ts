@@ -1,0 +1,236 @@
+import { DateTime } from 'luxon';
+import { TenantCalendar } from '@pacer/sales-domain';
+
+/** mulberry32: a tiny seeded PRNG, so a scenario is the same on every run and every machine. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type Activity = Record<string, unknown> & {
+  activityId: string;
+  kind: string;
+  repId: string;
+  occurredAt: string;
+};
+
+export interface Member {
+  teamId: string;
+  repId: string;
+  name: string;
+  role: 'SDR' | 'AE' | 'AM' | 'CSM' | 'MANAGER';
+  /** A tenant-local date; far from every activity except where a test means it. */
+  effectiveFrom: string;
+  /** Sent only after the activities: a membership that arrives late. */
+  late?: boolean;
+}
+
+export interface PlanSpec {
+  planId: string;
+  body: {
+    name: string;
+    currency: string;
+    period: 'quarter';
+    tiers: { from: string; rate: string }[];
+    tierMode: 'graduated' | 'retroactive';
+    cap: string | null;
+    spiffs: { id: string; metric: string; threshold: string; amount: string }[];
+    clawbackDays: number;
+    effectiveFrom: string;
+  };
+}
+
+export interface SprintSpec {
+  teamId: string;
+  startDate: string;
+  lengthDays: number;
+  goal: string;
+  commitments: { repId: string; targets: Record<string, number>; items: { itemId: string; title: string }[] }[];
+}
+
+export interface Scenario {
+  tenantId: string;
+  calendar: TenantCalendar;
+  teams: { teamId: string; name: string; salesModel: 'island' | 'assembly_line' }[];
+  members: Member[];
+  plans: PlanSpec[];
+  assignments: { repId: string; planId: string; effectiveFrom: string }[];
+  quotas: { repId: string; periodKey: string; amount: string }[];
+  sprints: SprintSpec[];
+  /** In the (shuffled) order they are sent. */
+  activities: Activity[];
+  /** Re-sent with the same payload: each must come back `duplicate` and change nothing. */
+  duplicates: Activity[];
+  voids: string[];
+  /** deal_cancelled activities, sent after everything else. */
+  cancellations: Activity[];
+}
+
+const TIERS = [
+  { from: '0', rate: '0.05' },
+  { from: '1.00', rate: '0.08' },
+  { from: '1.50', rate: '0.10' },
+];
+
+/**
+ * A seeded sales organisation with several weeks of history in a non-UTC zone with a February fiscal
+ * year and Sunday weeks. Deal amounts are multiples of 100 and shares are 0.5/0.25/0.2 so every
+ * commission is a whole number of cents: the reference does not have to agree with the service on
+ * where a rounding happens, only on the maths the SPEC fixes.
+ */
+export function buildScenario(options: { tenantId: string; now: DateTime; activityCount: number; seed?: number }): Scenario {
+  const random = seededRandom(options.seed ?? 20261127);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const calendar: TenantCalendar = { timezone: 'America/New_York', weekStartsOn: 7, fiscalYearStartMonth: 2 };
+  const local = options.now.setZone(calendar.timezone);
+  const members: Member[] = [
+    ...['h1', 'h2', 'h3', 'h4', 'h5'].map((repId) => ({ teamId: 'hunters', repId, name: `Hunter ${repId}`, role: 'AE' as const, effectiveFrom: '2026-01-01' })),
+    { teamId: 'hunters', repId: 'hm', name: 'Hunters manager', role: 'MANAGER', effectiveFrom: '2026-01-01' },
+    { teamId: 'hunters', repId: 'h6', name: 'Hunter h6', role: 'AE', effectiveFrom: local.minus({ days: 21 }).toISODate()!, late: true },
+    { teamId: 'machine', repId: 's1', name: 'SDR one', role: 'SDR', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 's2', name: 'SDR two', role: 'SDR', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 'a1', name: 'AE one', role: 'AE', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 'a2', name: 'AE two', role: 'AE', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 'am1', name: 'AM one', role: 'AM', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 'c1', name: 'CSM one', role: 'CSM', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 'mm', name: 'Machine manager', role: 'MANAGER', effectiveFrom: '2026-01-01' },
+  ];
+  const sellers = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 's1', 's2', 'a1', 'a2', 'am1', 'c1'];
+  const closers = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a1', 'a2'];
+  const plan = (planId: string, tierMode: 'graduated' | 'retroactive'): PlanSpec => ({
+    planId,
+    body: {
+      name: `AE ${tierMode}`,
+      currency: 'USD',
+      period: 'quarter',
+      tiers: TIERS,
+      tierMode,
+      cap: null,
+      spiffs: [{ id: 'club', metric: 'quotaAttainment', threshold: '1.00', amount: '1000.00' }],
+      clawbackDays: 90,
+      effectiveFrom: '2026-01-01',
+    },
+  });
+  const plans = [plan('ae-graduated', 'graduated'), plan('ae-retro', 'retroactive')];
+  const assignments = closers.map((repId) => ({
+    repId,
+    planId: repId.startsWith('h') ? 'ae-graduated' : 'ae-retro',
+    effectiveFrom: '2026-01-01',
+  }));
+  const historyDays = 35;
+  const first = local.minus({ days: historyDays });
+  const quarterKeys = new Set<string>();
+  for (let d = first; d <= local; d = d.plus({ days: 1 })) {
+    const fy = d.month >= calendar.fiscalYearStartMonth ? d.year + 1 : d.year;
+    const q = Math.floor(((d.month - calendar.fiscalYearStartMonth + 12) % 12) / 3) + 1;
+    quarterKeys.add(`FY${fy}-Q${q}`);
+  }
+  const quotas = closers.flatMap((repId, i) => [...quarterKeys].map((periodKey) => ({ repId, periodKey, amount: `${(40 + 10 * (i % 4)) * 1000}.00` })));
+
+  const sprintStart = local.minus({ days: 3 }).toISODate()!;
+  const sprints: SprintSpec[] = [
+    {
+      teamId: 'hunters',
+      startDate: sprintStart,
+      lengthDays: 7,
+      goal: 'Book demos and close the quarter',
+      commitments: ['h1', 'h2', 'h3'].map((repId) => ({
+        repId,
+        targets: { calls: 30, meetingsHeld: 3, revenueWon: 20000 },
+        items: [{ itemId: `${repId}-follow-up`, title: `Follow up open deals of ${repId}` }],
+      })),
+    },
+  ];
+
+  const activities: Activity[] = [];
+  const opportunities: { opportunityId: string; repId: string; at: DateTime }[] = [];
+  const spanMs = local.toMillis() - 3_600_000 - first.toMillis();
+  for (let i = 0; i < options.activityCount; i += 1) {
+    const r = random();
+    let at = DateTime.fromMillis(first.toMillis() + Math.floor(random() * spanMs), { zone: calendar.timezone }).startOf('second');
+    // Every 50th activity sits within a minute of local midnight, where a UTC-bucketing bug would show.
+    if (i % 50 === 0) at = at.startOf('day').plus({ seconds: random() < 0.5 ? -30 : 30 });
+    let repId = pick(sellers);
+    // h6 is only active after the (late) join, so its team attribution depends on that join arriving.
+    if (repId === 'h6' && at < local.minus({ days: 20 })) repId = 'h1';
+    const base = { activityId: `act-${i}`, repId, occurredAt: at.toISO({ suppressMilliseconds: true })! };
+    if (r < 0.4) {
+      activities.push({ ...base, kind: 'call_logged', outcome: pick(['connected', 'voicemail', 'no_answer']), durationSec: Math.floor(random() * 900) });
+    } else if (r < 0.58) {
+      activities.push({ ...base, kind: 'email_sent' });
+    } else if (r < 0.66) {
+      activities.push({ ...base, kind: 'meeting_scheduled', meetingId: `m-${i}`, scheduledFor: at.plus({ days: 3 }).toISO({ suppressMilliseconds: true })! });
+    } else if (r < 0.72) {
+      activities.push({ ...base, kind: 'meeting_held', meetingId: `m-${i}` });
+    } else if (r < 0.79) {
+      activities.push({ ...base, kind: 'lead_created', leadId: `l-${i}`, source: pick(['web', 'event', 'outbound']) });
+    } else if (r < 0.86) {
+      const opportunityId = `o-${i}`;
+      opportunities.push({ opportunityId, repId, at });
+      activities.push({ ...base, kind: 'opportunity_created', opportunityId, amount: `${(1 + Math.floor(random() * 500)) * 100}.00`, currency: 'USD' });
+    } else if (r < 0.9) {
+      activities.push({ ...base, kind: 'opportunity_stage_changed', opportunityId: `o-${i}`, toStage: pick(['discovery', 'proposal', 'negotiation']) });
+    } else if (r < 0.96) {
+      const primary = pick(closers);
+      const earlier = opportunities.filter((o) => o.at < at);
+      const opp = earlier.length > 0 && random() < 0.6 ? pick(earlier) : undefined;
+      const deal: Activity = {
+        ...base,
+        repId: primary,
+        kind: 'deal_won',
+        dealId: `d-${i}`,
+        opportunityId: opp?.opportunityId ?? `o-ext-${i}`,
+        amount: `${(10 + Math.floor(random() * 300)) * 100}.00`,
+        currency: 'USD',
+      };
+      if (!opp && random() < 0.5) deal['openedAt'] = at.minus({ days: 5 + Math.floor(random() * 60) }).toISO({ suppressMilliseconds: true })!;
+      const split = random();
+      if (split < 0.25) {
+        const other = pick(sellers.filter((s) => s !== primary));
+        const [a, b] = pick([['0.5', '0.5'], ['0.75', '0.25'], ['0.8', '0.2']] as const);
+        deal['credits'] = [{ repId: primary, share: a }, { repId: other, share: b }];
+      }
+      activities.push(deal);
+    } else {
+      activities.push({ ...base, kind: 'deal_lost', dealId: `dl-${i}`, opportunityId: `o-lost-${i}`, reason: 'budget' });
+    }
+  }
+  // Arrival order is not event-time order: the services must not care.
+  for (let i = activities.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [activities[i], activities[j]] = [activities[j] as Activity, activities[i] as Activity];
+  }
+  const duplicates = Array.from({ length: Math.min(100, activities.length) }, () => pick(activities));
+  const voidable = activities.filter((a) => a.kind !== 'opportunity_created');
+  const voids = voidable.length === 0 ? [] : [...new Set(Array.from({ length: 15 }, () => pick(voidable).activityId))];
+  const wonDeals = activities
+    .filter((a) => a.kind === 'deal_won' && !voids.includes(a.activityId))
+    .sort((x, y) => String(x.occurredAt).localeCompare(String(y.occurredAt)));
+  const cancelled = wonDeals[Math.floor(wonDeals.length / 2)];
+  const cancellations: Activity[] = cancelled
+    ? [{ activityId: 'cancel-1', kind: 'deal_cancelled', repId: cancelled.repId, occurredAt: local.minus({ hours: 2 }).toISO({ suppressMilliseconds: true })!, dealId: String(cancelled['dealId']), reason: 'refund' }]
+    : [];
+  return {
+    tenantId: options.tenantId,
+    calendar,
+    teams: [
+      { teamId: 'hunters', name: 'Hunters', salesModel: 'island' },
+      { teamId: 'machine', name: 'Revenue machine', salesModel: 'assembly_line' },
+    ],
+    members,
+    plans,
+    assignments,
+    quotas,
+    sprints,
+    activities,
+    duplicates,
+    voids,
+    cancellations,
+  };
+}

@@ -1,0 +1,149 @@
+import { ApiError, PacerClient } from '../pacer-client';
+import { Activity, Scenario, seededRandom } from './scenario';
+
+export interface SeededSprint {
+  sprintId: string;
+  teamId: string;
+  startDate: string;
+  lengthDays: number;
+}
+
+export interface SeedReport {
+  sprints: SeededSprint[];
+  accepted: number;
+  duplicates: number;
+}
+
+interface BatchResult {
+  activityId?: string;
+  status: string;
+  errors?: unknown;
+}
+
+async function tolerate<T>(call: Promise<T>, statuses: readonly number[]): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (e) {
+    if (e instanceof ApiError && statuses.includes(e.status)) return undefined;
+    throw e;
+  }
+}
+
+async function postAll(client: PacerClient, activities: readonly Activity[], batchSize: number): Promise<{ accepted: number; duplicates: number }> {
+  let accepted = 0;
+  let duplicates = 0;
+  for (let i = 0; i < activities.length; i += batchSize) {
+    const res = await client.postActivities<BatchResult[] | { results: BatchResult[] }>(activities.slice(i, i + batchSize));
+    const results = Array.isArray(res.body) ? res.body : res.body.results;
+    for (const r of results) {
+      if (r.status === 'accepted') accepted += 1;
+      else if (r.status === 'duplicate') duplicates += 1;
+      else throw new Error(`activity ${r.activityId ?? '?'} ${r.status}: ${JSON.stringify(r.errors)}`);
+    }
+  }
+  return { accepted, duplicates };
+}
+
+/**
+ * Sends a scenario to a running Pacer through its public APIs only, in an order a real organisation
+ * might produce: roster and plans first, then history out of order, duplicates, voids, a
+ * cancellation, and a membership that arrives after the activities it governs. Re-running it against
+ * the same tenant changes nothing (creates that already happened answer 409 and are skipped).
+ */
+export async function seedScenario(
+  client: PacerClient,
+  scenario: Scenario,
+  options: { batchSize?: number; log?: (line: string) => void } = {},
+): Promise<SeedReport> {
+  const log = options.log ?? (() => undefined);
+  const batchSize = options.batchSize ?? 500;
+  await client.putSettings(scenario.calendar);
+  for (const team of scenario.teams) await tolerate(client.createTeam(team), [409]);
+  for (const m of scenario.members.filter((x) => !x.late)) {
+    await client.putMember(m.teamId, m.repId, { name: m.name, role: m.role, effectiveFrom: m.effectiveFrom });
+  }
+  log(`roster: ${scenario.teams.length} teams, ${scenario.members.length} members`);
+  for (const plan of scenario.plans) {
+    const existing = await client.request('commission', 'GET', `/v1/plans/${plan.planId}`, undefined, { accept: [404] });
+    if (existing.status === 404) await client.putPlan(plan.planId, plan.body);
+  }
+  for (const a of scenario.assignments) await client.assignPlan(a.repId, a.planId, a.effectiveFrom);
+  for (const q of scenario.quotas) await client.putQuota(q.repId, q.periodKey, q.amount);
+  log(`plans: ${scenario.plans.length}, assignments: ${scenario.assignments.length}, quotas: ${scenario.quotas.length}`);
+
+  const sprints: SeededSprint[] = [];
+  for (const s of scenario.sprints) {
+    let sprintId: string | undefined = await tolerate(
+      client.createSprint(s.teamId, { startDate: s.startDate, lengthDays: s.lengthDays, goal: s.goal }),
+      [409],
+    );
+    if (!sprintId) {
+      const list = await client.request<unknown>('sprint-planning', 'GET', `/v1/teams/${s.teamId}/sprints`);
+      const items = (Array.isArray(list.body) ? list.body : ((list.body as { items?: unknown[] }).items ?? [])) as {
+        sprintId?: string;
+        id?: string;
+        startDate?: string;
+      }[];
+      const found = items.find((x) => x.startDate === s.startDate);
+      sprintId = found?.sprintId ?? found?.id;
+      if (!sprintId) {
+        // An earlier seeding on another day planned an overlapping sprint; that one stays current.
+        log(`sprint of ${s.teamId} starting ${s.startDate} overlaps an existing one; keeping it`);
+        continue;
+      }
+    }
+    for (const c of s.commitments) await tolerate(client.putCommitment(sprintId, c.repId, { targets: c.targets, items: c.items }), [409]);
+    await tolerate(client.sprintAction(sprintId, 'start'), [409]);
+    sprints.push({ sprintId, teamId: s.teamId, startDate: s.startDate, lengthDays: s.lengthDays });
+  }
+  log(`sprints: ${sprints.map((s) => s.sprintId).join(', ')}`);
+
+  const first = await postAll(client, scenario.activities, batchSize);
+  const again = await postAll(client, scenario.duplicates, batchSize);
+  for (const id of scenario.voids) await tolerate(client.voidActivity(id, 'recorded by mistake'), [409]);
+  const cancels = await postAll(client, scenario.cancellations, batchSize);
+  for (const m of scenario.members.filter((x) => x.late)) {
+    await client.putMember(m.teamId, m.repId, { name: m.name, role: m.role, effectiveFrom: m.effectiveFrom });
+  }
+  log(`activities: ${first.accepted + cancels.accepted} accepted, ${first.duplicates + again.duplicates + cancels.duplicates} duplicates, ${scenario.voids.length} voided`);
+  return { sprints, accepted: first.accepted + cancels.accepted, duplicates: first.duplicates + again.duplicates + cancels.duplicates };
+}
+
+/**
+ * Keeps sending fresh activities for the scenario's reps at a gentle rate until `signal` aborts:
+ * the live part of the demo, so boards and KPI streams visibly move.
+ */
+export async function simulateActivity(
+  client: PacerClient,
+  scenario: Scenario,
+  options: { perSecond: number; signal: AbortSignal; onError?: (e: unknown) => void },
+): Promise<number> {
+  const random = seededRandom(Date.now() % 2 ** 31);
+  const reps = scenario.members.filter((m) => m.role !== 'MANAGER').map((m) => m.repId);
+  const kinds = ['call_logged', 'call_logged', 'call_logged', 'email_sent', 'email_sent', 'meeting_held', 'lead_created', 'deal_won'];
+  let sent = 0;
+  while (!options.signal.aborted) {
+    const repId = reps[Math.floor(random() * reps.length)] as string;
+    const kind = kinds[Math.floor(random() * kinds.length)] as string;
+    const activityId = `live-${Date.now().toString(36)}-${sent}`;
+    const base = { activityId, kind, repId, occurredAt: new Date().toISOString() };
+    const extra: Record<string, unknown> =
+      kind === 'call_logged'
+        ? { outcome: random() < 0.3 ? 'connected' : 'no_answer', durationSec: Math.floor(random() * 600) }
+        : kind === 'meeting_held'
+          ? { meetingId: `mt-${activityId}` }
+          : kind === 'lead_created'
+            ? { leadId: `ld-${activityId}`, source: 'web' }
+            : kind === 'deal_won'
+              ? { dealId: `dw-${activityId}`, opportunityId: `op-${activityId}`, amount: `${(5 + Math.floor(random() * 100)) * 100}.00`, currency: 'USD' }
+              : {};
+    try {
+      await client.postActivities([{ ...base, ...extra }]);
+      sent += 1;
+    } catch (e) {
+      options.onError?.(e);
+    }
+    await new Promise((r) => setTimeout(r, 1000 / options.perSecond));
+  }
+  return sent;
+}

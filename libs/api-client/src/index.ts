@@ -1,0 +1,3 @@
+export * from './demo/scenario';
+export * from './demo/seed';
+export * from './pacer-client';
