@@ -27,6 +27,21 @@ describe('loadConfig', () => {
     expect(loadConfig('activity-ingestion', { NODE_ENV: 'production', PACER_JWT_SECRET: 's' }).production).toBe(true);
   });
 
+  it('leaves tracing off by default and reads the standard OTLP endpoint variable', () => {
+    const off = loadConfig('kpi-aggregation', {});
+    expect(off.tracing).toBe(false);
+    expect(off.otlpEndpoint).toBe('http://localhost:4318');
+    const on = loadConfig('kpi-aggregation', { PACER_TRACING: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://tempo.observability:4318' });
+    expect(on).toMatchObject({ tracing: true, otlpEndpoint: 'http://tempo.observability:4318' });
+    expect(() => loadConfig('kpi-aggregation', { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
+  it('bounds a graceful shutdown', () => {
+    expect(loadConfig('commission', {}).shutdownTimeoutMs).toBe(50_000);
+    expect(loadConfig('commission', { PACER_SHUTDOWN_TIMEOUT_MS: '20000' }).shutdownTimeoutMs).toBe(20_000);
+    expect(() => loadConfig('commission', { PACER_SHUTDOWN_TIMEOUT_MS: '0' })).toThrow(/PACER_SHUTDOWN_TIMEOUT_MS/);
+  });
+
   it('lists every variable it reads', () => {
     expect(CONFIG_VARIABLES).toContain('DATABASE_URL');
     expect(new Set(CONFIG_VARIABLES).size).toBe(CONFIG_VARIABLES.length);

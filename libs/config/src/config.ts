@@ -29,6 +29,10 @@ export interface ServiceConfig {
   consumer: { maxRetries: number; retryBackoffMs: number };
   http: { bodyLimit: string; rateLimitPerMinute: number };
   tracing: boolean;
+  /** OTLP/HTTP collector base URL for traces (OTEL_EXPORTER_OTLP_ENDPOINT), used when `tracing` is on. */
+  otlpEndpoint: string;
+  /** Upper bound of a graceful shutdown (SIGTERM) before the process gives up and exits non-zero. */
+  shutdownTimeoutMs: number;
 }
 
 const brokerList = makeValidator<string[]>((value) => {
@@ -72,6 +76,14 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
       PACER_HTTP_BODY_LIMIT: str({ default: '1mb' }),
       PACER_RATE_LIMIT_PER_MINUTE: num({ default: 600000 }),
       PACER_TRACING: bool({ default: false }),
+      OTEL_EXPORTER_OTLP_ENDPOINT: url({
+        default: 'http://localhost:4318',
+        desc: 'OTLP/HTTP collector (Jaeger, Tempo, an OpenTelemetry Collector); traces go to <url>/v1/traces',
+      }),
+      PACER_SHUTDOWN_TIMEOUT_MS: num({
+        default: 50_000,
+        desc: 'Longest graceful shutdown; keep it below the orchestrator grace period minus the preStop pause',
+      }),
     },
     {
       reporter: ({ errors }) => {
@@ -94,6 +106,7 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     ['PACER_TOPIC_PARTITIONS', env.PACER_TOPIC_PARTITIONS],
     ['PACER_OUTBOX_BATCH_SIZE', env.PACER_OUTBOX_BATCH_SIZE],
     ['PACER_OUTBOX_POLL_MS', env.PACER_OUTBOX_POLL_MS],
+    ['PACER_SHUTDOWN_TIMEOUT_MS', env.PACER_SHUTDOWN_TIMEOUT_MS],
   ] as const) {
     if (!Number.isInteger(value) || value < 1) {
       throw new ConfigError(`invalid configuration for ${service}: ${name} must be a positive integer`);
@@ -122,6 +135,8 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     consumer: { maxRetries: env.PACER_CONSUMER_MAX_RETRIES, retryBackoffMs: env.PACER_CONSUMER_RETRY_BACKOFF_MS },
     http: { bodyLimit: env.PACER_HTTP_BODY_LIMIT, rateLimitPerMinute: env.PACER_RATE_LIMIT_PER_MINUTE },
     tracing: env.PACER_TRACING,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    shutdownTimeoutMs: env.PACER_SHUTDOWN_TIMEOUT_MS,
   };
 }
 
@@ -150,4 +165,6 @@ export const CONFIG_VARIABLES = [
   'PACER_HTTP_BODY_LIMIT',
   'PACER_RATE_LIMIT_PER_MINUTE',
   'PACER_TRACING',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'PACER_SHUTDOWN_TIMEOUT_MS',
 ] as const;

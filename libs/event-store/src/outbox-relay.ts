@@ -1,6 +1,17 @@
 import { Client } from 'pg';
 import { Kafka, Producer, Partitioners, CompressionTypes, IHeaders } from 'kafkajs';
-import { Logger, outboxBacklog, outboxPublished, outboxPublishLatency } from '@pacer/observability';
+import { Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  extractTraceContext,
+  injectTraceHeaders,
+  Logger,
+  outboxBacklog,
+  outboxPublished,
+  outboxPublishLatency,
+  pacerTracer,
+  TRACE_HEADERS,
+  tracingEnabled,
+} from '@pacer/observability';
 
 export interface OutboxRelayOptions {
   /** Connection string of the database that holds the outbox. */
@@ -39,6 +50,10 @@ const BACKLOG_SAMPLE_MS = 5_000;
  *
  * Only one replica publishes at a time (a session advisory lock on the relay's own connection), so
  * records of one key are never sent by two producers at once and per-key order holds.
+ *
+ * Row headers are published as they are. While tracing is on, a row that carries a `traceparent`
+ * gets a producer span (child of that context, starting at the outbox commit and ending at the
+ * broker's ack, so it shows the outbox wait) and the record carries that span's context instead.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -72,12 +87,27 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Finishes the batch in flight, releases the leadership and disconnects. */
-  async stop(): Promise<void> {
+  /**
+   * Finishes the batch in flight, releases the leadership and disconnects. With `drainMs`, the
+   * leader first keeps publishing what is committed (e.g. the last consumer batch's records) for at
+   * most that long, so a shutdown does not leave them waiting for the next leader.
+   */
+  async stop(options: { drainMs?: number } = {}): Promise<void> {
     this.stopping = true;
     this.wake?.();
     await this.loop;
     this.loop = undefined;
+    const drainMs = options.drainMs ?? 0;
+    if (drainMs > 0 && this.leader) {
+      const deadline = Date.now() + drainMs;
+      try {
+        while (Date.now() < deadline && (await this.publishBatch()) > 0) {
+          // keep going: every batch is acknowledged and deleted before the next one is read
+        }
+      } catch (e) {
+        this.options.logger.warn({ err: e }, 'outbox drain on shutdown failed; the next leader publishes the rest');
+      }
+    }
     await this.disconnect();
   }
 
@@ -176,6 +206,8 @@ export class OutboxRelay {
     }
     // Group by topic keeping seq order; kafkajs keeps message order within each partition.
     const byTopic = new Map<string, { key: string | null; value: Buffer; headers: IHeaders }[]>();
+    const spans: Span[] = [];
+    const traced = tracingEnabled();
     for (const row of rows) {
       const topic = this.topicPrefix + row.topic;
       let list = byTopic.get(topic);
@@ -183,13 +215,24 @@ export class OutboxRelay {
         list = [];
         byTopic.set(topic, list);
       }
-      list.push({ key: row.key, value: row.value, headers: row.headers });
+      const headers = traced ? this.producerSpan(topic, row, spans) : row.headers;
+      list.push({ key: row.key, value: row.value, headers });
     }
-    await producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        compression: CompressionTypes.None,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (e) {
+      for (const span of spans) {
+        span.recordException(e instanceof Error ? e : String(e));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      }
+      throw e;
+    }
+    for (const span of spans) span.end();
     await client.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
     const now = Date.now();
     for (const row of rows) {
@@ -197,6 +240,34 @@ export class OutboxRelay {
       outboxPublishLatency.observe(Math.max(0, now - row.created_at.getTime()) / 1000);
     }
     return rows.length;
+  }
+
+  /** Starts the row's producer span and returns the headers to publish, carrying that span's context. */
+  private producerSpan(topic: string, row: OutboxRow, spans: Span[]): Record<string, string> {
+    if (row.headers[TRACE_HEADERS.traceparent] === undefined) {
+      return row.headers;
+    }
+    const parent = extractTraceContext(row.headers);
+    const span = pacerTracer().startSpan(
+      `send ${topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        startTime: row.created_at,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': topic,
+          ...(row.key !== null ? { 'messaging.kafka.message.key': row.key } : {}),
+          'pacer.outbox.seq': row.seq,
+        },
+      },
+      parent,
+    );
+    spans.push(span);
+    const headers = { ...row.headers };
+    delete headers[TRACE_HEADERS.traceparent];
+    delete headers[TRACE_HEADERS.tracestate];
+    return injectTraceHeaders(headers, trace.setSpan(parent, span));
   }
 
   private async sampleBacklog(client: Client, fetched: number): Promise<void> {

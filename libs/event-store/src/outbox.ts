@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { CORRELATION_ID_HEADER, currentLogContext, injectTraceHeaders } from '@pacer/observability';
 
 /** A Kafka record waiting in the outbox. */
 export interface OutboxMessage {
@@ -12,6 +13,10 @@ export interface OutboxMessage {
 /**
  * Writes records to the outbox inside the caller's transaction: they are published if and only if
  * that transaction commits. One multi-row INSERT per call keeps batches cheap.
+ *
+ * Each record also gets the active trace context (`traceparent`/`tracestate`, while tracing is on)
+ * and the correlation id of the request or message being processed (`x-correlation-id`), unless the
+ * caller set those headers itself — so every service propagates them without code of its own.
  */
 export async function enqueueOutbox(manager: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) {
@@ -21,11 +26,17 @@ export async function enqueueOutbox(manager: EntityManager, messages: readonly O
   const keys: (string | null)[] = [];
   const values: Buffer[] = [];
   const headers: string[] = [];
+  const correlationId = currentLogContext()?.['correlationId'];
   for (const m of messages) {
     topics.push(m.topic);
     keys.push(m.key);
     values.push(Buffer.isBuffer(m.value) ? m.value : Buffer.from(JSON.stringify(m.value)));
-    headers.push(JSON.stringify(m.headers ?? {}));
+    const h: Record<string, string> = { ...m.headers };
+    injectTraceHeaders(h);
+    if (typeof correlationId === 'string' && h[CORRELATION_ID_HEADER] === undefined) {
+      h[CORRELATION_ID_HEADER] = correlationId;
+    }
+    headers.push(JSON.stringify(h));
   }
   // unnest keeps input order, and bigserial hands out seq in that order within one statement,
   // so records of one transaction are published in the order they were enqueued.

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { DLQ_HEADERS } from '@pacer/contracts';
@@ -8,8 +9,15 @@ import {
   consumerBatchSize,
   consumerLag,
   consumerMessages,
+  consumerRetries,
+  CORRELATION_ID_HEADER,
   dlqMessages,
+  extractTraceContext,
   Logger,
+  LogFields,
+  pacerTracer,
+  tracingEnabled,
+  withLogContext,
 } from '@pacer/observability';
 
 /** What a decoder makes of a record's value: an event, a record to skip, or a poison message. */
@@ -32,6 +40,24 @@ export interface BatchContext {
   publish(messages: readonly OutboxMessage[]): Promise<void>;
 }
 
+/** What log lines and spans say about the event being processed. */
+export interface EventInfo {
+  eventId?: string;
+  eventType?: string;
+  tenantId?: string;
+}
+
+/** Reads `id`, `type` and `tenantid` (CloudEvents) or `tenantId` of an object event. */
+export function describeEvent(event: unknown): EventInfo {
+  if (typeof event !== 'object' || event === null) return {};
+  const e = event as Record<string, unknown>;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return { eventId: text(e['id']), eventType: text(e['type']), tenantId: text(e['tenantid']) ?? text(e['tenantId']) };
+}
+
+/** Upper bound of span links on one batch span (OTel's default link limit is 128). */
+const MAX_BATCH_LINKS = 128;
+
 export interface ConsumerHandler<E> {
   /** Applies one event to the read models, inside the batch transaction. */
   handle(message: ConsumedMessage<E>, ctx: BatchContext): Promise<void>;
@@ -48,6 +74,8 @@ export interface BatchConsumerOptions<E> {
   decode: (value: Buffer | null) => DecodeResult<E>;
   /** A globally unique id per event (the CloudEvent id) for redelivery dedupe; omit to rely on offsets only. */
   eventId?: (event: E) => string;
+  /** Event id, type and tenant for log lines and spans; defaults to `describeEvent`. */
+  describe?: (event: E) => EventInfo;
   handler: ConsumerHandler<E>;
   dlqTopic: string;
   maxRetries?: number;
@@ -92,12 +120,19 @@ class PoisonMessage extends Error {
  * transaction is rolled back and the batch is replayed with a savepoint per message; a message that
  * still fails after `maxRetries` is written to the DLQ through the outbox (atomically with the
  * offset) and the consumer moves on.
+ *
+ * Each `handle()` runs with the message's event id, type, tenant and correlation id in its log
+ * context and, while tracing is on, inside a consumer span whose parent is the record's
+ * `traceparent` — so whatever the handler publishes continues that trace. The batch as a whole
+ * (and so `afterBatch()`) runs in a batch span linked to every record's context; see startBatchSpan.
  */
 export class BatchConsumer<E> {
   private consumer?: Consumer;
   private readonly maxRetries: number;
   private readonly retryBackoffMs: number;
   private joined?: Promise<void>;
+  /** `topic|partition` of the partitions this member owns, whose lag it reports. */
+  private assigned = new Set<string>();
 
   constructor(private readonly options: BatchConsumerOptions<E>) {
     this.maxRetries = options.maxRetries ?? 3;
@@ -117,6 +152,7 @@ export class BatchConsumer<E> {
     this.consumer = consumer;
     this.joined = new Promise((resolve) => {
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
+        this.trackAssignment(e.payload.memberAssignment);
         void this.seekToStoredOffsets(consumer, e.payload.memberAssignment).finally(resolve);
       });
     });
@@ -133,11 +169,32 @@ export class BatchConsumer<E> {
     await this.joined;
   }
 
-  /** Finishes the batch in flight, then leaves the group. */
+  /**
+   * Finishes the batch in flight (its Postgres transaction and its Kafka offset commit), then leaves
+   * the group so its partitions are reassigned at once instead of after the session timeout.
+   */
   async stop(): Promise<void> {
     const consumer = this.consumer;
+    if (!consumer) return;
+    const { groupId, logger } = this.options;
+    logger.info({ groupId }, 'consumer stopping: finishing the batch in flight');
+    // kafkajs waits for the running eachBatch, then sends LeaveGroup, then disconnects.
+    await consumer.disconnect();
     this.consumer = undefined;
-    await consumer?.disconnect();
+    this.trackAssignment({});
+    logger.info({ groupId }, 'consumer left the group');
+  }
+
+  /** Drops the lag series of partitions this member no longer owns (another member reports them now). */
+  private trackAssignment(assignment: Record<string, number[]>): void {
+    const now = new Set(Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}|${p}`)));
+    for (const key of this.assigned) {
+      if (!now.has(key)) {
+        const [topic = '', partition = ''] = key.split('|');
+        consumerLag.remove({ group: this.options.groupId, topic, partition });
+      }
+    }
+    this.assigned = now;
   }
 
   private async seekToStoredOffsets(consumer: Consumer, assignment: Record<string, number[]>): Promise<void> {
@@ -158,7 +215,7 @@ export class BatchConsumer<E> {
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, isRunning, isStale, heartbeat, resolveOffset } = payload;
+    const { batch, isRunning, isStale, heartbeat, resolveOffset, commitOffsetsIfNecessary } = payload;
     if (batch.messages.length === 0 || !isRunning() || isStale()) {
       return;
     }
@@ -180,9 +237,11 @@ export class BatchConsumer<E> {
 
     await this.options.afterDbCommit?.({ topic, partition, nextOffset });
     resolveOffset(last.offset);
-    await this.consumer
-      ?.commitOffsets([{ topic, partition, offset: nextOffset }])
-      .catch((err: unknown) => this.options.logger.warn({ err }, 'kafka offset commit failed (the database has it)'));
+    // The payload's commit, not consumer.commitOffsets: that one is silently skipped once stop() has
+    // begun, and the batch a shutdown waits for must reach Kafka too (lag-based autoscaling reads it).
+    await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] }).catch(
+      (err: unknown) => this.options.logger.warn({ err }, 'kafka offset commit failed (the database has it)'),
+    );
     await heartbeat();
 
     const { groupId } = this.options;
@@ -193,7 +252,10 @@ export class BatchConsumer<E> {
     consumerLag.set({ group: groupId, topic, partition: String(partition) }, Number(lag > 0n ? lag : 0n));
   }
 
-  /** Applies a batch in one transaction; returns how many messages reached the handler. */
+  /**
+   * Applies a batch in one transaction; returns how many messages reached the handler. While tracing
+   * is on, the whole attempt (afterBatch and the commit included) runs in a batch span.
+   */
   private async applyBatch(
     topic: string,
     partition: number,
@@ -201,7 +263,68 @@ export class BatchConsumer<E> {
     nextOffset: string,
     careful: boolean,
   ): Promise<number> {
+    if (!tracingEnabled()) {
+      return this.applyBatchTransaction(topic, partition, messages, nextOffset, careful);
+    }
+    const span = this.startBatchSpan(topic, partition, messages, careful);
+    try {
+      const handled = await context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
+        this.applyBatchTransaction(topic, partition, messages, nextOffset, careful),
+      );
+      span.setAttribute('pacer.batch.handled_count', handled);
+      return handled;
+    } catch (e) {
+      span.recordException(e instanceof Error ? e : String(e));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  /**
+   * The batch span links to every record's context (the traces that caused this batch). When all
+   * records belong to one trace (typically one activity), the span is a child in that trace, so what
+   * afterBatch publishes stays in it; otherwise it starts a trace of its own and only the links lead
+   * back. Each message's consumer span links to it in turn, so either end leads to the other.
+   */
+  private startBatchSpan(topic: string, partition: number, messages: KafkaMessage[], careful: boolean): Span {
+    const records = messages.flatMap((m) => {
+      const spanContext = trace.getSpanContext(extractTraceContext(headerMap(m.headers)));
+      return spanContext ? [spanContext] : [];
+    });
+    const traces = new Set(records.map((r) => r.traceId));
+    const first = records[0];
+    const parent = traces.size === 1 && first ? trace.setSpanContext(ROOT_CONTEXT, first) : ROOT_CONTEXT;
+    const links: Link[] = records.slice(0, MAX_BATCH_LINKS).map((spanContext) => ({ context: spanContext }));
+    return pacerTracer().startSpan(
+      `batch ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        links,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': topic,
+          'messaging.destination.partition.id': String(partition),
+          'messaging.consumer.group.name': this.options.groupId,
+          'messaging.batch.message_count': messages.length,
+          'pacer.batch.replay': careful,
+        },
+      },
+      parent,
+    );
+  }
+
+  private async applyBatchTransaction(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    nextOffset: string,
+    careful: boolean,
+  ): Promise<number> {
     const { dataSource, groupId, handler, decode, eventId } = this.options;
+    const describe = this.options.describe ?? describeEvent;
     return dataSource.transaction(async (manager) => {
       const ctx: BatchContext = {
         manager,
@@ -246,7 +369,7 @@ export class BatchConsumer<E> {
           if (result.skip) {
             consumerMessages.inc({ group: groupId, topic, outcome: 'skipped' });
           } else {
-            await this.deadLetter(ctx, topic, partition, message, headers, result.error, 0);
+            await this.deadLetter(ctx, topic, partition, message, headers, result.error, 0, {});
           }
           continue;
         }
@@ -265,14 +388,17 @@ export class BatchConsumer<E> {
           key: message.key?.toString() ?? null,
           headers,
         };
+        const info = describe(result.event);
         if (!careful) {
           try {
-            await handler.handle(consumed, ctx);
+            await this.inMessageScope(consumed, info, () => handler.handle(consumed, ctx));
           } catch (e) {
             throw new PoisonMessage(i, e);
           }
         } else {
-          const error = await this.handleWithRetries(consumed, ctx);
+          const error = await this.inMessageScope(consumed, info, () =>
+            this.handleWithRetries(consumed, ctx, info),
+          );
           if (error !== undefined) {
             if (eventId) {
               // Not processed: a later re-drive of the DLQ must not be mistaken for a duplicate.
@@ -281,13 +407,14 @@ export class BatchConsumer<E> {
                 eventId(result.event),
               ]);
             }
-            await this.deadLetter(ctx, topic, partition, message, headers, error, this.maxRetries + 1);
+            await this.deadLetter(ctx, topic, partition, message, headers, error, this.maxRetries + 1, info);
             continue;
           }
         }
         handled++;
         consumerMessages.inc({ group: groupId, topic, outcome: 'applied' });
       }
+      // In the batch span's context (while tracing): what afterBatch publishes is traced from the batch.
       await handler.afterBatch?.(ctx);
       await manager.query(
         `UPDATE consumer_offsets SET next_offset = $4, updated_at = now()
@@ -298,8 +425,55 @@ export class BatchConsumer<E> {
     });
   }
 
+  /**
+   * Runs one message's processing with its log context and, while tracing is on, in a consumer span
+   * that is the child of the record's trace context. A returned string is a final failure (careful
+   * path); a throw is a failure too (fast path). Either marks the span as failed.
+   */
+  private async inMessageScope<T>(message: ConsumedMessage<E>, info: EventInfo, run: () => Promise<T>): Promise<T> {
+    const fields: LogFields = { ...info, correlationId: message.headers[CORRELATION_ID_HEADER] };
+    if (!tracingEnabled()) {
+      return withLogContext(fields, run);
+    }
+    const parent = extractTraceContext(message.headers);
+    const batch = trace.getActiveSpan()?.spanContext();
+    const span = pacerTracer().startSpan(
+      `process ${message.topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        links: batch ? [{ context: batch }] : [],
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': message.topic,
+          'messaging.destination.partition.id': String(message.partition),
+          'messaging.kafka.offset': Number(message.offset),
+          'messaging.consumer.group.name': this.options.groupId,
+          ...(message.key !== null ? { 'messaging.kafka.message.key': message.key } : {}),
+          ...(info.eventId ? { 'messaging.message.id': info.eventId } : {}),
+          ...(info.eventType ? { 'cloudevents.event_type': info.eventType } : {}),
+          ...(info.tenantId ? { 'pacer.tenant_id': info.tenantId } : {}),
+        },
+      },
+      parent,
+    );
+    try {
+      const result = await context.with(trace.setSpan(parent, span), () => withLogContext(fields, run));
+      if (typeof result === 'string') {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: result.slice(0, 500) });
+      }
+      return result;
+    } catch (e) {
+      span.recordException(e instanceof Error ? e : String(e));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
   /** Returns undefined on success, or the last error after every attempt failed. */
-  private async handleWithRetries(message: ConsumedMessage<E>, ctx: BatchContext): Promise<string | undefined> {
+  private async handleWithRetries(message: ConsumedMessage<E>, ctx: BatchContext, info: EventInfo): Promise<string | undefined> {
     let lastError = '';
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       await ctx.manager.query('SAVEPOINT pacer_message');
@@ -310,8 +484,10 @@ export class BatchConsumer<E> {
       } catch (e) {
         await ctx.manager.query('ROLLBACK TO SAVEPOINT pacer_message');
         lastError = errorText(e);
+        consumerRetries.inc({ group: this.options.groupId, topic: message.topic });
+        trace.getActiveSpan()?.recordException(e instanceof Error ? e : lastError);
         this.options.logger.warn(
-          { topic: message.topic, partition: message.partition, offset: message.offset, attempt, err: lastError },
+          { ...info, topic: message.topic, partition: message.partition, offset: message.offset, attempt, err: lastError },
           'message handler failed',
         );
         if (attempt < this.maxRetries) {
@@ -330,9 +506,13 @@ export class BatchConsumer<E> {
     headers: Record<string, string>,
     error: string,
     attempts: number,
+    info: EventInfo,
   ): Promise<void> {
     const { groupId, dlqTopic, logger } = this.options;
-    logger.error({ topic, partition, offset: message.offset, err: error }, 'message sent to the DLQ');
+    logger.error(
+      { ...info, correlationId: headers[CORRELATION_ID_HEADER], topic, partition, offset: message.offset, err: error },
+      'message sent to the DLQ',
+    );
     await ctx.publish([
       {
         topic: dlqTopic,

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { withLogContext } from './log-context';
 import { createLogger } from './logger';
 
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
@@ -28,6 +29,49 @@ describe('createLogger', () => {
     expect(text).not.toContain('secret-token');
     expect(text).not.toContain('another-secret');
     expect(text).toContain('[redacted]');
+  });
+
+  it('keeps the correlation, tenant, event and trace fields while redacting credentials on the same line', () => {
+    const out = capture();
+    const logger = createLogger('kpi-aggregation', 'info', out.stream);
+    withLogContext({ correlationId: 'corr-1', eventId: 'evt-1', eventType: 'pacer.activity.logged', tenantId: 't1' }, () =>
+      logger.info(
+        {
+          traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+          req: { headers: { authorization: 'Bearer secret-token', cookie: 'session=secret-cookie' } },
+          headers: { authorization: 'Bearer header-token', cookie: 'sid=header-cookie' },
+          config: { databaseUrl: 'postgres://u:db-password@db/x', secret: 'jwt-secret' },
+          password: 'plain-password',
+          secret: 'top-secret',
+          accessToken: 'access-token-value',
+        },
+        'handled',
+      ),
+    );
+    const [line] = out.lines();
+    expect(line).toMatchObject({
+      correlationId: 'corr-1',
+      eventId: 'evt-1',
+      eventType: 'pacer.activity.logged',
+      tenantId: 't1',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+    });
+    const text = JSON.stringify(line);
+    for (const leaked of ['secret-token', 'secret-cookie', 'header-token', 'header-cookie', 'db-password', 'jwt-secret', 'plain-password', 'top-secret', 'access-token-value']) {
+      expect(text).not.toContain(leaked);
+    }
+  });
+
+  it('adds the fields of the enclosing log context, nested contexts on top, explicit fields winning', () => {
+    const out = capture();
+    const logger = createLogger('commission', 'info', out.stream);
+    withLogContext({ correlationId: 'outer', tenantId: 't1' }, () =>
+      withLogContext({ eventId: 'e1' }, () => logger.info({ tenantId: 't2' }, 'inner')),
+    );
+    logger.info('outside');
+    const [inner, outside] = out.lines();
+    expect(inner).toMatchObject({ correlationId: 'outer', eventId: 'e1', tenantId: 't2' });
+    expect(outside).not.toHaveProperty('correlationId');
   });
 
   it('respects the level', () => {

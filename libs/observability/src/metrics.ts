@@ -78,3 +78,10 @@ export const outboxPublishLatency = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [registry],
 });
+
+export const consumerRetries = new Counter({
+  name: 'pacer_consumer_retries_total',
+  help: 'Failed handler attempts that were retried or dead-lettered',
+  labelNames: ['group', 'topic'] as const,
+  registers: [registry],
+});

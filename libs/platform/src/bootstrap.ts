@@ -2,10 +2,12 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DestinationStream } from 'pino';
 import { loadConfig, ServiceConfig, ServiceName } from '@pacer/config';
 import { createValidationPipe, ProblemFilter } from '@pacer/http';
-import { createLogger, Logger } from '@pacer/observability';
+import { createLogger, Logger, shutdownTracing, startTracing } from '@pacer/observability';
 import { httpTelemetry } from './http-telemetry';
+import { LifecycleService } from './lifecycle.service';
 import { NestPinoLogger } from './nest-logger';
 
 export interface ServiceDefinition {
@@ -16,13 +18,32 @@ export interface ServiceDefinition {
   module: (config: ServiceConfig, logger: Logger) => DynamicModule;
 }
 
+export interface CreateServiceAppOptions {
+  /**
+   * Nest's own SIGTERM/SIGINT hooks (default true). `runService` turns them off and handles the
+   * signals itself, so the shutdown order is ours and the process exits 0 when it went well.
+   */
+  shutdownHooks?: boolean;
+  /** Where the JSON logs go (default stdout); tests capture them here. */
+  logDestination?: DestinationStream;
+}
+
+/** The `service.name` of a service's spans unless OTEL_SERVICE_NAME says otherwise. */
+export function tracingServiceName(service: ServiceName): string {
+  return `pacer-${service}`;
+}
+
 /** Creates a configured (not yet listening) service; tests call this with their own environment. */
 export async function createServiceApp(
   definition: ServiceDefinition,
   env: NodeJS.ProcessEnv = process.env,
+  options: CreateServiceAppOptions = {},
 ): Promise<{ app: INestApplication; config: ServiceConfig; logger: Logger }> {
   const config = loadConfig(definition.service, env);
-  const logger = createLogger(definition.service, config.logLevel);
+  if (config.tracing) {
+    await startTracing({ serviceName: tracingServiceName(definition.service), endpoint: config.otlpEndpoint });
+  }
+  const logger = createLogger(definition.service, config.logLevel, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(definition.module(config, logger), {
     logger: new NestPinoLogger(logger),
     bodyParser: false,
@@ -31,7 +52,9 @@ export async function createServiceApp(
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useGlobalFilters(new ProblemFilter(logger));
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  if (options.shutdownHooks ?? true) {
+    app.enableShutdownHooks();
+  }
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle(definition.title).setDescription(definition.description).setVersion('1').addBearerAuth().build(),
@@ -40,14 +63,49 @@ export async function createServiceApp(
   return { app, config, logger };
 }
 
-/** Entry point of a service process: boots, listens, and exits non-zero on a boot failure. */
+/**
+ * Entry point of a service process: boots, listens, and exits non-zero on a boot failure. On
+ * SIGTERM or SIGINT it shuts down gracefully (see LifecycleService) and exits 0, or exits 1 if that
+ * fails or takes longer than PACER_SHUTDOWN_TIMEOUT_MS.
+ */
 export async function runService(definition: ServiceDefinition): Promise<void> {
+  let started: Awaited<ReturnType<typeof createServiceApp>>;
   try {
-    const { app, config, logger } = await createServiceApp(definition);
-    await app.listen(config.port, '0.0.0.0');
-    logger.info({ port: config.port }, `${definition.service} listening`);
+    started = await createServiceApp(definition, process.env, { shutdownHooks: false });
+    await started.app.listen(started.config.port, '0.0.0.0');
   } catch (e) {
     process.stderr.write(`${definition.service} failed to start: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     process.exit(1);
   }
+  const { app, config, logger } = started;
+  logger.info({ port: config.port }, `${definition.service} listening`);
+  exitGracefullyOnSignals(app, config, logger);
+}
+
+function exitGracefullyOnSignals(app: INestApplication, config: ServiceConfig, logger: Logger): void {
+  let shuttingDown = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (shuttingDown) {
+      logger.warn({ signal }, 'already shutting down');
+      return;
+    }
+    shuttingDown = true;
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'graceful shutdown timed out');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    void (async () => {
+      try {
+        await app.get(LifecycleService, { strict: false }).stopProcessing(signal);
+        await app.close();
+        await shutdownTracing();
+        process.exit(0);
+      } catch (e) {
+        logger.error({ err: e }, 'graceful shutdown failed');
+        process.exit(1);
+      }
+    })();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

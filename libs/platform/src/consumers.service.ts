@@ -58,6 +58,7 @@ export class ConsumersService {
         dlqTopic: TOPICS.dlq,
         maxRetries: this.config.consumer.maxRetries,
         retryBackoffMs: this.config.consumer.retryBackoffMs,
+        sessionTimeoutMs: options.sessionTimeoutMs,
       });
       await consumer.start();
       this.running.push(consumer);

@@ -9,6 +9,8 @@ export interface KafkaConsumerOptions<E = unknown> {
   groupSuffix?: string;
   /** Defaults to CloudEvent validation from @pacer/contracts. */
   decode?: (value: Buffer | null) => DecodeResult<E>;
+  /** How long the group waits for a silent member (default 30 s); also bounds one batch's duration. */
+  sessionTimeoutMs?: number;
 }
 
 /**

@@ -25,7 +25,7 @@ export class OutboxRelayService {
     this.relay.start();
   }
 
-  stop(): Promise<void> {
-    return this.relay.stop();
+  stop(options: { drainMs?: number } = {}): Promise<void> {
+    return this.relay.stop(options);
   }
 }
