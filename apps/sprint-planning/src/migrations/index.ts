@@ -1,10 +1,12 @@
 import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer/event-store';
 import { CreateConsumerState1764230400100 } from '@pacer/messaging';
 import { MigrationClass } from '@pacer/platform';
+import { CreateSprintPlanningReadModels1764500000000 } from './1764500000000-create-sprint-planning-read-models';
 
 /** In order of application. Teams and sprints are event-sourced; the service also consumes. */
 export const MIGRATIONS: MigrationClass[] = [
   CreateOutbox1764230400000,
   CreateEventStore1764230400001,
   CreateConsumerState1764230400100,
+  CreateSprintPlanningReadModels1764500000000,
 ];

@@ -1,0 +1,157 @@
+import { KPI_METRICS, KpiMetric, KpiMetrics, Role, SprintItemStatus } from '@pacer/contracts';
+import { SprintDay } from '../calendar/sprint-calendar';
+import { MembershipSegment } from '../team/membership';
+import { Burnup, buildBurnup, burnupMetrics } from './sprint-burnup';
+import { progressRatio, zeroMetrics } from './sprint-metrics';
+import { ActualsSnapshot, teamTargets } from './sprint-report';
+import { SheetItem, SprintSheet } from './sprint-sheet';
+import { SprintStatus } from './sprint-schedule';
+import { Targets } from './sprint.events';
+
+export type Progress = Partial<Record<KpiMetric, number | null>>;
+
+export interface BoardItem {
+  itemId: string;
+  title: string;
+  opportunityId?: string;
+  dueDate?: string;
+  status: SprintItemStatus;
+  /** In the commitment snapshotted at start. */
+  committed: boolean;
+  addedAfterStart: boolean;
+  carriedFrom?: string;
+  carriedTo?: string;
+}
+
+export interface BoardRep {
+  repId: string;
+  name: string | null;
+  role: Role | null;
+  /** Current targets (what the progress ratios measure). */
+  targets: Targets;
+  /** Targets as committed at start; null before start, or when the rep committed only afterwards. */
+  committedTargets: Targets | null;
+  /** The KPI service's sprint snapshot for the rep (zero/null before the first one). */
+  actuals: KpiMetrics;
+  actualsRevision: number | null;
+  progress: Progress;
+  items: BoardItem[];
+  /** Items that were in the start snapshot and were dropped from the commitment afterwards. */
+  removedItems: BoardItem[];
+  itemsTotal: number;
+  itemsDone: number;
+}
+
+export interface SprintBoard {
+  sprintId: string;
+  teamId: string;
+  status: SprintStatus;
+  startDate: string;
+  lengthDays: number;
+  goal: string;
+  timezone: string;
+  window: { start: string; end: string };
+  version: number;
+  reps: BoardRep[];
+  team: {
+    targets: Targets;
+    actuals: KpiMetrics;
+    actualsRevision: number | null;
+    progress: Progress;
+    itemsTotal: number;
+    itemsDone: number;
+  };
+  burnup: Burnup;
+}
+
+export interface BuildBoardInput {
+  sheet: SprintSheet;
+  version: number;
+  timezone: string;
+  window: { start: string; end: string };
+  repActuals: ReadonlyMap<string, ActualsSnapshot>;
+  teamActuals: ActualsSnapshot | undefined;
+  /** Days shown on the burnup: every day of a closed sprint, the elapsed days of a running one. */
+  days: readonly SprintDay[];
+  memberships: readonly MembershipSegment[];
+  daily: (repId: string, date: string) => KpiMetrics | undefined;
+}
+
+/** progress = actual / target per target (null when the target is 0 or the actual is null). */
+export function progressOf(targets: Targets, actuals: KpiMetrics): Progress {
+  const out: Progress = {};
+  for (const metric of KPI_METRICS) {
+    const target = targets[metric];
+    if (target !== undefined) out[metric] = progressRatio(actuals[metric], target);
+  }
+  return out;
+}
+
+function boardItem(i: SheetItem): BoardItem {
+  return {
+    itemId: i.itemId,
+    title: i.title,
+    ...(i.opportunityId !== undefined ? { opportunityId: i.opportunityId } : {}),
+    ...(i.dueDate !== undefined ? { dueDate: i.dueDate } : {}),
+    status: i.status,
+    committed: i.inSnapshot,
+    addedAfterStart: i.addedAfterStart,
+    ...(i.carriedFrom !== undefined ? { carriedFrom: i.carriedFrom } : {}),
+    ...(i.carriedTo !== undefined ? { carriedTo: i.carriedTo } : {}),
+  };
+}
+
+/** The sprint board: per rep targets, KPI actuals, progress and items; team totals; burnup. */
+export function buildSprintBoard(input: BuildBoardInput): SprintBoard {
+  const { sheet } = input;
+  const reps: BoardRep[] = sheet.reps.map((rep) => {
+    const snapshot = input.repActuals.get(rep.repId);
+    const actuals = snapshot?.metrics ?? zeroMetrics();
+    const mine = sheet.items.filter((i) => i.repId === rep.repId);
+    const current = mine.filter((i) => !i.removed);
+    return {
+      repId: rep.repId,
+      name: rep.name,
+      role: rep.role,
+      targets: rep.targets,
+      committedTargets: rep.committedTargets,
+      actuals,
+      actualsRevision: snapshot?.revision ?? null,
+      progress: progressOf(rep.targets, actuals),
+      items: current.map(boardItem),
+      removedItems: mine.filter((i) => i.removed).map(boardItem),
+      itemsTotal: current.length,
+      itemsDone: current.filter((i) => i.status === 'done').length,
+    };
+  });
+  const targets = teamTargets(sheet.reps.map((r) => r.targets));
+  const teamActuals = input.teamActuals?.metrics ?? zeroMetrics();
+  const allTargets = sheet.reps.flatMap((r) => [r.targets, r.committedTargets ?? {}]);
+  return {
+    sprintId: sheet.sprintId,
+    teamId: sheet.teamId,
+    status: sheet.status,
+    startDate: sheet.startDate,
+    lengthDays: sheet.lengthDays,
+    goal: sheet.goal,
+    timezone: input.timezone,
+    window: input.window,
+    version: input.version,
+    reps,
+    team: {
+      targets,
+      actuals: teamActuals,
+      actualsRevision: input.teamActuals?.revision ?? null,
+      progress: progressOf(targets, teamActuals),
+      itemsTotal: reps.reduce((n, r) => n + r.itemsTotal, 0),
+      itemsDone: reps.reduce((n, r) => n + r.itemsDone, 0),
+    },
+    burnup: buildBurnup({
+      metrics: burnupMetrics(allTargets),
+      days: input.days,
+      repIds: sheet.reps.map((r) => r.repId),
+      memberships: input.memberships,
+      daily: input.daily,
+    }),
+  };
+}

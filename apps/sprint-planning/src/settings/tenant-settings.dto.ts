@@ -1,0 +1,35 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+/** PUT /v1/settings: the whole settings document; an omitted field takes the SPEC default. */
+export class TenantSettingsDto {
+  @ApiPropertyOptional({ description: 'IANA time zone name', example: 'Europe/Berlin', default: 'UTC' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timezone?: string;
+
+  @ApiPropertyOptional({
+    description: 'ISO weekday the week starts on (1 = Monday)',
+    minimum: 1,
+    maximum: 7,
+    default: 1,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  weekStartsOn?: number;
+
+  @ApiPropertyOptional({
+    description: 'Month (1-12) the fiscal year starts in',
+    minimum: 1,
+    maximum: 12,
+    default: 1,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(12)
+  fiscalYearStartMonth?: number;
+}

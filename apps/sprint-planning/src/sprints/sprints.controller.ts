@@ -1,0 +1,172 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
+import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
+import { SprintBoard } from '../domain/sprint/sprint-board';
+import { SprintReport } from '../domain/sprint/sprint-report';
+import { etagOf, parseIfMatch } from '../http/if-match';
+import { SprintPlanningErrorFilter } from '../http/sprint-planning-error.filter';
+import { CommitmentDto, ItemStatusDto } from './sprint.dto';
+import { SprintCommandsService } from './sprint-commands.service';
+import { CommitmentView, SprintQueriesService, SprintView } from './sprint-queries.service';
+
+const IF_MATCH = {
+  name: 'If-Match',
+  required: false,
+  description: 'The ETag (version) the change is based on; a mismatch is 409',
+};
+
+@ApiTags('sprints')
+@ApiBearerAuth()
+@UseFilters(SprintPlanningErrorFilter)
+@Controller('v1/sprints')
+export class SprintsController {
+  constructor(
+    private readonly commands: SprintCommandsService,
+    private readonly queries: SprintQueriesService,
+  ) {}
+
+  @Get(':sprintId')
+  @ApiOperation({ summary: 'A sprint with its status, window and commitments; ETag = its version.' })
+  async get(
+    @CurrentPrincipal() p: Principal,
+    @Param('sprintId') sprintId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SprintView> {
+    return this.withEtag(await this.queries.get(p.tenantId, sprintId), res);
+  }
+
+  @Post(':sprintId/start')
+  @HttpCode(200)
+  @Roles('admin', 'manager')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({
+    summary: 'Start a planned sprint: the commitments made so far are snapshotted as committed.',
+  })
+  async start(
+    @CurrentPrincipal() p: Principal,
+    @Param('sprintId') sprintId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SprintView> {
+    await this.commands.start(p.tenantId, sprintId, parseIfMatch(ifMatch));
+    return this.withEtag(await this.queries.get(p.tenantId, sprintId), res);
+  }
+
+  @Post(':sprintId/close')
+  @HttpCode(200)
+  @Roles('admin', 'manager')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({
+    summary:
+      "Close an active sprint: unfinished items move to the team's next planned sprint; the report is frozen and published.",
+  })
+  async close(
+    @CurrentPrincipal() p: Principal,
+    @Param('sprintId') sprintId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SprintView> {
+    await this.commands.close(p.tenantId, sprintId, parseIfMatch(ifMatch));
+    return this.withEtag(await this.queries.get(p.tenantId, sprintId), res);
+  }
+
+  @Put(':sprintId/commitments/:repId')
+  @Roles('admin', 'manager', 'rep')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({
+    summary: "Set a rep's whole commitment (targets by KPI metric, items). Reps may set only their own.",
+  })
+  async setCommitment(
+    @CurrentPrincipal() p: Principal,
+    @Param('sprintId') sprintId: string,
+    @Param('repId') repId: string,
+    @Body() body: CommitmentDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CommitmentView> {
+    await this.commands.setCommitment(
+      p,
+      sprintId,
+      repId,
+      {
+        targets: body.targets ?? {},
+        items: (body.items ?? []).map((i) => ({
+          itemId: i.itemId,
+          title: i.title,
+          ...(i.opportunityId !== undefined ? { opportunityId: i.opportunityId } : {}),
+          ...(i.dueDate !== undefined ? { dueDate: i.dueDate } : {}),
+        })),
+      },
+      parseIfMatch(ifMatch),
+    );
+    const view = await this.queries.commitment(p.tenantId, sprintId, repId);
+    res.setHeader('ETag', etagOf(view.version));
+    return view;
+  }
+
+  @Patch(':sprintId/items/:itemId')
+  @Roles('admin', 'manager', 'rep')
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({
+    summary: 'Move an item to todo, doing or done (backwards too). Reps may move only their own items.',
+  })
+  async changeItem(
+    @CurrentPrincipal() p: Principal,
+    @Param('sprintId') sprintId: string,
+    @Param('itemId') itemId: string,
+    @Body() body: ItemStatusDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ sprintId: string; itemId: string; repId: string; status: string; version: number }> {
+    const { version, repId } = await this.commands.changeItemStatus(
+      p,
+      sprintId,
+      itemId,
+      body.status,
+      parseIfMatch(ifMatch),
+    );
+    res.setHeader('ETag', etagOf(version));
+    return { sprintId, itemId, repId, status: body.status, version };
+  }
+
+  @Get(':sprintId/board')
+  @ApiOperation({
+    summary:
+      "Per rep targets, the KPI service's sprint actuals, progress and items; team totals; daily burnup.",
+  })
+  async board(
+    @CurrentPrincipal() p: Principal,
+    @Param('sprintId') sprintId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SprintBoard> {
+    const board = await this.queries.board(p.tenantId, sprintId);
+    res.setHeader('ETag', etagOf(board.version));
+    return board;
+  }
+
+  @Get(':sprintId/report')
+  @ApiOperation({
+    summary: 'The report frozen at close: planned vs actual per rep and team, completion ratio, items.',
+  })
+  report(@CurrentPrincipal() p: Principal, @Param('sprintId') sprintId: string): Promise<SprintReport> {
+    return this.queries.report(p.tenantId, sprintId);
+  }
+
+  private withEtag(view: SprintView, res: Response): SprintView {
+    res.setHeader('ETag', etagOf(view.version));
+    return view;
+  }
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Role, SalesModel } from '@pacer/contracts';
+import { resolveEffectiveInstant } from '../domain/calendar/sprint-calendar';
+import { SprintPlanningError } from '../domain/sprint-planning.error';
+import { Team } from '../domain/team/team.aggregate';
+import { CommandRunner, CommandTransaction } from '../event-sourcing/command-runner';
+import { STREAM_TYPES, teamStreamId } from '../event-sourcing/stream-ids';
+import { ReadModelsRepository } from '../projections/read-models.repository';
+
+export interface CreateTeamInput {
+  teamId?: string;
+  name: string;
+  salesModel: SalesModel;
+}
+
+export interface PutMemberInput {
+  name: string;
+  role: Role;
+  /** A calendar date (tenant-local midnight) or an instant; absent = now. */
+  effectiveFrom?: string;
+}
+
+/** Team commands: create, rename, and dated membership changes under SPEC §4's role rules. */
+@Injectable()
+export class TeamCommandsService {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly readModels: ReadModelsRepository,
+  ) {}
+
+  create(tenantId: string, input: CreateTeamInput): Promise<{ teamId: string; version: number }> {
+    const teamId = input.teamId ?? randomUUID();
+    const exists = () => new SprintPlanningError('team-exists', `Team ${teamId} already exists.`);
+    return this.runner.run(
+      tenantId,
+      async (tx) => {
+        const streamId = teamStreamId(tenantId, teamId);
+        const team = await tx.load(streamId, new Team());
+        team.create(teamId, input.name, input.salesModel);
+        tx.announce(await tx.save(streamId, STREAM_TYPES.team, team), { team });
+        return { teamId, version: team.version };
+      },
+      exists,
+    );
+  }
+
+  rename(tenantId: string, teamId: string, name: string, ifMatch?: number): Promise<{ version: number }> {
+    return this.withTeam(tenantId, teamId, ifMatch, async (_tx, team) => {
+      team.rename(name);
+      return {};
+    });
+  }
+
+  putMember(
+    tenantId: string,
+    teamId: string,
+    repId: string,
+    input: PutMemberInput,
+    ifMatch?: number,
+  ): Promise<{ version: number; outcome: 'joined' | 'changed' | 'unchanged' }> {
+    return this.withTeam(tenantId, teamId, ifMatch, async (tx, team) => {
+      const { timezone } = await this.readModels.settings(tx.manager, tenantId);
+      const effectiveFrom = resolveEffectiveInstant(input.effectiveFrom, timezone, tx.now);
+      const outcome = team.putMember({ repId, name: input.name, role: input.role, effectiveFrom });
+      return { outcome };
+    });
+  }
+
+  removeMember(
+    tenantId: string,
+    teamId: string,
+    repId: string,
+    effectiveTo?: string,
+    ifMatch?: number,
+  ): Promise<{ version: number }> {
+    return this.withTeam(tenantId, teamId, ifMatch, async (tx, team) => {
+      const { timezone } = await this.readModels.settings(tx.manager, tenantId);
+      team.removeMember(repId, resolveEffectiveInstant(effectiveTo, timezone, tx.now));
+      return {};
+    });
+  }
+
+  private withTeam<R extends object>(
+    tenantId: string,
+    teamId: string,
+    ifMatch: number | undefined,
+    command: (tx: CommandTransaction, team: Team) => Promise<R>,
+  ): Promise<R & { version: number }> {
+    return this.runner.run(tenantId, async (tx) => {
+      const streamId = teamStreamId(tenantId, teamId);
+      await tx.lock(streamId);
+      const team = await tx.load(streamId, new Team());
+      if (!team.exists) throw new SprintPlanningError('team-not-found', `Team ${teamId} was not found.`);
+      tx.assertIfMatch(team, ifMatch);
+      const result = await command(tx, team);
+      tx.announce(await tx.save(streamId, STREAM_TYPES.team, team), { team });
+      return { ...result, version: team.version };
+    });
+  }
+}
