@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule, ServiceDefinition } from '@pacer/platform';
+import { ActivitiesModule } from './activities/activities.module';
 import { MIGRATIONS } from './migrations';
 
 @Module({})
@@ -12,6 +13,9 @@ export const ActivityIngestionService: ServiceDefinition = {
   description: 'the front door for every rep activity: single, batch and bulk, exactly once.',
   module: (config, logger) => ({
     module: ActivityIngestionModule,
-    imports: [PlatformModule.forService({ service: 'activity-ingestion', migrations: MIGRATIONS }, config, logger)],
+    imports: [
+      PlatformModule.forService({ service: 'activity-ingestion', migrations: MIGRATIONS }, config, logger),
+      ActivitiesModule,
+    ],
   }),
 };

@@ -36,6 +36,33 @@ export interface AppendRequest {
   outbox?: readonly OutboxMessage[];
 }
 
+/** One event that opens a new stream (version 1), with the records announcing it. */
+export interface NewStreamEvent {
+  streamId: string;
+  event: NewEvent;
+  /** Records to publish if and only if this stream is appended and the transaction commits. */
+  outbox?: readonly OutboxMessage[];
+}
+
+export interface AppendNewStreamsRequest {
+  streamType: string;
+  /** Each entry opens its own stream; stream ids must be distinct. */
+  streams: readonly NewStreamEvent[];
+  /**
+   * What a stream that already exists means: `fail` (the default) throws ConcurrencyError naming it,
+   * as `appendIn` at expected version 0 would; `skip` leaves it untouched (no event, no outbox
+   * record) and reports it, for callers that treat an existing stream as an idempotent retry.
+   */
+  existing?: 'fail' | 'skip';
+}
+
+export interface AppendNewStreamsResult {
+  /** Stream ids opened by this call, in request order. */
+  appended: string[];
+  /** Stream ids that already existed (only with `existing: 'skip'`), in request order. */
+  existing: string[];
+}
+
 export interface AppendResult {
   /** The stream's version after the append. */
   version: number;
@@ -81,7 +108,11 @@ function isUniqueViolation(e: unknown, constraint: string): boolean {
   if (typeof e !== 'object' || e === null) {
     return false;
   }
-  const err = e as { code?: unknown; constraint?: unknown; driverError?: { code?: unknown; constraint?: unknown } };
+  const err = e as {
+    code?: unknown;
+    constraint?: unknown;
+    driverError?: { code?: unknown; constraint?: unknown };
+  };
   const code = err.code ?? err.driverError?.code;
   const name = err.constraint ?? err.driverError?.constraint;
   return code === UNIQUE_VIOLATION && name === constraint;
@@ -161,6 +192,98 @@ export class EventStore {
       await enqueueOutbox(manager, request.outbox);
     }
     return { version, events: rows.sort((a, b) => a.version - b.version).map(toStored) };
+  }
+
+  /**
+   * Opens many single-event streams inside the caller's transaction in one statement, with the
+   * guarantees of `appendIn` at expected version 0: each stream head is claimed first (a concurrent
+   * writer of the same stream queues on the head row and then finds it taken), its event gets
+   * version 1 and a global position (in request order), `UNIQUE(stream_id, version)` backs the check
+   * up, and the stream's outbox records are written with it, in request order. This is the bulk path
+   * for ingestion (one stream per activity), where `appendIn` would cost four statements per event.
+   *
+   * The whole batch travels as one JSON parameter: Postgres parses it in C, where building one array
+   * literal per column would cost the caller more CPU than the insert itself.
+   */
+  async appendNewStreamsIn(
+    manager: EntityManager,
+    request: AppendNewStreamsRequest,
+  ): Promise<AppendNewStreamsResult> {
+    const { streamType, streams } = request;
+    if (streams.length === 0) return { appended: [], existing: [] };
+    const seen = new Set<string>();
+    const events: object[] = [];
+    const records: object[] = [];
+    streams.forEach(({ streamId, event: e, outbox }, n) => {
+      if (seen.has(streamId)) {
+        throw new Error(`appendNewStreamsIn: stream ${streamId} is listed twice`);
+      }
+      seen.add(streamId);
+      events.push({
+        n,
+        s: streamId,
+        id: e.eventId ?? randomUUID(),
+        t: e.type,
+        tn: e.tenantId,
+        d: e.data,
+        m: e.metadata ?? {},
+        o: e.occurredAt instanceof Date ? e.occurredAt.toISOString() : e.occurredAt,
+      });
+      (outbox ?? []).forEach((m, k) => {
+        records.push({
+          n,
+          k,
+          s: streamId,
+          topic: m.topic,
+          key: m.key,
+          // JSON values keep their exact text through the json type; raw bytes travel as base64.
+          ...(Buffer.isBuffer(m.value) ? { b64: m.value.toString('base64') } : { json: m.value }),
+          ...(m.headers ? { headers: m.headers } : {}),
+        });
+      });
+    });
+    let claimed: { stream_id: string }[];
+    try {
+      claimed = (await manager.query(
+        `WITH input AS (
+           SELECT * FROM json_to_recordset($1::json -> 'events')
+             AS x(n int, s text, id uuid, t text, tn text, d jsonb, m jsonb, o timestamptz)
+         ), claimed AS (
+           -- Heads in a fixed order, so two bulk writers with overlapping streams queue, not deadlock.
+           INSERT INTO streams (stream_id, stream_type, version)
+           SELECT s, $2, 1 FROM input ORDER BY s
+           ON CONFLICT (stream_id) DO NOTHING
+           RETURNING stream_id
+         ), appended AS (
+           INSERT INTO events (stream_id, stream_type, version, event_id, type, tenant_id, data, metadata, occurred_at)
+           SELECT i.s, $2, 1, i.id, i.t, i.tn, i.d, i.m, i.o FROM input i JOIN claimed c ON c.stream_id = i.s
+            ORDER BY i.n
+         ), published AS (
+           INSERT INTO outbox (topic, key, value, headers)
+           SELECT r.topic, r.key, coalesce(convert_to(r.json::text, 'UTF8'), decode(r.b64, 'base64')),
+                  coalesce(r.headers, '{}'::jsonb)
+             FROM json_to_recordset($1::json -> 'outbox')
+                  AS r(n int, k int, s text, topic text, key text, json json, b64 text, headers jsonb)
+             JOIN claimed c ON c.stream_id = r.s
+            ORDER BY r.n, r.k
+         )
+         SELECT stream_id FROM claimed`,
+        [JSON.stringify({ events, outbox: records }), streamType],
+      )) as { stream_id: string }[];
+    } catch (e) {
+      if (isUniqueViolation(e, 'events_stream_version')) {
+        throw new ConcurrencyError(streams[0]?.streamId ?? '', 0, 1);
+      }
+      throw e;
+    }
+    const got = new Set(claimed.map((r) => r.stream_id));
+    const appended = streams.filter((x) => got.has(x.streamId)).map((x) => x.streamId);
+    const existing = streams.filter((x) => !got.has(x.streamId)).map((x) => x.streamId);
+    if (existing.length > 0 && (request.existing ?? 'fail') === 'fail') {
+      const taken = existing[0] as string;
+      throw new ConcurrencyError(taken, 0, await this.streamVersion(taken, manager));
+    }
+    return { appended, existing };
   }
 
   /** The stream's events from `fromVersion` (exclusive), in version order. */

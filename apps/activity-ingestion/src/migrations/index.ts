@@ -1,5 +1,10 @@
 import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer/event-store';
 import { MigrationClass } from '@pacer/platform';
+import { IndexActivityEvents1764300000000 } from './1764300000000-index-activity-events';
 
 /** In order of application. The service publishes (outbox) and keeps its activities as events. */
-export const MIGRATIONS: MigrationClass[] = [CreateOutbox1764230400000, CreateEventStore1764230400001];
+export const MIGRATIONS: MigrationClass[] = [
+  CreateOutbox1764230400000,
+  CreateEventStore1764230400001,
+  IndexActivityEvents1764300000000,
+];

@@ -1,0 +1,68 @@
+import {
+  Activity,
+  activityEventType,
+  deterministicEventId,
+  eventKey,
+  makeEvent,
+  PacerEvent,
+  TOPICS,
+} from '@pacer/contracts';
+import { OutboxMessage } from '@pacer/event-store';
+
+export const ACTIVITY_STREAM_TYPE = 'activity';
+
+// Stream ids join segments with ':'; escaping them keeps ("a:b", "c") and ("a", "b:c") apart.
+function segment(value: string): string {
+  return value.replace(/%/g, '%25').replace(/:/g, '%3A');
+}
+
+/** Every activity is its own stream: version 1 is its acceptance, version 2 its void. */
+export function activityStreamId(tenantId: string, activityId: string): string {
+  return `activity:${segment(tenantId)}:${segment(activityId)}`;
+}
+
+/**
+ * The CloudEvent id of an accepted activity is a function of tenant and activityId, so however often
+ * a client retries and whatever crashes in between, the activity is never published under two ids.
+ */
+export function acceptedEventId(tenantId: string, activityId: string): string {
+  return deterministicEventId(tenantId, 'activity', activityId, 'accepted');
+}
+
+export function voidedEventId(tenantId: string, activityId: string): string {
+  return deterministicEventId(tenantId, 'activity', activityId, 'voided');
+}
+
+/** `pacer.activity.<kind>.v1` for an accepted activity; `time` is when it happened, per SPEC §2. */
+export function acceptedEvent(tenantId: string, activity: Activity, recordedTime: string): PacerEvent {
+  return makeEvent(activityEventType(activity.kind), {
+    id: acceptedEventId(tenantId, activity.activityId),
+    tenantId,
+    time: activity.occurredAt,
+    recordedTime,
+    data: activity,
+  } as Parameters<typeof makeEvent>[1]);
+}
+
+/** `pacer.activity.voided.v1`, carrying the whole original so consumers can undo it without state. */
+export function voidedEvent(tenantId: string, activity: Activity, reason: string, at: string): PacerEvent {
+  return makeEvent('pacer.activity.voided.v1', {
+    id: voidedEventId(tenantId, activity.activityId),
+    tenantId,
+    time: at,
+    recordedTime: at,
+    data: {
+      activityId: activity.activityId,
+      repId: activity.repId,
+      reason,
+      voidedKind: activity.kind,
+      voidedOccurredAt: activity.occurredAt,
+      voidedActivity: activity,
+    },
+  });
+}
+
+/** The outbox record of an event: canonical topic (the relay adds the prefix), key `{tenantId}:{repId}`. */
+export function toOutbox(event: PacerEvent): OutboxMessage {
+  return { topic: TOPICS.activities, key: eventKey(event), value: event };
+}

@@ -1,0 +1,246 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Activity, ActivityKind, activityEventType, PacerEvent } from '@pacer/contracts';
+import { ConcurrencyError, EventStore } from '@pacer/event-store';
+import { canonicalJson, differingFields } from './activity-canonical';
+import { ACTIVITY_STREAM_TYPE, activityStreamId, toOutbox, voidedEvent } from './activity-event.factory';
+import { orderActivityFields } from './activity-fields';
+
+/** A valid, authorised activity ready to be written, with its CloudEvent. */
+export interface Candidate {
+  activity: Activity;
+  event: PacerEvent;
+}
+
+export type WriteOutcome =
+  { status: 'accepted' } | { status: 'duplicate' } | { status: 'conflict'; fields: string[] };
+
+export interface StoredActivity {
+  activity: Activity;
+  recordedAt: string;
+  voided: boolean;
+  voidedAt?: string;
+  voidReason?: string;
+}
+
+export interface ListQuery {
+  tenantId: string;
+  repId?: string;
+  kind?: ActivityKind;
+  from?: string;
+  to?: string;
+  after?: { occurredAt: string; activityId: string };
+  limit: number;
+}
+
+export interface ListedActivity extends StoredActivity {
+  /** occurred_at exactly as Postgres holds it (microseconds, UTC): the first half of the keyset. */
+  occurredKey: string;
+}
+
+export type VoidOutcome =
+  | { status: 'voided'; activity: Activity }
+  | { status: 'already_voided'; activity: Activity }
+  | { status: 'not_found' }
+  | { status: 'not_own' };
+
+interface ActivityRow {
+  data: Activity;
+  recorded_at: Date;
+  voided_at: Date | null;
+  void_reason: string | null;
+  occurred_key: string;
+}
+
+// Errors a chunk transaction can meet under contention and simply retry.
+const RETRYABLE: ReadonlySet<unknown> = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 4;
+
+function errorCode(e: unknown): unknown {
+  const err = e as { code?: unknown; driverError?: { code?: unknown } } | null;
+  return err?.code ?? err?.driverError?.code;
+}
+
+function toListed(row: ActivityRow): ListedActivity {
+  return {
+    activity: orderActivityFields(row.data),
+    recordedAt: row.recorded_at.toISOString(),
+    voided: row.voided_at !== null,
+    ...(row.voided_at ? { voidedAt: row.voided_at.toISOString() } : {}),
+    ...(row.void_reason !== null ? { voidReason: row.void_reason } : {}),
+    occurredKey: row.occurred_key,
+  };
+}
+
+// Version 1 of an activity stream is the activity, version 2 (if any) its void. The literal
+// `stream_type = 'activity' AND version = 1` lets Postgres use the partial indexes of the migration.
+const SELECT_ACTIVITY = `
+  SELECT e.data, e.recorded_at, v.recorded_at AS voided_at, v.data ->> 'reason' AS void_reason,
+         to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_key
+    FROM events e LEFT JOIN events v ON v.stream_id = e.stream_id AND v.version = 2
+   WHERE e.stream_type = 'activity' AND e.version = 1 AND e.tenant_id = $1`;
+
+/**
+ * Activities live only in the event store: one stream per (tenant, activityId), appended together
+ * with its outbox record, so the log, the idempotency key and the publication commit as one.
+ */
+@Injectable()
+export class ActivityRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+  ) {}
+
+  /**
+   * Writes one chunk in one transaction and returns an outcome per candidate, in order. A new id
+   * opens its stream and enqueues its event; an id whose stream exists (committed before, or by a
+   * concurrent writer this one queued behind) is a duplicate when the stored activity equals the
+   * candidate and a conflict otherwise. A repeated id inside the chunk is judged against its first
+   * occurrence.
+   */
+  async writeChunk(tenantId: string, candidates: readonly Candidate[]): Promise<WriteOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction((m) => this.writeChunkIn(m, tenantId, candidates));
+      } catch (e) {
+        if (!RETRYABLE.has(errorCode(e)) || attempt >= MAX_ATTEMPTS) throw e;
+      }
+    }
+  }
+
+  private async writeChunkIn(
+    m: EntityManager,
+    tenantId: string,
+    candidates: readonly Candidate[],
+  ): Promise<WriteOutcome[]> {
+    const outcomes: (WriteOutcome | undefined)[] = new Array(candidates.length);
+    const firstByStream = new Map<string, number>();
+    const primaries: { streamId: string; index: number }[] = [];
+    candidates.forEach((c, index) => {
+      const streamId = activityStreamId(tenantId, c.activity.activityId);
+      if (!firstByStream.has(streamId)) {
+        firstByStream.set(streamId, index);
+        primaries.push({ streamId, index });
+      }
+    });
+    const { appended, existing } = await this.store.appendNewStreamsIn(m, {
+      streamType: ACTIVITY_STREAM_TYPE,
+      existing: 'skip',
+      streams: primaries.map(({ streamId, index }) => {
+        const { activity, event } = candidates[index] as Candidate;
+        return {
+          streamId,
+          event: {
+            eventId: event.id,
+            type: event.type,
+            tenantId,
+            data: activity,
+            occurredAt: activity.occurredAt,
+          },
+          outbox: [toOutbox(event)],
+        };
+      }),
+    });
+    for (const streamId of appended) outcomes[firstByStream.get(streamId) as number] = { status: 'accepted' };
+    if (existing.length > 0) {
+      const rows = (await m.query(
+        `SELECT stream_id, data FROM events WHERE stream_id = ANY($1::text[]) AND version = 1`,
+        [existing],
+      )) as { stream_id: string; data: Activity }[];
+      const stored = new Map(rows.map((r) => [r.stream_id, r.data]));
+      for (const streamId of existing) {
+        const index = firstByStream.get(streamId) as number;
+        outcomes[index] = judge(stored.get(streamId), (candidates[index] as Candidate).activity);
+      }
+    }
+    candidates.forEach((c, i) => {
+      if (outcomes[i] !== undefined) return;
+      const first = candidates[
+        firstByStream.get(activityStreamId(tenantId, c.activity.activityId)) as number
+      ] as Candidate;
+      outcomes[i] = judge(first.activity, c.activity);
+    });
+    return outcomes as WriteOutcome[];
+  }
+
+  async find(tenantId: string, activityId: string): Promise<StoredActivity | undefined> {
+    const rows = (await this.dataSource.query(`${SELECT_ACTIVITY} AND e.stream_id = $2`, [
+      tenantId,
+      activityStreamId(tenantId, activityId),
+    ])) as ActivityRow[];
+    const row = rows[0];
+    if (!row) return undefined;
+    const { occurredKey: _, ...stored } = toListed(row);
+    return stored;
+  }
+
+  /** One page in (occurredAt, activityId) order, `limit + 1` rows so the caller knows if there is more. */
+  async list(q: ListQuery): Promise<ListedActivity[]> {
+    const where: string[] = [];
+    const params: unknown[] = [q.tenantId];
+    const bind = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (q.repId !== undefined) where.push(`e.data ->> 'repId' = ${bind(q.repId)}`);
+    if (q.kind !== undefined) where.push(`e.type = ${bind(activityEventType(q.kind))}`);
+    if (q.from !== undefined) where.push(`e.occurred_at >= ${bind(q.from)}::timestamptz`);
+    if (q.to !== undefined) where.push(`e.occurred_at < ${bind(q.to)}::timestamptz`);
+    if (q.after !== undefined) {
+      const streamId = activityStreamId(q.tenantId, q.after.activityId);
+      where.push(
+        `(e.occurred_at, e.stream_id) > (${bind(q.after.occurredAt)}::timestamptz, ${bind(streamId)})`,
+      );
+    }
+    const rows = (await this.dataSource.query(
+      `${SELECT_ACTIVITY} ${where.map((w) => `AND ${w}`).join(' ')}
+        ORDER BY e.occurred_at, e.stream_id LIMIT ${bind(q.limit + 1)}`,
+      params,
+    )) as ActivityRow[];
+    return rows.map(toListed);
+  }
+
+  /**
+   * Voids an activity: version 2 of its stream, published through the outbox in the same
+   * transaction. The expected version makes concurrent voids of one activity publish once.
+   * `onlyRep` restricts the void to that rep's own activities.
+   */
+  async void(tenantId: string, activityId: string, reason: string, onlyRep?: string): Promise<VoidOutcome> {
+    const streamId = activityStreamId(tenantId, activityId);
+    try {
+      return await this.dataSource.transaction(async (m): Promise<VoidOutcome> => {
+        const rows = (await m.query(
+          `SELECT version, data FROM events WHERE stream_id = $1 AND tenant_id = $2 ORDER BY version`,
+          [streamId, tenantId],
+        )) as { version: number; data: Activity }[];
+        const original = rows[0];
+        if (!original) return { status: 'not_found' };
+        const activity = orderActivityFields(original.data);
+        if (onlyRep !== undefined && activity.repId !== onlyRep) return { status: 'not_own' };
+        if (rows.length > 1) return { status: 'already_voided', activity };
+        const now = new Date().toISOString();
+        const event = voidedEvent(tenantId, activity, reason, now);
+        await this.store.appendIn(m, {
+          streamId,
+          streamType: ACTIVITY_STREAM_TYPE,
+          expectedVersion: 1,
+          events: [{ eventId: event.id, type: event.type, tenantId, data: event.data, occurredAt: now }],
+          outbox: [toOutbox(event)],
+        });
+        return { status: 'voided', activity };
+      });
+    } catch (e) {
+      if (!(e instanceof ConcurrencyError)) throw e;
+      // A concurrent void committed first: this one is a repeat.
+      const again = await this.find(tenantId, activityId);
+      if (!again) throw e;
+      return { status: 'already_voided', activity: again.activity };
+    }
+  }
+}
+
+function judge(stored: Activity | undefined, incoming: Activity): WriteOutcome {
+  if (stored !== undefined && canonicalJson(stored) === canonicalJson(incoming))
+    return { status: 'duplicate' };
+  return { status: 'conflict', fields: stored ? differingFields(stored, incoming) : [] };
+}
