@@ -19,6 +19,12 @@ describe('splitting a deal among credited reps', () => {
     expect(split.map((c) => c.credit)).toEqual(['0.03', '0.02']);
   });
 
+  it('never gives a negative credit when every earlier share rounded up', () => {
+    const quarter = { share: '0.25' };
+    const split = splitCredits('0.02', 'r1', ['r1', 'r2', 'r3', 'r4'].map((repId) => ({ repId, ...quarter })));
+    expect(split.map((c) => c.credit)).toEqual(['0.01', '0.01', '0.00', '0.00']);
+  });
+
   it('checks shares exactly', () => {
     expect(sharesSumToOne([{ repId: 'a', share: '0.1' }, { repId: 'b', share: '0.2' }, { repId: 'c', share: '0.7' }])).toBe(true);
     expect(sharesSumToOne([{ repId: 'a', share: '0.5' }, { repId: 'b', share: '0.4999' }])).toBe(false);
