@@ -1,8 +1,19 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule, ServiceDefinition } from '@pacer/platform';
+import { CommissionInputConsumer } from './consumers/commission-input.consumer';
+import { Recalculator } from './ledger/recalculator';
 import { MIGRATIONS } from './migrations';
+import { PlansController } from './plans/plans.controller';
+import { PlansService } from './plans/plans.service';
+import { RepsController } from './plans/reps.controller';
+import { AccessPolicy } from './statements/access-policy.service';
+import { StatementsController } from './statements/statements.controller';
+import { StatementsService } from './statements/statements.service';
 
-@Module({})
+@Module({
+  controllers: [PlansController, RepsController, StatementsController],
+  providers: [Recalculator, PlansService, StatementsService, AccessPolicy, CommissionInputConsumer],
+})
 export class CommissionModule {}
 
 /** Pacer commission: commission plans, quotas and statements with every cent explained. */

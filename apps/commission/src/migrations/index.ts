@@ -1,10 +1,12 @@
 import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer/event-store';
 import { CreateConsumerState1764230400100 } from '@pacer/messaging';
 import { MigrationClass } from '@pacer/platform';
+import { CreateCommissionTables1764900000000 } from './1764900000000-create-commission-tables';
 
 /** In order of application. Plans are event-sourced; the service also consumes activities and roster. */
 export const MIGRATIONS: MigrationClass[] = [
   CreateOutbox1764230400000,
   CreateEventStore1764230400001,
   CreateConsumerState1764230400100,
+  CreateCommissionTables1764900000000,
 ];

@@ -1,0 +1,57 @@
+import type { Role } from '@pacer/contracts';
+
+/** Facts a batch brought, buffered in memory and written with one statement per kind after the batch. */
+export interface WinFact {
+  tenantId: string;
+  activityId: string;
+  repId: string;
+  dealId: string;
+  wonEventId: string;
+  occurredAt: string;
+  primaryRepId: string;
+  amount: string;
+  share: string;
+  credit: string;
+  currency: string;
+}
+
+export interface CancellationFactRow {
+  tenantId: string;
+  activityId: string;
+  dealId: string;
+  repId: string;
+  eventId: string;
+  occurredAt: string;
+}
+
+export interface VoidFact {
+  tenantId: string;
+  activityId: string;
+  eventId: string;
+}
+
+export interface SettingsFact {
+  tenantId: string;
+  timezone: string;
+  weekStartsOn: number;
+  fiscalYearStartMonth: number;
+  eventId: string;
+}
+
+export interface MembershipFact {
+  tenantId: string;
+  teamId: string;
+  repId: string;
+  kind: 'joined' | 'role_changed' | 'left';
+  role: Role | null;
+  at: string;
+  eventId: string;
+}
+
+export class BatchFacts {
+  readonly wins: WinFact[] = [];
+  readonly cancellations: CancellationFactRow[] = [];
+  readonly voids: VoidFact[] = [];
+  readonly settings: SettingsFact[] = [];
+  readonly memberships: MembershipFact[] = [];
+}

@@ -1,0 +1,95 @@
+import { deterministicEventId, eventKey, makeEvent, PacerEvent, TOPICS } from '@pacer/contracts';
+import type { OutboxMessage } from '@pacer/event-store';
+import { DELTA_TYPES, LedgerPosting } from '../calculation/ledger-postings';
+
+export interface DeltaContext {
+  tenantId: string;
+  repId: string;
+  periodKey: string;
+  planId: string;
+  planVersion: number;
+  /** ISO instant the delta was posted. */
+  postedAt: string;
+}
+
+/**
+ * The CloudEvent id of a ledger line, from what identifies it and what it says: recomputing the same
+ * line (a retried batch, a rebuild from the same facts) gives the same id, which consumers dedupe;
+ * a line id that ever carried a different amount could not be silently deduped away.
+ */
+export function deltaEventId(
+  ctx: Pick<DeltaContext, 'tenantId' | 'repId' | 'periodKey'>,
+  posting: Pick<LedgerPosting, 'lineId' | 'type' | 'amount' | 'currency'>,
+): string {
+  return deterministicEventId(
+    'pacer.commission.delta',
+    ctx.tenantId,
+    ctx.repId,
+    ctx.periodKey,
+    posting.lineId,
+    posting.type,
+    posting.amount,
+    posting.currency,
+  );
+}
+
+/** The delta event of one ledger line, exactly as the contract's schema for its type has it. */
+export function deltaEvent(posting: LedgerPosting, ctx: DeltaContext): PacerEvent {
+  const common = {
+    repId: ctx.repId,
+    periodKey: ctx.periodKey,
+    planId: ctx.planId,
+    planVersion: ctx.planVersion,
+    lineId: posting.lineId,
+    amount: posting.amount,
+    currency: posting.currency,
+    sourceEventIds: posting.sourceEventIds,
+    ...(posting.note !== undefined ? { note: posting.note } : {}),
+  };
+  const withDeal = posting.dealId !== undefined ? { dealId: posting.dealId } : {};
+  const envelope = {
+    id: deltaEventId(ctx, posting),
+    tenantId: ctx.tenantId,
+    time: ctx.postedAt,
+    recordedTime: ctx.postedAt,
+  };
+  switch (posting.type) {
+    case DELTA_TYPES.earned:
+      return makeEvent(DELTA_TYPES.earned, {
+        ...envelope,
+        data: {
+          ...common,
+          dealId: posting.dealId as string,
+          credit: posting.credit as string,
+          bands: posting.bands ?? [],
+        },
+      });
+    case DELTA_TYPES.adjusted:
+      return makeEvent(DELTA_TYPES.adjusted, {
+        ...envelope,
+        data: { ...common, ...withDeal, reason: posting.reason ?? 'recalculated' },
+      });
+    case DELTA_TYPES.spiff:
+      return makeEvent(DELTA_TYPES.spiff, {
+        ...envelope,
+        data: {
+          ...common,
+          ...withDeal,
+          spiffId: posting.spiffId as string,
+          metric: posting.metric as 'quotaAttainment',
+          threshold: posting.threshold as string,
+        },
+      });
+    case DELTA_TYPES.cap:
+      return makeEvent(DELTA_TYPES.cap, { ...envelope, data: { ...common, cap: posting.cap as string } });
+    case DELTA_TYPES.clawback:
+      return makeEvent(DELTA_TYPES.clawback, {
+        ...envelope,
+        data: { ...common, dealId: posting.dealId as string },
+      });
+  }
+}
+
+export function outboxMessage(event: PacerEvent): OutboxMessage {
+  return { topic: TOPICS.commissions, key: eventKey(event), value: event };
+}

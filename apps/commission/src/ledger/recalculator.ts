@@ -1,0 +1,694 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { OutboxMessage } from '@pacer/event-store';
+import type { TenantCalendar } from '@pacer/sales-domain';
+import { instantMillis } from '../calculation/deal-order';
+import { LedgerBalance, LedgerPosting, planPostings } from '../calculation/ledger-postings';
+import { boundedId } from '../calculation/line-ids';
+import { AssignmentFact, buildTimeline, TimelineWindow, windowAt } from '../calculation/rep-timeline';
+import { computeStatement, extendStatement, StatementExtension } from '../calculation/statement-calculator';
+import type {
+  BreakdownLine,
+  ComputedStatement,
+  DealException,
+  DealFact,
+  PlanVersion,
+  StatementCheckpoint,
+} from '../calculation/statement.types';
+import { deltaEvent, outboxMessage } from './commission-delta.factory';
+import {
+  DealRow,
+  ExceptionRow,
+  insertLedgerRows,
+  LedgerRow,
+  loadAssignments,
+  loadBalances,
+  loadCalendars,
+  loadCancellations,
+  loadCheckpoints,
+  loadDealsAt,
+  loadDealsByActivity,
+  loadPlanVersions,
+  loadQuotas,
+  loadRepDeals,
+  loadStatementRefs,
+  loadWindowDeals,
+  lockReps,
+  replaceExceptions,
+  RepRef,
+  repKey,
+  repsOfTenant,
+  StatementKey,
+  StatementLineRow,
+  StatementRow,
+  statementKey,
+  StoredCheckpoint,
+  StoredStatementRef,
+  upsertStatements,
+  WindowRef,
+  windowsWithOtherRecords,
+  writeStatementLines,
+} from './commission-store';
+import { DirtyStatements, TouchedRep } from './dirty-statements';
+import { ledgerLineView } from './ledger-line.view';
+import { StatementSummary, statementSummary } from './statement-document';
+
+/** Everything a recalculation needs to know about one rep, loaded once per batch. */
+export interface RepContext {
+  ref: RepRef;
+  calendar: TenantCalendar;
+  assignments: AssignmentFact[];
+  versions: Map<string, PlanVersion[]>;
+  quotas: Map<string, { amount: string; eventId: string }>;
+}
+
+interface Job {
+  ctx: RepContext;
+  periodKey: string;
+  window?: TimelineWindow;
+  stored?: StoredStatementRef;
+  deals?: DealRow[];
+  /** Set when the period is extended by new deals rather than computed whole. */
+  extension?: { result: StatementExtension; prior: StoredCheckpoint; checkpoint: StatementCheckpoint };
+}
+
+export interface RecalculationResult {
+  statements: number;
+  postings: number;
+}
+
+const ORPHAN_NOTE =
+  "This period no longer exists in the rep's plan calendar (a plan, assignment or tenant calendar change moved its deals): every line is reversed.";
+
+/**
+ * Brings the ledger to the facts: for every statement the changes touched, recomputes it from the
+ * stored facts (a pure function of them), diffs it against what the ledger holds, stores and
+ * publishes the differences as new ledger lines, and stores the statement. Runs inside the caller's
+ * transaction (a consumer batch or an API call) with the reps' ledgers locked.
+ */
+interface Settled {
+  ledgerRows: LedgerRow[];
+  statementRow: StatementRow | null;
+  /** Breakdown rows to write; `replace` says whether they replace the whole breakdown or its tail. */
+  lineRows: StatementLineRow[];
+  replace: 'whole' | 'tail' | null;
+  exceptionRows: ExceptionRow[];
+  messages: OutboxMessage[];
+}
+
+interface Batch {
+  jobs: Job[];
+  /** The windows whose exceptions are replaced (whole reps replace all of theirs). */
+  windowRefs: WindowRef[];
+  /** Deals outside every period of their rep (won before the rep's first plan): no-plan exceptions. */
+  unassigned: Map<string, { ctx: RepContext; deals: DealRow[] }>;
+  /** Deals at touched instants outside every period, whose exceptions are replaced. */
+  outsideDeals: DealRow[];
+}
+
+/**
+ * Brings the ledger to the facts: for every statement the changes touched, recomputes it from the
+ * stored facts (a pure function of them), diffs it against what the ledger holds, stores and
+ * publishes the differences as new ledger lines, and stores the statement. Runs inside the caller's
+ * transaction (a consumer batch or an API call) with the reps' ledgers locked.
+ */
+@Injectable()
+export class Recalculator {
+  async recalculate(
+    manager: EntityManager,
+    dirty: DirtyStatements,
+    publish: (messages: readonly OutboxMessage[]) => Promise<void>,
+    now: Date = new Date(),
+  ): Promise<RecalculationResult> {
+    if (dirty.empty) return { statements: 0, postings: 0 };
+    const full = new Map(dirty.reps);
+    for (const tenantId of dirty.tenants) {
+      for (const repId of await repsOfTenant(manager, tenantId))
+        full.set(repKey(tenantId, repId), { tenantId, repId });
+    }
+    const scoped = [...dirty.instants.entries()].filter(([key]) => !full.has(key)).map(([, v]) => v);
+    const fullReps = [...full.values()];
+    const allReps: RepRef[] = [...fullReps, ...scoped.map(({ tenantId, repId }) => ({ tenantId, repId }))];
+    if (allReps.length === 0) return { statements: 0, postings: 0 };
+    await lockReps(manager, allReps);
+
+    const contexts = await loadRepContexts(manager, allReps);
+    const wholeReps = await jobsOfWholeReps(manager, fullReps, contexts);
+    const touched = await jobsAtInstants(manager, scoped, contexts);
+    const jobs = [...wholeReps.jobs, ...touched.jobs];
+    const cancellations = await loadCancellations(
+      manager,
+      jobs.flatMap((j) =>
+        (j.deals ?? []).filter((d) => d.cancelled).map((d) => ({ tenantId: d.tenantId, dealId: d.dealId })),
+      ),
+    );
+    const whole = jobs.filter((j) => j.extension === undefined);
+    const extended = jobs.filter((j) => j.extension !== undefined);
+    const balances = await loadBalances(manager, whole.map(keyOf));
+    const touchedBalances = await loadBalances(
+      manager,
+      extended.map(keyOf),
+      extended.map((j) => {
+        const ext = (j.extension as NonNullable<Job['extension']>).result;
+        return [...ext.head, ...ext.tail].map((l) => l.lineId);
+      }),
+    );
+    for (const [key, held] of touchedBalances) balances.set(key, held);
+
+    const postedAt = now.toISOString();
+    const ledgerRows: LedgerRow[] = [];
+    const statementRows: StatementRow[] = [];
+    const lineRows: StatementLineRow[] = [];
+    const replaceWhole: StatementKey[] = [];
+    const replaceTail: StatementKey[] = [];
+    const exceptionRows: ExceptionRow[] = [];
+    const messages: OutboxMessage[] = [];
+    for (const job of jobs) {
+      const key = keyOf(job);
+      const held =
+        balances.get(statementKey(key.tenantId, key.repId, key.periodKey)) ??
+        new Map<string, LedgerBalance>();
+      const settled = settle(job, held, cancellations, dirty, postedAt);
+      ledgerRows.push(...settled.ledgerRows);
+      if (settled.statementRow !== null) statementRows.push(settled.statementRow);
+      if (settled.replace === 'whole') replaceWhole.push(key);
+      if (settled.replace === 'tail') replaceTail.push(key);
+      lineRows.push(...settled.lineRows);
+      exceptionRows.push(...settled.exceptionRows);
+      messages.push(...settled.messages);
+    }
+    for (const { ctx, deals } of [...wholeReps.unassigned.values(), ...touched.unassigned.values()]) {
+      for (const d of deals) {
+        if (d.voidedBy === null)
+          exceptionRows.push(exceptionRow(ctx.ref, noPlanException(d, noPlanDetail(ctx, d)), null));
+      }
+    }
+
+    await insertLedgerRows(manager, ledgerRows);
+    await upsertStatements(manager, statementRows);
+    await writeStatementLines(manager, replaceWhole, replaceTail, lineRows);
+    await replaceExceptions(manager, touched.windowRefs, fullReps, touched.outsideDeals, exceptionRows);
+    if (messages.length > 0) await publish(messages);
+    return { statements: statementRows.length, postings: ledgerRows.length };
+  }
+}
+
+/** Whole reps: every period with deals, and every stored statement (a change may have dissolved it). */
+async function jobsOfWholeReps(
+  manager: EntityManager,
+  reps: readonly RepRef[],
+  contexts: Map<string, RepContext>,
+): Promise<Batch> {
+  const batch: Batch = { jobs: [], windowRefs: [], unassigned: new Map(), outsideDeals: [] };
+  const allDeals = groupByRep(await loadRepDeals(manager, reps));
+  const stored = groupByRep(await loadStatementRefs(manager, reps));
+  for (const ref of reps) {
+    const key = repKey(ref.tenantId, ref.repId);
+    const ctx = contexts.get(key) as RepContext;
+    const deals = allDeals.get(key) ?? [];
+    const refs = stored.get(key) ?? [];
+    let until = 0;
+    for (const d of deals) until = Math.max(until, instantMillis(d.occurredAt));
+    for (const r of refs) until = Math.max(until, Date.parse(r.windowEnd) - 1);
+    const timeline = timelineOf(ctx, until);
+    const byKey = new Map<string, Job>();
+    const outside: DealRow[] = [];
+    for (const deal of deals) {
+      const window = windowAt(timeline, instantMillis(deal.occurredAt));
+      if (window === undefined) {
+        outside.push(deal);
+        continue;
+      }
+      let job = byKey.get(window.key);
+      if (job === undefined) byKey.set(window.key, (job = { ctx, periodKey: window.key, window, deals: [] }));
+      job.deals?.push(deal);
+    }
+    for (const r of refs) {
+      const job = byKey.get(r.periodKey);
+      if (job !== undefined) {
+        job.stored = r;
+        continue;
+      }
+      const window = timeline.find((w) => w.key === r.periodKey);
+      byKey.set(r.periodKey, {
+        ctx,
+        periodKey: r.periodKey,
+        stored: r,
+        deals: [],
+        ...(window ? { window } : {}),
+      });
+    }
+    batch.jobs.push(...byKey.values());
+    batch.unassigned.set(key, { ctx, deals: outside });
+  }
+  return batch;
+}
+
+/** Reps whose deal facts changed at known instants: only the periods holding those instants. */
+async function jobsAtInstants(
+  manager: EntityManager,
+  scoped: readonly TouchedRep[],
+  contexts: Map<string, RepContext>,
+): Promise<Batch> {
+  const batch: Batch = { jobs: [], windowRefs: [], unassigned: new Map(), outsideDeals: [] };
+  const outsideAt: { ref: RepRef; ms: number[] }[] = [];
+  const candidates: Candidate[] = [];
+  for (const touched of scoped) {
+    const { tenantId, repId } = touched;
+    const ctx = contexts.get(repKey(tenantId, repId)) as RepContext;
+    let until = 0;
+    for (const at of touched.ms) until = Math.max(until, at);
+    const timeline = timelineOf(ctx, until);
+    const byKey = new Map<string, Candidate>();
+    const outside: number[] = [];
+    for (const at of touched.ms) {
+      const window = windowAt(timeline, at);
+      if (window === undefined) {
+        outside.push(at);
+        continue;
+      }
+      let candidate = byKey.get(window.key);
+      if (candidate === undefined) {
+        byKey.set(
+          window.key,
+          (candidate = { job: { ctx, periodKey: window.key, window }, wins: [], changed: false }),
+        );
+      }
+      if (touched.changed.has(at)) candidate.changed = true;
+    }
+    for (const win of touched.wins) {
+      const window = windowAt(timeline, win.ms);
+      if (window !== undefined) byKey.get(window.key)?.wins.push(win.activityId);
+    }
+    candidates.push(...byKey.values());
+    if (outside.length > 0) outsideAt.push({ ref: { tenantId, repId }, ms: outside });
+  }
+  await tryExtensions(
+    manager,
+    candidates.filter((c) => !c.changed && c.wins.length > 0 && c.job.window?.version !== null),
+  );
+
+  const computed = candidates.filter((c) => c.job.extension === undefined).map((c) => c.job);
+  batch.windowRefs = computed.map((j) => windowRefOf(j));
+  const windowDeals = await loadWindowDeals(manager, batch.windowRefs);
+  computed.forEach((job, i) => (job.deals = windowDeals.get(i) ?? []));
+  batch.jobs = candidates.map((c) => c.job);
+  // Only the deals at the touched instants: a rep without a plan may have a long history.
+  batch.outsideDeals = await loadDealsAt(manager, outsideAt);
+  for (const deal of batch.outsideDeals) {
+    const key = repKey(deal.tenantId, deal.repId);
+    const entry = batch.unassigned.get(key) ?? { ctx: contexts.get(key) as RepContext, deals: [] };
+    entry.deals.push(deal);
+    batch.unassigned.set(key, entry);
+  }
+  return batch;
+}
+
+interface Candidate {
+  job: Job;
+  /** Activity ids of the deal credits stored new in this batch in the job's period. */
+  wins: string[];
+  /** Something other than a new win changed in the period. */
+  changed: boolean;
+}
+
+/**
+ * Periods that only received new deals, each after every deal the period had, are extended from
+ * their stored checkpoint instead of being computed whole (`extendStatement` gives the same lines):
+ * the cost of a deal then does not grow with the size of its statement. Anything else — a stored
+ * statement without a checkpoint or for another window, a void, a cancellation, a second record of a
+ * deal id, a deal before the last one — leaves the job to be computed whole.
+ */
+async function tryExtensions(manager: EntityManager, candidates: readonly Candidate[]): Promise<void> {
+  if (candidates.length === 0) return;
+  const stored = await loadCheckpoints(
+    manager,
+    candidates.map((c) => keyOf(c.job)),
+  );
+  const live = candidates.filter((c) => {
+    const k = keyOf(c.job);
+    const prior = stored.get(statementKey(k.tenantId, k.repId, k.periodKey));
+    const window = c.job.window as TimelineWindow;
+    return (
+      prior?.checkpoint != null &&
+      prior.windowStartMs === window.startMs &&
+      prior.windowEndMs === window.endMs
+    );
+  });
+  const deals = await loadDealsByActivity(
+    manager,
+    live.flatMap((c) => c.wins.map((activityId) => ({ ...c.job.ctx.ref, activityId }))),
+  );
+  const byActivity = new Map(deals.map((d) => [statementKey(d.tenantId, d.repId, d.activityId), d]));
+  const items = live.flatMap((c, idx) =>
+    c.wins.flatMap((activityId) => {
+      const deal = byActivity.get(statementKey(c.job.ctx.ref.tenantId, c.job.ctx.ref.repId, activityId));
+      return deal === undefined ? [] : [{ ...windowRefOf(c.job), dealId: deal.dealId, activityId, idx }];
+    }),
+  );
+  const twice = new Set([...(await windowsWithOtherRecords(manager, items))].map((i) => items[i]?.idx));
+  live.forEach((c, idx) => {
+    if (twice.has(idx)) return;
+    const { tenantId, repId } = c.job.ctx.ref;
+    const own = c.wins.map((a) => byActivity.get(statementKey(tenantId, repId, a)));
+    if (own.some((d) => d === undefined || d.voidedBy !== null || d.cancelled)) return;
+    const window = c.job.window as TimelineWindow;
+    const prior = stored.get(statementKey(tenantId, repId, c.job.periodKey)) as StoredCheckpoint;
+    const checkpoint = JSON.parse(prior.checkpoint as string) as StatementCheckpoint;
+    const result = extendStatement(
+      {
+        repId,
+        periodKey: c.job.periodKey,
+        window: { start: window.start, end: window.end, truncated: window.truncated },
+        plan: window.version as PlanVersion,
+        quota: c.job.ctx.quotas.get(c.job.periodKey) ?? null,
+        deals: own.map((d) => withCancellation(d as DealRow, undefined)),
+        timezone: c.job.ctx.calendar.timezone,
+      },
+      checkpoint,
+    );
+    if (result !== undefined) c.job.extension = { result, prior, checkpoint };
+  });
+}
+
+function keyOf(job: Job): StatementKey {
+  return { tenantId: job.ctx.ref.tenantId, repId: job.ctx.ref.repId, periodKey: job.periodKey };
+}
+
+function windowRefOf(job: Job): WindowRef {
+  const window = job.window as TimelineWindow;
+  return {
+    tenantId: job.ctx.ref.tenantId,
+    repId: job.ctx.ref.repId,
+    startMs: window.startMs,
+    endMs: window.endMs,
+  };
+}
+
+/** One statement: computed (or dissolved, or extended), diffed against the ledger, turned into rows and events. */
+function settle(
+  job: Job,
+  held: ReadonlyMap<string, LedgerBalance>,
+  cancellations: ReadonlyMap<string, { activityId: string; eventId: string; occurredAt: string }>,
+  dirty: DirtyStatements,
+  postedAt: string,
+): Settled {
+  if (job.extension !== undefined) return settleExtension(job, held, postedAt);
+  const { tenantId, repId } = job.ctx.ref;
+  const settled: Settled = {
+    ledgerRows: [],
+    statementRow: null,
+    lineRows: [],
+    replace: null,
+    exceptionRows: [],
+    messages: [],
+  };
+  const deals = job.deals ?? [];
+  const live = deals.filter((d) => d.voidedBy === null);
+  const voided = new Map(
+    deals.filter((d) => d.voidedBy !== null).map((d) => [d.dealId, d.voidedBy as string]),
+  );
+  const version = job.window?.version ?? null;
+  let statement: ComputedStatement | null = null;
+  let postings: LedgerPosting[];
+  let plan: PlanRef;
+  if (job.window !== undefined && version !== null) {
+    statement = computeStatement({
+      repId,
+      periodKey: job.periodKey,
+      window: { start: job.window.start, end: job.window.end, truncated: job.window.truncated },
+      plan: version,
+      quota: job.ctx.quotas.get(job.periodKey) ?? null,
+      deals: live.map((d) => withCancellation(d, cancellations.get(repKey(tenantId, d.dealId)))),
+      timezone: job.ctx.calendar.timezone,
+    });
+    plan = { planId: version.planId, planVersion: version.version, currency: version.body.currency };
+    postings = planPostings(statement.lines, held, {
+      currency: plan.currency,
+      voided,
+      fallbackSourceIds: [version.eventId],
+      leftReason: 'the line is no longer part of this period.',
+    });
+    for (const e of statement.exceptions)
+      settled.exceptionRows.push(exceptionRow(job.ctx.ref, e, job.periodKey));
+  } else {
+    // No plan version governs the period (any more): its deals are exceptions, its posted lines reversed.
+    if (job.window !== undefined) {
+      const detail = `Plan ${job.window.planId} has no version in force in ${job.periodKey}.`;
+      for (const d of live)
+        settled.exceptionRows.push(exceptionRow(job.ctx.ref, noPlanException(d, detail), job.periodKey));
+    }
+    if (job.stored === undefined && held.size === 0) return settled;
+    plan = {
+      planId: job.stored?.planId ?? job.window?.planId ?? 'none',
+      planVersion: job.stored?.planVersion ?? 1,
+      currency: job.stored?.currency ?? [...held.values()][0]?.byCurrency.keys().next().value ?? 'USD',
+    };
+    postings = planPostings([], held, {
+      currency: plan.currency,
+      voided,
+      fallbackSourceIds: job.window?.assignmentEventId
+        ? [job.window.assignmentEventId]
+        : dirty.causesOf(tenantId, repId),
+      leftReason: 'the period no longer exists in the rep’s plan calendar.',
+    });
+  }
+  post(job, plan, postings, held, statement?.lines ?? [], postedAt, settled);
+
+  const window = job.window ?? {
+    startMs: Date.parse(job.stored?.windowStart ?? postedAt),
+    endMs: Date.parse(job.stored?.windowEnd ?? postedAt),
+    start: job.stored?.windowStart ?? postedAt,
+    end: job.stored?.windowEnd ?? postedAt,
+    truncated: false,
+  };
+  const summary = statementSummary({
+    repId,
+    periodKey: job.periodKey,
+    period: { start: window.start, end: window.end, truncated: window.truncated },
+    plan: statement !== null ? version : null,
+    planRef: plan,
+    quota: statement !== null ? (job.ctx.quotas.get(job.periodKey) ?? null) : null,
+    statement,
+    notes: statement?.notes ?? [ORPHAN_NOTE],
+  });
+  settled.statementRow = {
+    ...keyOf(job),
+    windowStartMs: window.startMs,
+    windowEndMs: window.endMs,
+    planId: plan.planId,
+    planVersion: plan.planVersion,
+    currency: plan.currency,
+    total: statement?.total ?? '0.00',
+    summary: JSON.stringify(summary),
+    checkpoint: statement?.checkpoint ? JSON.stringify(statement.checkpoint) : null,
+  };
+  settled.replace = 'whole';
+  if (statement !== null) {
+    settled.lineRows = [
+      ...breakdownRows(job, 0, 0, statement.lines.slice(0, statement.headCount)),
+      ...breakdownRows(job, 1, 0, statement.lines.slice(statement.headCount)),
+    ];
+  }
+  return settled;
+}
+
+/** A period extended by new deals: only its new head lines and its tail are diffed, stored and posted. */
+function settleExtension(job: Job, held: ReadonlyMap<string, LedgerBalance>, postedAt: string): Settled {
+  const { result, prior, checkpoint } = job.extension as NonNullable<Job['extension']>;
+  const version = (job.window as TimelineWindow).version as PlanVersion;
+  const settled: Settled = {
+    ledgerRows: [],
+    statementRow: null,
+    lineRows: [],
+    replace: 'tail',
+    exceptionRows: [],
+    messages: [],
+  };
+  const plan = { planId: version.planId, planVersion: version.version, currency: version.body.currency };
+  const lines = [...result.head, ...result.tail];
+  const postings = planPostings(lines, held, {
+    currency: plan.currency,
+    voided: new Map(),
+    fallbackSourceIds: [version.eventId],
+    leftReason: 'the line is no longer part of this period.',
+  });
+  post(job, plan, postings, held, lines, postedAt, settled);
+  const summary: StatementSummary = {
+    ...(JSON.parse(prior.summary) as StatementSummary),
+    credited: result.credited,
+    attainment: result.attainment,
+    total: result.total,
+  };
+  settled.statementRow = {
+    ...keyOf(job),
+    windowStartMs: prior.windowStartMs,
+    windowEndMs: prior.windowEndMs,
+    ...plan,
+    total: result.total,
+    summary: JSON.stringify(summary),
+    checkpoint: JSON.stringify(result.checkpoint),
+  };
+  settled.lineRows = [
+    ...breakdownRows(job, 0, checkpoint.headCount, result.head),
+    ...breakdownRows(job, 1, 0, result.tail),
+  ];
+  return settled;
+}
+
+interface PlanRef {
+  planId: string;
+  planVersion: number;
+  currency: string;
+}
+
+/** Turns postings into ledger rows and delta events. */
+function post(
+  job: Job,
+  plan: PlanRef,
+  postings: readonly LedgerPosting[],
+  held: ReadonlyMap<string, LedgerBalance>,
+  lines: readonly BreakdownLine[],
+  postedAt: string,
+  settled: Settled,
+): void {
+  const { tenantId, repId } = job.ctx.ref;
+  const deltaCtx = {
+    tenantId,
+    repId,
+    periodKey: job.periodKey,
+    planId: plan.planId,
+    planVersion: plan.planVersion,
+    postedAt,
+  };
+  const kinds = new Map(lines.map((l) => [l.lineId, l.kind]));
+  for (const raw of postings) {
+    const p = { ...raw, sourceEventIds: raw.sourceEventIds.map(boundedId) };
+    const event = deltaEvent(p, deltaCtx);
+    settled.messages.push(outboxMessage(event));
+    settled.ledgerRows.push({
+      tenantId,
+      repId,
+      periodKey: job.periodKey,
+      lineId: p.lineId,
+      baseLineId: p.appliesTo,
+      baseKind: held.get(p.appliesTo)?.kind ?? kinds.get(p.appliesTo) ?? 'deal',
+      eventType: p.type,
+      dealId: p.dealId ?? null,
+      amount: p.amount,
+      currency: p.currency,
+      eventId: event.id,
+      line: ledgerLineView(p, {
+        planId: plan.planId,
+        planVersion: plan.planVersion,
+        eventId: event.id,
+        postedAt,
+      }),
+    });
+  }
+}
+
+function breakdownRows(
+  job: Job,
+  section: 0 | 1,
+  from: number,
+  lines: readonly BreakdownLine[],
+): StatementLineRow[] {
+  return lines.map((line, i) => ({ ...keyOf(job), section, position: from + i, body: JSON.stringify(line) }));
+}
+
+function noPlanDetail(ctx: RepContext, deal: DealRow): string {
+  return ctx.assignments.length === 0
+    ? `Rep ${ctx.ref.repId} has no plan assigned; the deal is credited once a plan covering ${deal.occurredAt} is assigned.`
+    : `The deal was won before the period of the rep's first plan assignment (${ctx.assignments[0]?.effectiveFrom}).`;
+}
+
+/** Loads calendars, assignments, plan versions and quotas of the reps. */
+export async function loadRepContexts(
+  manager: EntityManager,
+  reps: readonly RepRef[],
+): Promise<Map<string, RepContext>> {
+  const calendars = await loadCalendars(manager, [...new Set(reps.map((r) => r.tenantId))]);
+  const assignments = await loadAssignments(manager, reps);
+  const plans = new Map<string, { tenantId: string; planId: string }>();
+  for (const ref of reps) {
+    for (const a of assignments.get(repKey(ref.tenantId, ref.repId)) ?? []) {
+      plans.set(repKey(ref.tenantId, a.planId), { tenantId: ref.tenantId, planId: a.planId });
+    }
+  }
+  const versions = await loadPlanVersions(manager, [...plans.values()]);
+  const quotas = await loadQuotas(manager, reps);
+  const out = new Map<string, RepContext>();
+  for (const ref of reps) {
+    const own = assignments.get(repKey(ref.tenantId, ref.repId)) ?? [];
+    const repVersions = new Map<string, PlanVersion[]>();
+    for (const a of own) repVersions.set(a.planId, versions.get(repKey(ref.tenantId, a.planId)) ?? []);
+    out.set(repKey(ref.tenantId, ref.repId), {
+      ref,
+      calendar: calendars.get(ref.tenantId) as TenantCalendar,
+      assignments: own,
+      versions: repVersions,
+      quotas: quotas.get(repKey(ref.tenantId, ref.repId)) ?? new Map(),
+    });
+  }
+  return out;
+}
+
+export function timelineOf(ctx: RepContext, untilMs: number): TimelineWindow[] {
+  return buildTimeline(ctx.assignments, ctx.versions, ctx.calendar, untilMs);
+}
+
+function groupByRep<T extends RepRef>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const key = repKey(r.tenantId, r.repId);
+    let list = out.get(key);
+    if (list === undefined) out.set(key, (list = []));
+    list.push(r);
+  }
+  return out;
+}
+
+export function withCancellation(
+  deal: DealRow,
+  cancellation: { activityId: string; eventId: string; occurredAt: string } | undefined,
+): DealFact {
+  return {
+    activityId: deal.activityId,
+    dealId: deal.dealId,
+    wonEventId: deal.wonEventId,
+    occurredAt: deal.occurredAt,
+    primaryRepId: deal.primaryRepId,
+    amount: deal.amount,
+    share: deal.share,
+    credit: deal.credit,
+    currency: deal.currency,
+    ...(cancellation !== undefined ? { cancellation } : {}),
+  };
+}
+
+function noPlanException(deal: DealRow, detail: string): DealException {
+  return {
+    activityId: deal.activityId,
+    dealId: deal.dealId,
+    occurredAt: deal.occurredAt,
+    reason: 'no_plan',
+    detail,
+    credit: deal.credit,
+    currency: deal.currency,
+    wonEventId: deal.wonEventId,
+  };
+}
+
+function exceptionRow(ref: RepRef, e: DealException, periodKey: string | null): ExceptionRow {
+  return {
+    tenantId: ref.tenantId,
+    repId: ref.repId,
+    activityId: e.activityId,
+    dealId: e.dealId,
+    occurredAt: e.occurredAt,
+    periodKey,
+    reason: e.reason,
+    body: { repId: ref.repId, periodKey, ...e },
+  };
+}

@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpStatus, Param, ParseIntPipe, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal, hasRole, Principal, Roles } from '@pacer/auth';
+import { ProblemException } from '@pacer/http';
+import { PlanDto } from './plan.dto';
+import { PlansService, PlanVersionView } from './plans.service';
+
+@ApiTags('plans')
+@ApiBearerAuth()
+@Controller('v1/plans')
+export class PlansController {
+  constructor(private readonly plans: PlansService) {}
+
+  @Put(':planId')
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'Create a new immutable version of a plan (200 with the latest version when the body is unchanged).',
+  })
+  async put(
+    @CurrentPrincipal() principal: Principal,
+    @Param('planId') planId: string,
+    @Body() dto: PlanDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PlanVersionView> {
+    checkId('planId', planId);
+    const outcome = await this.plans.putPlan(principal.tenantId, planId, dto);
+    res.status(outcome.created ? HttpStatus.CREATED : HttpStatus.OK);
+    return outcome.body;
+  }
+
+  @Get()
+  @Roles('admin', 'manager', 'bi')
+  @ApiOperation({ summary: "The tenant's plans and their latest versions." })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ items: { planId: string; latestVersion: number }[] }> {
+    return { items: await this.plans.planIds(principal.tenantId) };
+  }
+
+  @Get(':planId')
+  @Roles('admin', 'manager', 'bi', 'rep')
+  @ApiOperation({ summary: 'The latest version of a plan and the list of all its versions.' })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('planId') planId: string,
+  ): Promise<PlanVersionView & { versions: PlanVersionView[] }> {
+    await this.assertCanReadPlan(principal, planId);
+    const versions = await this.plans.versions(principal.tenantId, planId);
+    const latest = versions[versions.length - 1];
+    if (latest === undefined) throw ProblemException.notFound(`Plan ${planId}`);
+    return { ...latest, versions };
+  }
+
+  @Get(':planId/versions/:version')
+  @Roles('admin', 'manager', 'bi', 'rep')
+  @ApiOperation({ summary: 'One version of a plan.' })
+  async getVersion(
+    @CurrentPrincipal() principal: Principal,
+    @Param('planId') planId: string,
+    @Param('version', ParseIntPipe) version: number,
+  ): Promise<PlanVersionView> {
+    await this.assertCanReadPlan(principal, planId);
+    const found = await this.plans.version(principal.tenantId, planId, version);
+    if (found === undefined) throw ProblemException.notFound(`Version ${version} of plan ${planId}`);
+    return found;
+  }
+
+  // Reps read the plans they are (or were) on; the rest of the tenant's plans are not theirs to see.
+  private async assertCanReadPlan(principal: Principal, planId: string): Promise<void> {
+    if (hasRole(principal, 'admin', 'manager', 'bi')) return;
+    if (
+      principal.repId !== undefined &&
+      (await this.plans.isAssigned(principal.tenantId, principal.repId, planId))
+    )
+      return;
+    const exists = (await this.plans.versions(principal.tenantId, planId)).length > 0;
+    if (!exists) throw ProblemException.notFound(`Plan ${planId}`);
+    throw new ProblemException(403, 'forbidden', `Plan ${planId} is not assigned to you.`);
+  }
+}
+
+export function checkId(name: string, value: string): void {
+  if (value.length < 1 || value.length > 200) {
+    throw ProblemException.validation([
+      { path: name, message: `${name} must be a string of 1 to 200 characters` },
+    ]);
+  }
+}

@@ -1,0 +1,83 @@
+import { Body, Controller, Get, HttpStatus, Param, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
+import { ProblemException } from '@pacer/http';
+import { isPlanPeriodKey } from '../common/format.decorators';
+import { AccessPolicy } from '../statements/access-policy.service';
+import { AssignPlanDto, QuotaDto } from './plan.dto';
+import { checkId } from './plans.controller';
+import { PlansService } from './plans.service';
+
+@ApiTags('plans')
+@ApiBearerAuth()
+@Controller('v1/reps/:repId')
+export class RepsController {
+  constructor(
+    private readonly plans: PlansService,
+    private readonly access: AccessPolicy,
+  ) {}
+
+  @Put('plan')
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'Put the rep on a plan from a tenant-calendar date (takes effect at the first period starting on or after it).',
+  })
+  async assign(
+    @CurrentPrincipal() principal: Principal,
+    @Param('repId') repId: string,
+    @Body() dto: AssignPlanDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<object> {
+    checkId('repId', repId);
+    const outcome = await this.plans.assign(principal.tenantId, repId, dto);
+    res.status(outcome.created ? HttpStatus.CREATED : HttpStatus.OK);
+    return outcome.body;
+  }
+
+  @Get('plan')
+  @Roles('admin', 'manager', 'rep')
+  @ApiOperation({ summary: "The rep's plan assignments, by effective date." })
+  async assignments(
+    @CurrentPrincipal() principal: Principal,
+    @Param('repId') repId: string,
+  ): Promise<object> {
+    await this.access.assertCanRead(principal, repId);
+    return { repId, assignments: await this.plans.assignments(principal.tenantId, repId) };
+  }
+
+  @Put('quotas/:periodKey')
+  @Roles('admin')
+  @ApiOperation({
+    summary: "Set the rep's quota for a month (2026-11), fiscal quarter (FY2027-Q1) or fiscal year (FY2027).",
+  })
+  async setQuota(
+    @CurrentPrincipal() principal: Principal,
+    @Param('repId') repId: string,
+    @Param('periodKey') periodKey: string,
+    @Body() dto: QuotaDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<object> {
+    checkId('repId', repId);
+    if (!isPlanPeriodKey(periodKey)) {
+      throw ProblemException.validation([
+        {
+          path: 'periodKey',
+          message: 'must be a month (2026-11), fiscal quarter (FY2027-Q1) or fiscal year (FY2027) key',
+        },
+      ]);
+    }
+    const outcome = await this.plans.setQuota(principal.tenantId, repId, periodKey, dto);
+    res.status(outcome.created ? HttpStatus.CREATED : HttpStatus.OK);
+    return outcome.body;
+  }
+
+  @Get('quotas')
+  @Roles('admin', 'manager', 'rep')
+  @ApiOperation({ summary: "The rep's quotas by period key." })
+  async quotas(@CurrentPrincipal() principal: Principal, @Param('repId') repId: string): Promise<object> {
+    await this.access.assertCanRead(principal, repId);
+    return { repId, quotas: await this.plans.quotas(principal.tenantId, repId) };
+  }
+}

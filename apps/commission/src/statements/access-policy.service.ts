@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { hasRole, Principal } from '@pacer/auth';
+import type { Role } from '@pacer/contracts';
+import { ProblemException } from '@pacer/http';
+import {
+  managerCanSee,
+  MembershipEvent,
+  membershipIntervals,
+  MembershipInterval,
+  teamsManagedAt,
+} from '../roster/team-membership';
+
+/** Who may read a rep's commission figures (SPEC §7): admins all, managers their teams' reps, reps themselves. */
+@Injectable()
+export class AccessPolicy {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Throws 403 unless the caller may read the rep's figures over `range` (default: now). */
+  async assertCanRead(
+    principal: Principal,
+    repId: string,
+    range?: { fromMs: number; toMs: number },
+  ): Promise<void> {
+    if (await this.canRead(principal, repId, range)) return;
+    throw new ProblemException(403, 'forbidden', `You may not read the commission figures of rep ${repId}.`);
+  }
+
+  async canRead(
+    principal: Principal,
+    repId: string,
+    range?: { fromMs: number; toMs: number },
+  ): Promise<boolean> {
+    if (hasRole(principal, 'admin')) return true;
+    if (hasRole(principal, 'rep') && principal.repId === repId) return true;
+    if (!hasRole(principal, 'manager')) return false;
+    const now = Date.now();
+    const intervals = await this.managerIntervals(principal);
+    return managerCanSee(
+      intervals,
+      managerIdOf(principal),
+      repId,
+      range ?? { fromMs: now, toMs: now + 1 },
+      now,
+    );
+  }
+
+  /** The reps whose figures the caller may list ('all' for admins). */
+  async visibleReps(principal: Principal): Promise<'all' | Set<string>> {
+    if (hasRole(principal, 'admin')) return 'all';
+    const reps = new Set<string>();
+    if (hasRole(principal, 'rep') && principal.repId !== undefined) reps.add(principal.repId);
+    if (hasRole(principal, 'manager')) {
+      const intervals = await this.managerIntervals(principal);
+      const teams = teamsManagedAt(intervals, managerIdOf(principal), Date.now());
+      for (const i of intervals) if (teams.has(i.teamId)) reps.add(i.repId);
+    }
+    return reps;
+  }
+
+  private async managerIntervals(principal: Principal): Promise<MembershipInterval[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT team_id, rep_id, kind, role, at, seq FROM team_membership_events
+        WHERE tenant_id = $1 AND team_id IN (SELECT team_id FROM team_membership_events WHERE tenant_id = $1 AND rep_id = $2)`,
+      [principal.tenantId, managerIdOf(principal)],
+    )) as {
+      team_id: string;
+      rep_id: string;
+      kind: MembershipEvent['kind'];
+      role: Role | null;
+      at: Date;
+      seq: string;
+    }[];
+    return membershipIntervals(
+      rows.map((r) => ({
+        teamId: r.team_id,
+        repId: r.rep_id,
+        kind: r.kind,
+        ...(r.role !== null ? { role: r.role } : {}),
+        atMs: r.at.getTime(),
+        seq: Number(r.seq),
+      })),
+    );
+  }
+}
+
+/** A manager is a team member too; their token names them by repId, or else by subject. */
+function managerIdOf(principal: Principal): string {
+  return principal.repId ?? principal.subject;
+}
+
+export function isAdmin(principal: Principal): boolean {
+  return hasRole(principal, 'admin');
+}

@@ -1,0 +1,301 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { planPeriodOfKey } from '@pacer/contracts';
+import { ProblemException } from '@pacer/http';
+import { CalendarError, parseInstant, periodOfKey } from '@pacer/sales-domain';
+import { instantMillis } from '../calculation/deal-order';
+import { Dec, money } from '../calculation/decimal';
+import { windowAt } from '../calculation/rep-timeline';
+import { computeStatement } from '../calculation/statement-calculator';
+import type { BreakdownLine, ComputedStatement, DealFact } from '../calculation/statement.types';
+import { loadCalendars, loadCancellations, loadWindowDeals, repKey } from '../ledger/commission-store';
+import { loadRepContexts, RepContext, timelineOf, withCancellation } from '../ledger/recalculator';
+import { statementDocumentText, statementSummary } from '../ledger/statement-document';
+import { EstimateDto } from './estimate.dto';
+
+export interface StatementListItem {
+  periodKey: string;
+  period: { start: string; end: string };
+  planId: string;
+  planVersion: number;
+  currency: string;
+  total: string;
+  updatedAt: string;
+}
+
+export interface EstimateView {
+  repId: string;
+  periodKey: string;
+  planId: string;
+  planVersion: number;
+  currency: string;
+  occurredAt: string;
+  credit: string;
+  /** What the hypothetical deal would add to the period total (its line plus any SPIFF, retroactive and cap effects). */
+  commission: string;
+  dealLine: BreakdownLine | null;
+  changes: { lineId: string; kind: string; before: string; after: string; delta: string }[];
+  totalBefore: string;
+  totalAfter: string;
+  attainmentBefore: string | null;
+  attainmentAfter: string | null;
+  exception?: { reason: string; detail: string };
+}
+
+const ESTIMATE_DEAL = '~estimate';
+
+/** Reads statements, exceptions and estimates; never changes state. */
+@Injectable()
+export class StatementsService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The statement document as JSON text, or undefined when the rep has no plan for that period. */
+  async statementText(tenantId: string, repId: string, periodKey: string): Promise<string | undefined> {
+    const [row] = (await this.dataSource.query(
+      `SELECT s.summary,
+              (SELECT coalesce('[' || string_agg(l.line, ',' ORDER BY l.seq) || ']', '[]')
+                 FROM ledger_lines l WHERE l.tenant_id = s.tenant_id AND l.rep_id = s.rep_id AND l.period_key = s.period_key) AS lines,
+              (SELECT coalesce('[' || string_agg(b.body, ',' ORDER BY b.section, b.position) || ']', '[]')
+                 FROM statement_lines b WHERE b.tenant_id = s.tenant_id AND b.rep_id = s.rep_id AND b.period_key = s.period_key) AS breakdown
+         FROM statements s WHERE s.tenant_id = $1 AND s.rep_id = $2 AND s.period_key = $3`,
+      [tenantId, repId, periodKey],
+    )) as { summary: string; breakdown: string; lines: string }[];
+    if (row !== undefined) return statementDocumentText(row.summary, row.lines, row.breakdown);
+    return this.emptyStatementText(tenantId, repId, periodKey);
+  }
+
+  /** A period with a plan but no deals yet still has a statement: all zero, with its quota and notes. */
+  private async emptyStatementText(
+    tenantId: string,
+    repId: string,
+    periodKey: string,
+  ): Promise<string | undefined> {
+    const range = await this.periodRange(tenantId, periodKey);
+    if (range === undefined) return undefined;
+    const ctx = (await loadRepContexts(this.dataSource.manager, [{ tenantId, repId }])).get(
+      repKey(tenantId, repId),
+    ) as RepContext;
+    const window = timelineOf(ctx, range.toMs - 1).find((w) => w.key === periodKey);
+    if (window === undefined || window.version === null) return undefined;
+    const quota = ctx.quotas.get(periodKey) ?? null;
+    const statement = computeStatement({
+      repId,
+      periodKey,
+      window: { start: window.start, end: window.end, truncated: window.truncated },
+      plan: window.version,
+      quota,
+      deals: [],
+      timezone: ctx.calendar.timezone,
+    });
+    const summary = statementSummary({
+      repId,
+      periodKey,
+      period: { start: window.start, end: window.end, truncated: window.truncated },
+      plan: window.version,
+      planRef: {
+        planId: window.version.planId,
+        planVersion: window.version.version,
+        currency: window.version.body.currency,
+      },
+      quota,
+      statement,
+      notes: statement.notes,
+    });
+    return statementDocumentText(JSON.stringify(summary), '[]', JSON.stringify(statement.lines));
+  }
+
+  /** The window a month, fiscal quarter or fiscal year key names in the tenant calendar. */
+  async periodRange(
+    tenantId: string,
+    periodKey: string,
+  ): Promise<{ fromMs: number; toMs: number } | undefined> {
+    const type = planPeriodOfKey(periodKey);
+    if (type === undefined) return undefined;
+    const calendar = (await loadCalendars(this.dataSource.manager, [tenantId])).get(tenantId);
+    if (calendar === undefined) return undefined;
+    try {
+      const period = periodOfKey(type, periodKey, calendar);
+      return { fromMs: parseInstant(period.start).toMillis(), toMs: parseInstant(period.end).toMillis() };
+    } catch (e) {
+      if (e instanceof CalendarError) return undefined;
+      throw e;
+    }
+  }
+
+  async list(tenantId: string, repId: string): Promise<StatementListItem[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT period_key, window_start, window_end, plan_id, plan_version, currency, total::text AS total, updated_at
+         FROM statements WHERE tenant_id = $1 AND rep_id = $2 ORDER BY window_start`,
+      [tenantId, repId],
+    )) as {
+      period_key: string;
+      window_start: Date;
+      window_end: Date;
+      plan_id: string;
+      plan_version: number;
+      currency: string;
+      total: string;
+      updated_at: Date;
+    }[];
+    return rows.map((r) => ({
+      periodKey: r.period_key,
+      period: { start: r.window_start.toISOString(), end: r.window_end.toISOString() },
+      planId: r.plan_id,
+      planVersion: r.plan_version,
+      currency: r.currency,
+      total: money(r.total),
+      updatedAt: r.updated_at.toISOString(),
+    }));
+  }
+
+  /** What a hypothetical deal would pay the rep now: the period computed with and without it. */
+  async estimate(tenantId: string, dto: EstimateDto, now: Date = new Date()): Promise<EstimateView> {
+    const manager = this.dataSource.manager;
+    const repId = dto.repId;
+    const occurredAt = dto.occurredAt ?? now.toISOString();
+    const at = instantMillis(occurredAt);
+    const ctx = (await loadRepContexts(manager, [{ tenantId, repId }])).get(
+      repKey(tenantId, repId),
+    ) as RepContext;
+    const window = windowAt(timelineOf(ctx, at), at);
+    if (window === undefined || window.version === null) {
+      throw new ProblemException(
+        422,
+        'no-plan',
+        `Rep ${repId} has no plan in force at ${occurredAt}; nothing can be estimated.`,
+      );
+    }
+    const version = window.version;
+    const deals =
+      (
+        await loadWindowDeals(manager, [{ tenantId, repId, startMs: window.startMs, endMs: window.endMs }])
+      ).get(0) ?? [];
+    const live = deals.filter((d) => d.voidedBy === null);
+    const cancellations = await loadCancellations(
+      manager,
+      live.filter((d) => d.cancelled).map((d) => ({ tenantId, dealId: d.dealId })),
+    );
+    const facts = live.map((d) => withCancellation(d, cancellations.get(repKey(tenantId, d.dealId))));
+    const credit = money(dto.amount);
+    const hypothetical: DealFact = {
+      activityId: ESTIMATE_DEAL,
+      dealId: ESTIMATE_DEAL,
+      wonEventId: ESTIMATE_DEAL,
+      occurredAt,
+      primaryRepId: repId,
+      amount: credit,
+      share: '1',
+      credit,
+      currency: dto.currency ?? version.body.currency,
+    };
+    const input = {
+      repId,
+      periodKey: window.key,
+      window: { start: window.start, end: window.end, truncated: window.truncated },
+      plan: version,
+      quota: ctx.quotas.get(window.key) ?? null,
+      timezone: ctx.calendar.timezone,
+    };
+    const before = computeStatement({ ...input, deals: facts });
+    const after = computeStatement({ ...input, deals: [...facts, hypothetical] });
+    const exception = after.exceptions.find((e) => e.activityId === ESTIMATE_DEAL);
+    return {
+      repId,
+      periodKey: window.key,
+      planId: version.planId,
+      planVersion: version.version,
+      currency: version.body.currency,
+      occurredAt,
+      credit,
+      commission: money(new Dec(after.total).minus(before.total)),
+      dealLine: after.lines.find((l) => l.dealId === ESTIMATE_DEAL && l.kind === 'deal') ?? null,
+      changes: changedLines(before, after),
+      totalBefore: before.total,
+      totalAfter: after.total,
+      attainmentBefore: before.attainment,
+      attainmentAfter: after.attainment,
+      ...(exception !== undefined
+        ? { exception: { reason: exception.reason, detail: exception.detail } }
+        : {}),
+    };
+  }
+
+  async exceptions(
+    tenantId: string,
+    filter: {
+      reps: 'all' | Set<string>;
+      repId?: string;
+      periodKey?: string;
+      reason?: string;
+      limit: number;
+      cursor?: string;
+    },
+  ): Promise<{ items: unknown[]; nextCursor: string | null }> {
+    const params: unknown[] = [tenantId];
+    const where = ['tenant_id = $1'];
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.reps !== 'all') add('rep_id = ANY(?::text[])', [...filter.reps]);
+    if (filter.repId !== undefined) add('rep_id = ?', filter.repId);
+    if (filter.periodKey !== undefined) add('period_key = ?', filter.periodKey);
+    if (filter.reason !== undefined) add('reason = ?', filter.reason);
+    if (filter.cursor !== undefined) {
+      const [at, rep, activity] = decodeCursor(filter.cursor);
+      params.push(at, rep, activity);
+      where.push(
+        `(occurred_at, rep_id, activity_id) > ($${params.length - 2}::timestamptz, $${params.length - 1}, $${params.length})`,
+      );
+    }
+    params.push(filter.limit + 1);
+    const rows = (await this.dataSource.query(
+      `SELECT body, occurred_at::text AS at, rep_id, activity_id FROM deal_exceptions
+        WHERE ${where.join(' AND ')} ORDER BY occurred_at, rep_id, activity_id LIMIT $${params.length}`,
+      params,
+    )) as { body: string; at: string; rep_id: string; activity_id: string }[];
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => JSON.parse(r.body) as unknown),
+      nextCursor:
+        rows.length > filter.limit && last !== undefined
+          ? encodeCursor([last.at, last.rep_id, last.activity_id])
+          : null,
+    };
+  }
+}
+
+function changedLines(before: ComputedStatement, after: ComputedStatement): EstimateView['changes'] {
+  const was = new Map(before.lines.map((l) => [l.lineId, l.amount]));
+  const out: EstimateView['changes'] = [];
+  for (const l of after.lines) {
+    if (l.dealId === ESTIMATE_DEAL && l.kind === 'deal') continue;
+    const prior = was.get(l.lineId) ?? '0.00';
+    if (prior !== l.amount) {
+      out.push({
+        lineId: l.lineId,
+        kind: l.kind,
+        before: prior,
+        after: l.amount,
+        delta: money(new Dec(l.amount).minus(prior)),
+      });
+    }
+  }
+  return out;
+}
+
+function encodeCursor(parts: [string, string, string]): string {
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string, string] {
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(parts) && parts.length === 3 && parts.every((p) => typeof p === 'string'))
+      return parts as [string, string, string];
+  } catch {
+    // fall through to the problem below
+  }
+  throw ProblemException.validation([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
+}

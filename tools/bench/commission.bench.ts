@@ -1,0 +1,229 @@
+// Commission benchmark (`node -r @swc-node/register tools/bench/commission.bench.ts`):
+//  - dealsPerSec: deal_won events produced to the activities topic and credited — facts stored, every
+//    touched statement recalculated, ledger lines stored and their deltas in the outbox — per second,
+//    from the first send until the consumer has committed the last offset; dealsPerSecPublished also
+//    waits until the outbox relay has put every delta on pacer.commissions.v1.
+//  - statement read latency (GET) for one rep with 10,000 deals in one period.
+// Runs the service in this process against the shared broker and Postgres, on a fresh database and
+// topic namespace (startTestService).
+import 'reflect-metadata';
+import { performance } from 'node:perf_hooks';
+import os from 'node:os';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { mintToken } from '@pacer/auth';
+import { eventKey, makeEvent, newEventId, PacerEvent, TOPICS } from '@pacer/contracts';
+import {
+  pollUntil,
+  RunningService,
+  startTestService,
+  TEST_JWT_SECRET,
+  testKafka,
+  uniqueName,
+} from '@pacer/testing';
+import { CommissionService } from '../../apps/commission/src/app.module';
+
+const DEALS = Number(process.env['BENCH_COMMISSION_DEALS'] ?? 20_000);
+const REPS = Number(process.env['BENCH_COMMISSION_REPS'] ?? 100);
+const BIG_REP_DEALS = Number(process.env['BENCH_COMMISSION_BIG_REP_DEALS'] ?? 10_000);
+const READS = Number(process.env['BENCH_COMMISSION_READS'] ?? 100);
+
+const PLAN = {
+  name: 'AE bench',
+  currency: 'USD',
+  period: 'quarter',
+  tiers: [
+    { from: '0', rate: '0.05' },
+    { from: '1.00', rate: '0.08' },
+    { from: '1.50', rate: '0.10' },
+  ],
+  tierMode: 'graduated',
+  cap: null,
+  spiffs: [{ id: 'club', metric: 'quotaAttainment', threshold: '1.00', amount: '1000.00' }],
+  clawbackDays: 90,
+  effectiveFrom: '2026-01-01',
+};
+
+async function put(svc: RunningService, token: string, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${svc.baseUrl}${path}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status >= 300) throw new Error(`PUT ${path}: ${res.status} ${await res.text()}`);
+}
+
+/** `count` deals of the quarter FY2026-Q1 in time order, spread over `reps`. */
+function deals(tenantId: string, count: number, repOf: (n: number) => string): PacerEvent[] {
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const step = Math.floor((90 * 86_400_000) / (count + 1));
+  return Array.from({ length: count }, (_, n) => {
+    const occurredAt = new Date(start + (n + 1) * step).toISOString();
+    const dealId = `D${n}`;
+    return makeEvent('pacer.activity.deal_won.v1', {
+      id: newEventId(),
+      tenantId,
+      time: occurredAt,
+      data: {
+        activityId: `won-${repOf(n)}-${dealId}`,
+        kind: 'deal_won',
+        repId: repOf(n),
+        occurredAt,
+        dealId: `${repOf(n)}-${dealId}`,
+        opportunityId: `opp-${dealId}`,
+        amount: `${500 + ((n * 7919) % 20_000)}.${String(n % 100).padStart(2, '0')}`,
+        currency: 'USD',
+      },
+    }) as PacerEvent;
+  });
+}
+
+async function produceAll(kafka: Kafka, topic: string, events: readonly PacerEvent[]): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    for (let i = 0; i < events.length; i += 1000) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: events.slice(i, i + 1000).map((e) => ({ key: eventKey(e), value: JSON.stringify(e) })),
+      });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+async function waitConsumed(
+  kafka: Kafka,
+  dataSource: DataSource,
+  groupId: string,
+  topic: string,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  await pollUntil(
+    async () => {
+      const rows = (await dataSource.query(
+        `SELECT topic, partition, next_offset::text AS o FROM consumer_offsets WHERE group_id = $1 AND topic = $2`,
+        [groupId, topic],
+      )) as { partition: number; o: string }[];
+      const stored = new Map(rows.map((r) => [r.partition, BigInt(r.o)]));
+      return ends.every((p) => (stored.get(p.partition) ?? 0n) >= BigInt(p.high));
+    },
+    (done) => done,
+    { timeoutMs: 900_000, intervalMs: 50, what: 'consumer at the end of the topic' },
+  );
+}
+
+async function outboxEmpty(dataSource: DataSource): Promise<void> {
+  await pollUntil(
+    async () =>
+      ((await dataSource.query(`SELECT count(*)::int AS n FROM outbox`)) as { n: number }[])[0]?.n ?? 0,
+    (n) => n === 0,
+    { timeoutMs: 900_000, intervalMs: 50, what: 'outbox drained' },
+  );
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** Runs both measurements on a fresh service, database and topic namespace. */
+export async function benchCommission(): Promise<Record<string, number | string>> {
+  const svc = await startTestService(CommissionService, { LOG_LEVEL: 'warn' });
+  const kafka = testKafka('pacer-bench-commission');
+  try {
+    const tenantId = uniqueName('bench');
+    const admin = await mintToken({ secret: TEST_JWT_SECRET, tenantId, roles: ['admin'] });
+    await put(svc, admin, '/v1/plans/ae', PLAN);
+    const reps = Array.from({ length: REPS }, (_, i) => `rep-${i}`);
+    for (const rep of [...reps, 'big']) {
+      await put(svc, admin, `/v1/reps/${rep}/plan`, { planId: 'ae', effectiveFrom: '2026-01-01' });
+      await put(svc, admin, `/v1/reps/${rep}/quotas/FY2026-Q1`, {
+        amount: rep === 'big' ? '50000000.00' : '500000.00',
+      });
+    }
+    const topic = svc.topic(TOPICS.activities);
+
+    const throughput = deals(tenantId, DEALS, (n) => reps[n % reps.length] as string);
+    let t = performance.now();
+    const cpu0 = process.cpuUsage();
+    await produceAll(kafka, topic, throughput);
+    const producedSeconds = (performance.now() - t) / 1000;
+    await waitConsumed(kafka, svc.dataSource, svc.groupId, topic);
+    const appliedSeconds = (performance.now() - t) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    await outboxEmpty(svc.dataSource);
+    const publishedSeconds = (performance.now() - t) / 1000;
+    const metrics = await (await fetch(`${svc.baseUrl}/metrics`)).text();
+    const batches = Number(/pacer_consumer_batch_size_count\{[^}]*\} (\d+)/.exec(metrics)?.[1] ?? NaN);
+    const [ledger] = (await svc.dataSource.query(`SELECT count(*)::int AS n FROM ledger_lines`)) as {
+      n: number;
+    }[];
+
+    const big = deals(tenantId, BIG_REP_DEALS, () => 'big');
+    t = performance.now();
+    await produceAll(kafka, topic, big);
+    await waitConsumed(kafka, svc.dataSource, svc.groupId, topic);
+    const bigSeconds = (performance.now() - t) / 1000;
+    await outboxEmpty(svc.dataSource);
+
+    const rep = await mintToken({ secret: TEST_JWT_SECRET, tenantId, roles: ['rep'], repId: 'big' });
+    const url = `${svc.baseUrl}/v1/reps/big/statements/FY2026-Q1`;
+    const latencies: number[] = [];
+    let bytes = 0;
+    let lines = 0;
+    for (let i = 0; i < READS + 5; i += 1) {
+      const started = performance.now();
+      const res = await fetch(url, { headers: { authorization: `Bearer ${rep}` } });
+      const body = await res.text();
+      const ms = performance.now() - started;
+      if (res.status !== 200) throw new Error(`statement read failed: ${res.status}`);
+      if (i === 0) {
+        bytes = body.length;
+        lines = (JSON.parse(body) as { lines: unknown[] }).lines.length;
+      }
+      if (i >= 5) latencies.push(ms);
+    }
+    latencies.sort((a, b) => a - b);
+
+    return {
+      machine: `${os.cpus().length} cpus, ${os.cpus()[0]?.model ?? '?'}, node ${process.version}`,
+      deals: DEALS,
+      reps: REPS,
+      dealsPerSec: Math.round(DEALS / appliedSeconds),
+      dealsPerSecPublished: Math.round(DEALS / publishedSeconds),
+      produceSeconds: +producedSeconds.toFixed(2),
+      applySeconds: +appliedSeconds.toFixed(2),
+      // Node CPU of this process (service consumer + outbox relay + the bench's producer) per deal:
+      // a figure less sensitive than deals/s to other load on a shared machine. Postgres and Kafka excluded.
+      nodeCpuMsPerDeal: +((cpu.user + cpu.system) / 1000 / DEALS).toFixed(3),
+      ledgerLines: ledger?.n ?? 0,
+      consumerBatches: batches,
+      bigRepDeals: BIG_REP_DEALS,
+      bigRepDealsPerSec: Math.round(BIG_REP_DEALS / bigSeconds),
+      statementLines: lines,
+      statementBytes: bytes,
+      statementReadP50Ms: +percentile(latencies, 50).toFixed(1),
+      statementReadP99Ms: +percentile(latencies, 99).toFixed(1),
+    };
+  } finally {
+    await svc.close();
+  }
+}
+
+if (require.main === module) {
+  benchCommission().then(
+    (figures) => {
+      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+      process.exit(0);
+    },
+    (e: unknown) => {
+      process.stderr.write(`commission bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
