@@ -101,7 +101,8 @@ export function referenceKpis(scenario: Scenario, sprints: readonly SprintRef[])
   };
 
   for (const a of facts) {
-    if (a.kind === 'deal_cancelled') continue;
+    // Neither moves a metric by itself: a stage change is not counted, a cancellation only removes its deal.
+    if (a.kind === 'deal_cancelled' || a.kind === 'opportunity_stage_changed') continue;
     if (a.kind === 'deal_won') {
       if (cancelled.has(String(a['dealId']))) continue;
       const primary = targets(a.repId, a.occurredAt, true);
