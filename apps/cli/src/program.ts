@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { CliError, CliIo } from './cli-io';
 import { importCommand } from './commands/import.command';
+import { kpiRebuildCommand } from './commands/kpi-rebuild.command';
 import { tokenCommand } from './commands/token.command';
 
 /** A command registers itself on the program; adding one (e.g. `kpi rebuild`) is one file and one entry. */
 export type CommandRegistration = (program: Command, io: CliIo) => void;
 
-export const COMMANDS: readonly CommandRegistration[] = [tokenCommand, importCommand];
+export const COMMANDS: readonly CommandRegistration[] = [tokenCommand, importCommand, kpiRebuildCommand];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('pacer')

@@ -97,11 +97,12 @@ export class ServiceProcess {
     return (await this.exit) ?? null;
   }
 
-  async restart(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  /** Kills and starts again; `wait: false` returns as soon as the new process is spawned. */
+  async restart(signal: NodeJS.Signals = 'SIGKILL', options: { wait?: boolean } = {}): Promise<void> {
     await this.kill(signal);
     this.restarts += 1;
     this.start();
-    await this.waitReady();
+    if (options.wait !== false) await this.waitReady();
   }
 
   async stop(): Promise<void> {

@@ -51,27 +51,31 @@ describe('chaos', () => {
     await producer.disconnect();
 
     let seeded: SeedReport | undefined;
-    const seeding = seedScenario(client, scenario, { batchSize: 250 }).then((r) => (seeded = r));
+    // Paced so that activities keep arriving through the whole chaos schedule (about two minutes).
+    const pauseMs = Number(process.env['CHAOS_PAUSE_MS'] ?? Math.max(0, Math.round(110_000 / (ACTIVITIES / 250)) - 150));
+    const seeding = seedScenario(client, scenario, { batchSize: 250, pauseMsBetweenBatches: pauseMs }).then((r) => (seeded = r));
     const chaos: string[] = [];
     const p = system.processes;
+    // Kills do not wait for the victim to be ready again: several services may be down at once.
+    const kill9 = (s: keyof typeof p) => () => p[s].restart('SIGKILL', { wait: false });
     const schedule: [string, () => Promise<void>][] = [
-      ['kill -9 activity-ingestion', () => p['activity-ingestion'].restart('SIGKILL')],
-      ['kill -9 kpi-aggregation', () => p['kpi-aggregation'].restart('SIGKILL')],
-      ['kill -9 commission', () => p.commission.restart('SIGKILL')],
-      ['kill -9 sprint-planning', () => p['sprint-planning'].restart('SIGKILL')],
+      ['kill -9 activity-ingestion', kill9('activity-ingestion')],
+      ['kill -9 kpi-aggregation', kill9('kpi-aggregation')],
+      ['kill -9 commission', kill9('commission')],
+      ['kill -9 sprint-planning', kill9('sprint-planning')],
       ['restart the Kafka broker', () => kafka.restart()],
-      ['kill -9 kpi-aggregation', () => p['kpi-aggregation'].restart('SIGKILL')],
-      ['kill -9 activity-ingestion', () => p['activity-ingestion'].restart('SIGKILL')],
+      ['kill -9 kpi-aggregation', kill9('kpi-aggregation')],
+      ['kill -9 activity-ingestion', kill9('activity-ingestion')],
       ['restart PostgreSQL (immediate shutdown)', () => postgres.restart()],
-      ['kill -9 commission', () => p.commission.restart('SIGKILL')],
-      ['kill -9 sprint-planning', () => p['sprint-planning'].restart('SIGKILL')],
-      ['kill -9 kpi-aggregation', () => p['kpi-aggregation'].restart('SIGKILL')],
-      ['kill -9 commission', () => p.commission.restart('SIGKILL')],
-      ['kill -9 activity-ingestion', () => p['activity-ingestion'].restart('SIGKILL')],
-      ['kill -9 sprint-planning', () => p['sprint-planning'].restart('SIGKILL')],
+      ['kill -9 commission', kill9('commission')],
+      ['kill -9 sprint-planning', kill9('sprint-planning')],
+      ['kill -9 kpi-aggregation', kill9('kpi-aggregation')],
+      ['kill -9 commission', kill9('commission')],
+      ['kill -9 activity-ingestion', kill9('activity-ingestion')],
+      ['kill -9 sprint-planning', kill9('sprint-planning')],
     ];
     for (const [what, act] of schedule) {
-      await new Promise((r) => setTimeout(r, 4_000));
+      await new Promise((r) => setTimeout(r, 8_000));
       const started = Date.now();
       await act();
       chaos.push(`${what} (${Date.now() - started} ms, seeding ${seeded ? 'done' : 'in flight'})`);

@@ -29,7 +29,12 @@ async function tolerate<T>(call: Promise<T>, statuses: readonly number[]): Promi
   }
 }
 
-async function postAll(client: PacerClient, activities: readonly Activity[], batchSize: number): Promise<{ accepted: number; duplicates: number }> {
+async function postAll(
+  client: PacerClient,
+  activities: readonly Activity[],
+  batchSize: number,
+  pauseMs = 0,
+): Promise<{ accepted: number; duplicates: number }> {
   let accepted = 0;
   let duplicates = 0;
   for (let i = 0; i < activities.length; i += batchSize) {
@@ -40,6 +45,7 @@ async function postAll(client: PacerClient, activities: readonly Activity[], bat
       else if (r.status === 'duplicate') duplicates += 1;
       else throw new Error(`activity ${r.activityId ?? '?'} ${r.status}: ${JSON.stringify(r.errors)}`);
     }
+    if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
   }
   return { accepted, duplicates };
 }
@@ -53,7 +59,7 @@ async function postAll(client: PacerClient, activities: readonly Activity[], bat
 export async function seedScenario(
   client: PacerClient,
   scenario: Scenario,
-  options: { batchSize?: number; log?: (line: string) => void } = {},
+  options: { batchSize?: number; log?: (line: string) => void; pauseMsBetweenBatches?: number } = {},
 ): Promise<SeedReport> {
   const log = options.log ?? (() => undefined);
   const batchSize = options.batchSize ?? 500;
@@ -98,7 +104,7 @@ export async function seedScenario(
   }
   log(`sprints: ${sprints.map((s) => s.sprintId).join(', ')}`);
 
-  const first = await postAll(client, scenario.activities, batchSize);
+  const first = await postAll(client, scenario.activities, batchSize, options.pauseMsBetweenBatches);
   const again = await postAll(client, scenario.duplicates, batchSize);
   for (const id of scenario.voids) await tolerate(client.voidActivity(id, 'recorded by mistake'), [409]);
   const cancels = await postAll(client, scenario.cancellations, batchSize);
