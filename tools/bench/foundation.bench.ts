@@ -1,11 +1,9 @@
-// `npm run bench`: foundation figures measured in one run against one broker and one database.
+// Foundation figures (part of `npm run bench`), measured against one broker and one database.
 //  - kafka.producerPerformance: Kafka's own ProducerPerformance (kafka-tools), the ceiling for a producer here
 //  - outboxRelay: rows/s the relay moves from a Postgres outbox to Kafka (acks=all, idempotent producer)
 //  - batchConsumer: messages/s applied into Postgres with offsets + id dedupe in the same transaction
-// Prints one JSON document; record figures in docs/benchmarks.md with the machine they ran on.
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import os from 'node:os';
 import { Partitioners } from 'kafkajs';
 import { CreateOutbox1764230400000, OutboxRelay } from '@pacer/event-store';
 import { BatchConsumer, CreateConsumerState1764230400100 } from '@pacer/messaging';
@@ -44,7 +42,16 @@ function producerPerformance(topic: string): { recordsPerSec: number; mbPerSec: 
   return { recordsPerSec: Number(m[1]), mbPerSec: Number(m[2]), avgLatencyMs: Number(m[3]) };
 }
 
-async function main(): Promise<void> {
+export interface FoundationFigures {
+  producerPerformanceRecordsPerSec: number;
+  producerPerformanceMbPerSec: number;
+  outboxRelayRecordsPerSec: number;
+  batchConsumerMessagesPerSec: number;
+  records: number;
+  recordBytes: number;
+}
+
+export async function benchFoundation(): Promise<FoundationFigures> {
   const kafka = testKafka('pacer-bench');
   const baselineTopic = uniqueName('bench.baseline');
   const relayTopic = uniqueName('bench.relay');
@@ -105,29 +112,30 @@ async function main(): Promise<void> {
 
     const relayRate = relayed / relaySeconds;
     const consumeRate = RECORDS / consumeSeconds;
-    const report = {
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    // The consumer figure includes the group join; one INSERT per message + offsets + id dedupe per batch.
+    return {
+      producerPerformanceRecordsPerSec: Math.round(baseline.recordsPerSec),
+      producerPerformanceMbPerSec: baseline.mbPerSec,
+      outboxRelayRecordsPerSec: Math.round(relayRate),
+      batchConsumerMessagesPerSec: Math.round(consumeRate),
       records: RECORDS,
       recordBytes: RECORD_BYTES,
-      kafka: { producerPerformance: baseline },
-      outboxRelay: { recordsPerSec: Math.round(relayRate), seconds: relaySeconds, ratioToProducerPerformance: +(relayRate / baseline.recordsPerSec).toFixed(3) },
-      batchConsumer: {
-        messagesPerSec: Math.round(consumeRate),
-        seconds: consumeSeconds,
-        note: 'includes group join; one INSERT per message + offsets + id dedupe per batch transaction',
-      },
     };
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     await db.drop();
     await deleteTestTopics(kafka, [baselineTopic, relayTopic, consumeTopic, dlq]);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  benchFoundation().then(
+    (figures) => {
+      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+      process.exit(0);
+    },
+    (e: unknown) => {
+      process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,8 +1,16 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule, ServiceDefinition } from '@pacer/platform';
+import { KpisController } from './api/kpis.controller';
+import { KpiQueryService } from './api/kpi-query.service';
+import { KpiInputConsumer } from './consumers/kpi-input.consumer';
 import { MIGRATIONS } from './migrations';
+import { KpiRebuildController } from './rebuild/kpi-rebuild.controller';
+import { KpiRebuildService } from './rebuild/kpi-rebuild.service';
 
-@Module({})
+@Module({
+  controllers: [KpisController, KpiRebuildController],
+  providers: [KpiInputConsumer, KpiQueryService, KpiRebuildService],
+})
 export class KpiAggregationModule {}
 
 /** Pacer KPI aggregation: exact, restatable sales KPIs per rep, team and organisation. */

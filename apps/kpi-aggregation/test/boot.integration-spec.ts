@@ -1,4 +1,12 @@
 import { describeServiceBoot } from '@pacer/testing';
 import { KpiAggregationService } from '../src/app.module';
 
-describeServiceBoot(KpiAggregationService, ['outbox', 'consumer_offsets', 'processed_events']);
+describeServiceBoot(KpiAggregationService, [
+  'outbox',
+  'consumer_offsets',
+  'processed_events',
+  'kpi_state',
+  'kpi_facts',
+  'kpi_accumulators',
+  'kpi_snapshots',
+]);

@@ -65,7 +65,8 @@ export function startOfLocalDate(date: string, timezone: string): DateTime {
 
 function weekStart(local: DateTime, weekStartsOn: number): DateTime {
   const back = (local.weekday - weekStartsOn + 7) % 7;
-  return local.startOf('day').minus({ days: back });
+  // startOf after the subtraction: the start of `local`'s own day may be 01:00 (a DST gap at midnight).
+  return local.minus({ days: back }).startOf('day');
 }
 
 /**
@@ -88,6 +89,13 @@ function window(type: CalendarPeriodType, key: string, start: DateTime, end: Dat
   return { type, key, start: formatInstant(start), end: formatInstant(end) };
 }
 
+// Calendar arithmetic keeps the wall-clock time: where midnight does not exist (a DST gap at 00:00,
+// e.g. America/Santiago) the period starts at 01:00, and `start + 1 day` would be 01:00 of the next
+// day — an hour into the next period. The end is always the next period's start: a local midnight.
+function endAfter(start: DateTime, duration: { days?: number; months?: number; years?: number }): DateTime {
+  return start.plus(duration).startOf('day');
+}
+
 /** The period of `type` that contains `instant` in the tenant's calendar (SPEC §5 keys). */
 export function periodContaining(type: CalendarPeriodType, instant: string, calendar: TenantCalendar): PeriodWindow {
   const local = parseInstant(instant).setZone(zoneOf(calendar));
@@ -98,24 +106,24 @@ function periodOfLocal(type: CalendarPeriodType, local: DateTime, calendar: Tena
   switch (type) {
     case 'day': {
       const start = local.startOf('day');
-      return window(type, start.toISODate()!, start, start.plus({ days: 1 }));
+      return window(type, start.toISODate()!, start, endAfter(start, { days: 1 }));
     }
     case 'week': {
       const start = weekStart(local, calendar.weekStartsOn);
-      return window(type, weekKey(start), start, start.plus({ days: 7 }));
+      return window(type, weekKey(start), start, endAfter(start, { days: 7 }));
     }
     case 'month': {
       const start = local.startOf('month');
-      return window(type, start.toFormat('yyyy-MM'), start, start.plus({ months: 1 }));
+      return window(type, start.toFormat('yyyy-MM'), start, endAfter(start, { months: 1 }));
     }
     case 'quarter':
     case 'year': {
       const fy = fiscalYearOf(local, calendar.fiscalYearStartMonth);
       const fyStart = DateTime.fromObject({ year: fy.startYear, month: calendar.fiscalYearStartMonth, day: 1 }, { zone: local.zone });
-      if (type === 'year') return window(type, `FY${fy.name}`, fyStart, fyStart.plus({ years: 1 }));
+      if (type === 'year') return window(type, `FY${fy.name}`, fyStart, endAfter(fyStart, { years: 1 }));
       const quarter = Math.floor(((local.month - calendar.fiscalYearStartMonth + 12) % 12) / 3);
-      const start = fyStart.plus({ months: quarter * 3 });
-      return window(type, `FY${fy.name}-Q${quarter + 1}`, start, start.plus({ months: 3 }));
+      const start = fyStart.plus({ months: quarter * 3 }).startOf('day');
+      return window(type, `FY${fy.name}-Q${quarter + 1}`, start, endAfter(start, { months: 3 }));
     }
   }
 }
@@ -172,7 +180,7 @@ export function periodOfKey(type: CalendarPeriodType, key: string, calendar: Ten
 /** A sprint covers `[startDate, startDate + lengthDays)` in the tenant's time zone (SPEC §4). */
 export function sprintWindow(sprintId: string, startDate: string, lengthDays: number, timezone: string): PeriodWindow {
   const start = startOfLocalDate(startDate, timezone);
-  return { type: 'sprint', key: sprintId, start: formatInstant(start), end: formatInstant(start.plus({ days: lengthDays })) };
+  return { type: 'sprint', key: sprintId, start: formatInstant(start), end: formatInstant(endAfter(start, { days: lengthDays })) };
 }
 
 /** Whether `instant` lies in `[window.start, window.end)`. */

@@ -1,6 +1,19 @@
 import { CreateOutbox1764230400000 } from '@pacer/event-store';
 import { CreateConsumerState1764230400100 } from '@pacer/messaging';
 import { MigrationClass } from '@pacer/platform';
+import { CreateKpiReadModels1764400000000 } from './1764400000000-create-kpi-read-models';
 
 /** In order of application. KPIs are derived read models only: no event store, just consume and publish. */
-export const MIGRATIONS: MigrationClass[] = [CreateOutbox1764230400000, CreateConsumerState1764230400100];
+export const MIGRATIONS: MigrationClass[] = [CreateOutbox1764230400000, CreateConsumerState1764230400100, CreateKpiReadModels1764400000000];
+
+/** The read models a rebuild drops (every table derived from the topics; not the published snapshots). */
+export const REBUILT_TABLES = [
+  'kpi_settings',
+  'kpi_membership_events',
+  'kpi_memberships',
+  'kpi_sprints',
+  'kpi_quotas',
+  'kpi_cancels',
+  'kpi_facts',
+  'kpi_accumulators',
+] as const;

@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { Decimal } from 'decimal.js';
+import { DataSource } from 'typeorm';
+import { Principal } from '@pacer/auth';
+import { isPeriodKeyOf, KPI_METRIC_VALUE_KINDS, KpiMetric, KpiSnapshotData, PERIOD_TYPES, PeriodType } from '@pacer/contracts';
+import { ProblemException } from '@pacer/http';
+import { CalendarError, startOfLocalDate } from '@pacer/sales-domain';
+import { isCalendarPeriod } from '../domain/kpi-key';
+import { deriveMetrics } from '../domain/kpi-metrics.calculator';
+import { snapshotData } from '../domain/kpi-snapshot';
+import { emptyTally } from '../domain/kpi-tally';
+import { overlaps } from '../domain/membership-intervals';
+import { periodResolverFor } from '../domain/period-resolver';
+import { sprintSpan } from '../domain/sprint-record';
+import { calendarOf } from '../domain/tenant-settings';
+import { PgKpiStore, toSnapshot } from '../persistence/pg-kpi.store';
+import { maySee, seesEverything, Viewer } from './kpi-access';
+import { DEFAULT_LIMIT, KpisQueryDto, LeaderboardDto, LeaderboardEntryDto, LeaderboardQueryDto } from './kpi-query.dto';
+
+const PERIOD_ORDER = `array_position(ARRAY[${PERIOD_TYPES.map((t) => `'${t}'`).join(',')}]::text[], period_type)`;
+
+/**
+ * Reads what was published: the API serves the snapshots exactly as they are on `pacer.kpi.v1`
+ * (same numbers, revision and asOf), scoped to the caller's tenant and visibility.
+ */
+@Injectable()
+export class KpiQueryService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async kpis(principal: Principal, query: KpisQueryDto): Promise<KpiSnapshotData[]> {
+    const tenantId = principal.tenantId;
+    const scopeId = query.scopeId ?? (query.scope === 'org' ? tenantId : query.scope === 'rep' ? principal.repId : undefined);
+    if (scopeId === undefined) throw ProblemException.validation([{ path: 'scopeId', message: `scopeId is required for scope ${query.scope}` }]);
+    if (query.key !== undefined) {
+      if (query.period === undefined) throw ProblemException.validation([{ path: 'key', message: 'key needs period' }]);
+      if (!isPeriodKeyOf(query.period, query.key)) {
+        throw ProblemException.validation([{ path: 'key', message: `"${query.key}" is not a ${query.period} key` }]);
+      }
+    }
+    const viewer = await this.viewer(principal);
+    if (!maySee(viewer, query.scope, scopeId, query.scope === 'rep' ? await this.teamsOf(tenantId, scopeId) : undefined)) {
+      throw new ProblemException(403, 'forbidden', `You may not read the KPIs of ${query.scope} ${scopeId}.`);
+    }
+    const timezone = query.from !== undefined || query.to !== undefined ? await this.timezoneOf(tenantId) : 'UTC';
+    const fromMs = query.from === undefined ? null : this.instantMs('from', query.from, timezone);
+    const toMs = query.to === undefined ? null : this.instantMs('to', query.to, timezone);
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM kpi_snapshots
+        WHERE tenant_id = $1 AND scope = $2 AND scope_id = $3
+          AND ($4::text IS NULL OR period_type = $4) AND ($5::text IS NULL OR period_key = $5)
+          AND ($6::bigint IS NULL OR end_ms > $6) AND ($7::bigint IS NULL OR start_ms < $7)
+        ORDER BY ${PERIOD_ORDER}, start_ms, period_key
+        LIMIT $8`,
+      [tenantId, query.scope, scopeId, query.period ?? null, query.key ?? null, fromMs, toMs, query.limit ?? DEFAULT_LIMIT],
+    )) as Record<string, unknown>[];
+    return rows.map((r) => snapshotData(toSnapshot(r)));
+  }
+
+  async leaderboard(principal: Principal, query: LeaderboardQueryDto): Promise<LeaderboardDto> {
+    const tenantId = principal.tenantId;
+    const metric: KpiMetric = query.metric ?? 'revenueWon';
+    if (!isPeriodKeyOf(query.period, query.key)) {
+      throw ProblemException.validation([{ path: 'key', message: `"${query.key}" is not a ${query.period} key` }]);
+    }
+    const viewer = await this.viewer(principal);
+    if (query.teamId === undefined ? !seesEverything(principal) : !maySee(viewer, 'team', query.teamId)) {
+      throw new ProblemException(403, 'forbidden', query.teamId === undefined ? 'Only admin and bi may rank the whole org.' : `You may not read team ${query.teamId}.`);
+    }
+    const members = query.teamId === undefined ? undefined : await this.membersDuring(tenantId, query.teamId, query.period, query.key);
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM kpi_snapshots
+        WHERE tenant_id = $1 AND scope = 'rep' AND period_type = $2 AND period_key = $3 AND ($4::text[] IS NULL OR scope_id = ANY($4))`,
+      [tenantId, query.period, query.key, members ?? null],
+    )) as Record<string, unknown>[];
+    const snapshots = new Map(rows.map((r) => [String(r['scope_id']), toSnapshot(r)]));
+    const empty = deriveMetrics(emptyTally(), null);
+    const entries = [...new Set([...(members ?? []), ...snapshots.keys()])].map((repId) => {
+      const s = snapshots.get(repId);
+      return {
+        repId,
+        value: s ? s.metrics[metric] : empty[metric],
+        revision: s ? s.revision : null,
+        asOf: s ? new Date(s.asOfMs).toISOString() : null,
+      };
+    });
+    entries.sort((a, b) => compareValues(metric, b.value, a.value) || (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0));
+    const ranked: LeaderboardEntryDto[] = entries.slice(0, query.limit ?? DEFAULT_LIMIT).map((e, i) => ({ rank: i + 1, ...e }));
+    return { teamId: query.teamId ?? null, period: query.period, key: query.key, metric, entries: ranked };
+  }
+
+  private async viewer(principal: Principal): Promise<Viewer> {
+    if (seesEverything(principal) || principal.repId === undefined) return { principal, teams: new Set() };
+    return { principal, teams: await this.teamsOf(principal.tenantId, principal.repId) };
+  }
+
+  private async teamsOf(tenantId: string, repId: string): Promise<Set<string>> {
+    const rows = (await this.dataSource.query(`SELECT DISTINCT team_id FROM kpi_memberships WHERE tenant_id = $1 AND rep_id = $2`, [
+      tenantId,
+      repId,
+    ])) as { team_id: string }[];
+    return new Set(rows.map((r) => r.team_id));
+  }
+
+  private async timezoneOf(tenantId: string): Promise<string> {
+    const store = new PgKpiStore(this.dataSource.manager);
+    return calendarOf(await store.loadSettings(tenantId)).timezone;
+  }
+
+  private instantMs(path: string, value: string, timezone: string): number {
+    try {
+      return value.length === 10 ? startOfLocalDate(value, timezone).toMillis() : Date.parse(value);
+    } catch (e) {
+      if (e instanceof CalendarError) throw ProblemException.validation([{ path, message: e.message }]);
+      throw e;
+    }
+  }
+
+  /** Reps who were members of the team at any time during the period (the members of a sprint's team during it). */
+  private async membersDuring(tenantId: string, teamId: string, period: PeriodType, key: string): Promise<string[]> {
+    const store = new PgKpiStore(this.dataSource.manager);
+    const calendar = calendarOf(await store.loadSettings(tenantId));
+    let window: { startMs: number; endMs: number } | undefined;
+    if (isCalendarPeriod(period)) {
+      try {
+        window = periodResolverFor(calendar).window(period, key);
+      } catch (e) {
+        if (e instanceof CalendarError) throw ProblemException.validation([{ path: 'key', message: e.message }]);
+        throw e;
+      }
+    } else {
+      const [sprint] = await store.loadSprints(tenantId, { sprintIds: [key] });
+      if (!sprint || sprint.teamId !== teamId) throw ProblemException.notFound(`Sprint ${key} of team ${teamId}`);
+      window = sprintSpan(sprint, calendar);
+    }
+    const intervals = await store.loadIntervals(tenantId, { teamIds: [teamId] });
+    const byRep = new Map<string, typeof intervals>();
+    for (const i of intervals) byRep.set(i.repId, [...(byRep.get(i.repId) ?? []), i]);
+    return [...byRep].filter(([, list]) => overlaps(list, window.startMs, window.endMs)).map(([repId]) => repId);
+  }
+}
+
+/** Orders metric values ascending; null is lowest, money strings compare as decimals. */
+function compareValues(metric: KpiMetric, a: unknown, b: unknown): number {
+  if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
+  if (b === null || b === undefined) return 1;
+  const kind = KPI_METRIC_VALUE_KINDS[metric];
+  if (kind === 'money' || kind === 'moneyOrNull') return new Decimal(a as string).comparedTo(b as string);
+  return (a as number) - (b as number);
+}

@@ -1,0 +1,48 @@
+import { Decimal } from 'decimal.js';
+import { KPI_METRICS, KpiMetrics } from '@pacer/contracts';
+import { formatMoney, moneyPer, ratio } from '@pacer/sales-domain';
+import { KpiTally } from './kpi-tally';
+
+const DAY_MS = 86_400_000;
+
+export function centsToDecimal(cents: bigint): Decimal {
+  return new Decimal(cents.toString()).dividedBy(100);
+}
+
+/** A money string (at most two fraction digits) in cents; throws on anything else. */
+export function moneyToCents(amount: string): bigint {
+  const d = new Decimal(amount).times(100);
+  if (!d.isInteger()) throw new RangeError(`not a money amount with at most 2 fraction digits: ${amount}`);
+  return BigInt(d.toFixed(0));
+}
+
+/** The SPEC §5 metrics of a tally and its quota: exact money, null ratios on a zero denominator. */
+export function deriveMetrics(t: KpiTally, quotaCents: bigint | null): KpiMetrics {
+  const revenue = centsToDecimal(t.revenueCents);
+  const quota = quotaCents === null ? null : centsToDecimal(quotaCents);
+  return {
+    calls: t.calls,
+    connects: t.connects,
+    connectRate: ratio(t.connects, t.calls),
+    emails: t.emails,
+    meetingsScheduled: t.meetingsScheduled,
+    meetingsHeld: t.meetingsHeld,
+    leadsCreated: t.leadsCreated,
+    opportunitiesCreated: t.opportunitiesCreated,
+    pipelineCreated: formatMoney(centsToDecimal(t.pipelineCents)),
+    dealsWon: t.dealsWon,
+    dealsLost: t.dealsLost,
+    revenueWon: formatMoney(revenue),
+    winRate: ratio(t.dealsWon, t.dealsWon + t.dealsLost),
+    avgDealSize: moneyPer(revenue, t.dealsWon),
+    // Exact sum of milliseconds divided once: the mean does not depend on the order deals were added.
+    avgSalesCycleDays: t.cycleCount === 0 ? null : ratio(t.cycleMsSum.toString(), new Decimal(t.cycleCount).times(DAY_MS)),
+    quota: quota === null ? null : formatMoney(quota),
+    quotaAttainment: quota === null ? null : ratio(revenue, quota),
+    callsPerMeeting: ratio(t.calls, t.meetingsHeld),
+  };
+}
+
+export function metricsEqual(a: KpiMetrics, b: KpiMetrics): boolean {
+  return KPI_METRICS.every((m) => a[m] === b[m]);
+}

@@ -1,0 +1,100 @@
+// `npm run bench`: every Pacer benchmark in one run, against one broker and one database, with the
+// baselines measured in the same run (Kafka's ProducerPerformance, Postgres COPY). Prints one JSON
+// document and a table that puts each Pacer figure beside its baseline as a ratio. Record the table
+// in docs/benchmarks.md with the machine it ran on.
+//   BENCH_ONLY=foundation,ingestion,kpi,commission,sprint,system   run a subset
+import 'reflect-metadata';
+import os from 'node:os';
+import { ensureInfra } from '@pacer/testing/infra';
+import { benchActivityIngestion } from './activity-ingestion.bench';
+import { benchCommission } from './commission.bench';
+import { benchFoundation } from './foundation.bench';
+import { benchKpiAggregation } from './kpi-aggregation.bench';
+import { benchSprintPlanning } from './sprint-planning.bench';
+import { benchSystem } from './system.bench';
+
+type Figures = Record<string, number | string>;
+
+const SUITES: Record<string, () => Promise<Figures>> = {
+  foundation: async () => ({ ...(await benchFoundation()) }),
+  ingestion: benchActivityIngestion,
+  kpi: benchKpiAggregation,
+  commission: benchCommission,
+  sprint: benchSprintPlanning,
+  system: benchSystem,
+};
+
+interface Row {
+  figure: string;
+  value: number | undefined;
+  unit: string;
+  baseline?: 'producerPerformance' | 'copy';
+  goal?: string;
+}
+
+function rows(r: Record<string, Figures>): Row[] {
+  const n = (suite: string, key: string): number | undefined => {
+    const v = r[suite]?.[key];
+    return typeof v === 'number' ? v : undefined;
+  };
+  return [
+    { figure: 'Kafka ProducerPerformance (baseline)', value: n('foundation', 'producerPerformanceRecordsPerSec'), unit: 'records/s' },
+    { figure: 'Postgres COPY, one activity table (baseline)', value: n('ingestion', 'copyRowsPerSec'), unit: 'rows/s' },
+    { figure: 'outbox relay → Kafka', value: n('foundation', 'outboxRelayRecordsPerSec'), unit: 'records/s', baseline: 'producerPerformance' },
+    { figure: 'batch consumer → Postgres', value: n('foundation', 'batchConsumerMessagesPerSec'), unit: 'msgs/s', baseline: 'producerPerformance' },
+    { figure: 'ingestion, batch endpoint (accepted + durable)', value: n('ingestion', 'batchActivitiesPerSec'), unit: 'activities/s', baseline: 'copy', goal: '≥ 0.5× COPY' },
+    { figure: 'ingestion, streamed import', value: n('ingestion', 'importActivitiesPerSec'), unit: 'activities/s', baseline: 'copy', goal: '≥ 0.5× COPY' },
+    { figure: 'ingestion, peak RSS of a streamed import', value: n('ingestion', 'importPeakRssMB'), unit: 'MB', goal: '≤ 200 MB' },
+    { figure: 'KPI, backlog on the topic → snapshots', value: n('kpi', 'backlogActivitiesPerSec'), unit: 'activities/s', baseline: 'producerPerformance', goal: '≥ 10k/s' },
+    { figure: 'KPI, live topic → snapshots', value: n('kpi', 'topicToSnapshotActivitiesPerSec'), unit: 'activities/s', baseline: 'producerPerformance', goal: '≥ 10k/s' },
+    { figure: 'KPI freshness p50 at 1k/s (topic → snapshot)', value: n('kpi', 'freshnessP50Ms'), unit: 'ms' },
+    { figure: 'KPI freshness p99 at 1k/s (topic → snapshot)', value: n('kpi', 'freshnessP99Ms'), unit: 'ms', goal: '≤ 1000 ms' },
+    { figure: 'KPI rebuild', value: n('kpi', 'rebuildEventsPerSec'), unit: 'events/s', baseline: 'producerPerformance', goal: '≥ 50k/s' },
+    { figure: 'commission, deals credited (statements + deltas)', value: n('commission', 'dealsPerSec'), unit: 'deals/s', baseline: 'copy', goal: '≥ 5k/s' },
+    { figure: 'commission, statement read p99 (10k deals)', value: n('commission', 'statementReadP99Ms'), unit: 'ms' },
+    { figure: 'sprint board reads', value: n('sprint', 'boardReadsPerSec'), unit: 'reads/s' },
+    { figure: 'system, ingestion API → KPI snapshot', value: n('system', 'apiToSnapshotActivitiesPerSec'), unit: 'activities/s', baseline: 'copy', goal: '≥ 10k/s' },
+    { figure: 'system freshness p50 at 1k/s (API accept → snapshot)', value: n('system', 'freshnessP50Ms'), unit: 'ms' },
+    { figure: 'system freshness p99 at 1k/s (API accept → snapshot)', value: n('system', 'freshnessP99Ms'), unit: 'ms', goal: '≤ 1000 ms' },
+  ];
+}
+
+function table(all: Row[], baselines: { producerPerformance?: number; copy?: number }): string {
+  const lines = all
+    .filter((row) => row.value !== undefined)
+    .map((row) => {
+      const base = row.baseline ? baselines[row.baseline] : undefined;
+      const ratio = base && row.value !== undefined ? `${(row.value / base).toFixed(3)}×` : '';
+      return [row.figure, `${row.value?.toLocaleString('en-US')} ${row.unit}`, row.baseline ? (row.baseline === 'copy' ? 'COPY' : 'ProducerPerformance') : '', ratio, row.goal ?? ''];
+    });
+  const header = ['figure', 'value', 'baseline', 'ratio', 'goal'];
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const fmt = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(fmt)].join('\n');
+}
+
+async function main(): Promise<void> {
+  await ensureInfra({ log: () => undefined });
+  const only = (process.env['BENCH_ONLY'] ?? Object.keys(SUITES).join(',')).split(',').map((s) => s.trim());
+  const results: Record<string, Figures> = {};
+  for (const name of only) {
+    const suite = SUITES[name];
+    if (!suite) throw new Error(`unknown BENCH_ONLY suite "${name}" (known: ${Object.keys(SUITES).join(', ')})`);
+    const started = Date.now();
+    process.stderr.write(`bench: ${name}…\n`);
+    results[name] = await suite();
+    process.stderr.write(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  }
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+  const baselines = { producerPerformance: (results['foundation']?.['producerPerformanceRecordsPerSec'] as number | undefined), copy: (results['ingestion']?.['copyRowsPerSec'] as number | undefined) };
+  process.stdout.write(`${JSON.stringify({ machine, at: new Date().toISOString(), results }, null, 2)}\n\n`);
+  process.stdout.write(`Machine: ${machine}\n\n${table(rows(results), baselines)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  },
+);
