@@ -143,6 +143,11 @@ export async function finishRebuild(dataSource: DataSource, epoch: number): Prom
 export class KpiRebuildRunner {
   private consumer?: Consumer;
   private stopping = false;
+  private signalStop: () => void = () => undefined;
+  // Settled by stop(); a promise rather than a polling loop, so a replay that ends on its own leaves no timer behind.
+  private readonly stopped = new Promise<void>((resolve) => {
+    this.signalStop = resolve;
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -183,6 +188,7 @@ export class KpiRebuildRunner {
   /** Stops a replay in progress (its progress so far is kept). */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.signalStop();
     await this.consumer?.disconnect().catch(() => undefined);
   }
 
@@ -276,7 +282,7 @@ export class KpiRebuildRunner {
       },
     });
     if (isDone()) resolveDone();
-    await Promise.race([done, this.waitForStop()]);
+    await Promise.race([done, this.stopped]);
     this.consumer = undefined;
     await consumer.disconnect().catch(() => undefined);
     await inFlight;
@@ -284,9 +290,6 @@ export class KpiRebuildRunner {
     if (failed !== undefined) throw failed;
   }
 
-  private async waitForStop(): Promise<void> {
-    while (!this.stopping) await new Promise((r) => setTimeout(r, 200));
-  }
 
   private async deleteGroup(group: string): Promise<void> {
     const admin = this.kafka.admin();
