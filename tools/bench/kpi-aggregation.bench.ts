@@ -13,12 +13,11 @@ import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { mintToken } from '@pacer/auth';
 import { Activity, activityEventType, EVENT_TOPICS, eventKey, kpiKey, makeEvent, PacerEvent, TOPICS } from '@pacer/contracts';
-import { createTestDatabase, deleteTopicNamespace, pollUntil, TEST_JWT_SECRET, testBrokers, uniqueName } from '@pacer/testing';
+import { createTestDatabase, deleteTopicNamespace, freePort, pollUntil, TEST_JWT_SECRET, testBrokers, uniqueName } from '@pacer/testing';
 import { ensureTopics } from '@pacer/testing/infra';
 
 const ACTIVITIES = Number(process.env['BENCH_KPI_ACTIVITIES'] ?? 100_000);
@@ -127,14 +126,6 @@ async function send(producer: Producer, records: readonly Prepared[], chunk = 50
   await Promise.all(inFlight);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** Mean consumer batch size and time, and the share of it spent aggregating, from the service's /metrics. */
 function batchFigures(metrics: string): Record<string, number> {

@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -8,10 +7,11 @@ import {
   createTestDatabase,
   createTopicNamespace,
   deleteTopicNamespace,
+  freePort,
   pollUntil,
   TEST_JWT_SECRET,
-  TestDatabase,
   testBrokers,
+  TestDatabase,
   testKafka,
   TopicRecorder,
   uniqueName,
@@ -34,16 +34,6 @@ const ROOT = path.resolve(__dirname, '../../..');
 const REPS = Array.from({ length: 8 }, (_, i) => `r${i}`);
 const DEALS = 4_500;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** The service as a real process, so SIGKILL stops it wherever it is: mid-batch, mid-commit, mid-publish. */
 class CommissionProcess {

@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import { KpiSnapshotData, TOPICS } from '@pacer/contracts';
@@ -8,12 +7,13 @@ import {
   createTestDatabase,
   createTopicNamespace,
   deleteTopicNamespace,
+  freePort,
   pollUntil,
   RunningService,
   startTestService,
   TEST_JWT_SECRET,
-  TestDatabase,
   testBrokers,
+  TestDatabase,
   testKafka,
   TopicRecorder,
   uniqueName,
@@ -25,14 +25,6 @@ import { inputProducer, latestSnapshots, produceEvents } from './support/kpi-ser
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 async function storedOffset(url: string, groupId: string, topic: string): Promise<number> {
   const client = new Client({ connectionString: url });

@@ -6,9 +6,9 @@ import { PacerClient, ServiceUrls } from '@pacer/api-client';
 import { mintToken, Role } from '@pacer/auth';
 import { SERVICES, ServiceName } from '@pacer/config';
 import { TOPIC_SPECS } from '@pacer/contracts';
-import { uniqueName } from '@pacer/testing';
+import { freePort, uniqueName } from '@pacer/testing';
 import { databaseUrlFor, ensureDatabase, ensureTopics } from '@pacer/testing/infra';
-import { freePort, ServiceProcess } from './service-process';
+import { ServiceProcess } from './service-process';
 
 export const SYSTEM_JWT_SECRET = 'pacer-system-test-secret';
 

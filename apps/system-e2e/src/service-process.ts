@@ -1,23 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { ServiceName } from '@pacer/config';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 /** A free TCP port on 127.0.0.1 (the kernel picks it; the tiny race until the service binds is acceptable in tests). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One Pacer service as a real OS process (`node apps/<service>/src/main.ts`), as it runs in

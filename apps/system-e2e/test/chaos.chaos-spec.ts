@@ -2,12 +2,11 @@ import { DateTime } from 'luxon';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { buildScenario, seedScenario, SeedReport } from '@pacer/api-client';
 import { DLQ_HEADERS, TOPICS } from '@pacer/contracts';
-import { pollUntil, TopicRecorder, uniqueName } from '@pacer/testing';
+import { freePort, pollUntil, TopicRecorder, uniqueName } from '@pacer/testing';
 import { SandboxKafka, SandboxPostgres, startSandboxKafka, startSandboxPostgres } from '@pacer/testing/infra';
 import { latestSnapshots, ledgerTotals, snapshotMismatches } from '../src/expectations';
 import { PacerSystem } from '../src/pacer-system';
 import { referenceCommissions, referenceKpis } from '../src/reference';
-import { freePort } from '../src/service-process';
 
 // `npm run chaos`: at least 50k activities flow while every service is SIGKILLed several times, the
 // broker is restarted once and Postgres once (its own sandbox broker and cluster, never the shared

@@ -1,4 +1,4 @@
-import { formatMoney, moneyPer, ratio } from './money';
+import { formatMoney, isIsoCurrency, moneyPer, ratio } from './money';
 
 describe('money and ratios', () => {
   it('rounds half-up to cents', () => {
@@ -12,5 +12,10 @@ describe('money and ratios', () => {
     expect(ratio(1, 4)).toBe(0.25);
     expect(moneyPer('100.00', 0)).toBeNull();
     expect(moneyPer('100.00', 3)).toBe('33.33');
+  });
+
+  it('knows ISO 4217 currencies, and that XXX and XTS are not money', () => {
+    expect(['USD', 'EUR', 'JPY'].every(isIsoCurrency)).toBe(true);
+    expect(['ABC', 'usd', 'XXX', 'XTS', 42].some(isIsoCurrency)).toBe(false);
   });
 });

@@ -23,3 +23,13 @@ export function moneyPer(amount: Decimal.Value, count: Decimal.Value): string | 
   if (d.isZero()) return null;
   return formatMoney(new Decimal(amount).dividedBy(d));
 }
+
+// ISO 4217 codes known to the runtime's ICU data; XXX (no currency) and XTS (testing) are not money.
+const ISO_CURRENCIES: ReadonlySet<string> = new Set(
+  Intl.supportedValuesOf('currency').filter((c) => c !== 'XXX' && c !== 'XTS'),
+);
+
+/** Whether `code` is an ISO 4217 currency money can be in (a three-letter pattern alone admits "ABC"). */
+export function isIsoCurrency(code: unknown): code is string {
+  return typeof code === 'string' && ISO_CURRENCIES.has(code);
+}

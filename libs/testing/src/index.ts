@@ -3,3 +3,4 @@ export * from './kafka';
 export * from './poll';
 export * from './service';
 export * from './service-boot';
+export * from './net';

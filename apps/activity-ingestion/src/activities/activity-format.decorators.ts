@@ -1,6 +1,6 @@
 import { buildMessage, ValidateBy, ValidationOptions } from 'class-validator';
+import { isIsoCurrency } from '@pacer/sales-domain';
 import {
-  isCurrency,
   isId,
   isInstant,
   isMoney,
@@ -47,7 +47,7 @@ export const IsShare = (options?: ValidationOptions): PropertyDecorator =>
   format('isShare', isShare, 'a decimal string in (0, 1] of at most 20 characters, e.g. "0.5"', options);
 
 export const IsCurrencyCode = (options?: ValidationOptions): PropertyDecorator =>
-  format('isCurrencyCode', isCurrency, 'an ISO 4217 currency code, e.g. "USD"', options);
+  format('isCurrencyCode', isIsoCurrency, 'an ISO 4217 currency code, e.g. "USD"', options);
 
 export const IsInstant = (options?: ValidationOptions): PropertyDecorator =>
   format(

@@ -11,10 +11,6 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|
 const MAX_OFFSET_MINUTES = 14 * 60;
 const SHARE_MAX_LENGTH = 20;
 
-// ISO 4217 codes known to the runtime's ICU data; XXX (no currency) and XTS (testing) are not money.
-const CURRENCIES: ReadonlySet<string> = new Set(
-  Intl.supportedValuesOf('currency').filter((c) => c !== 'XXX' && c !== 'XTS'),
-);
 
 export function isMoney(value: unknown): value is string {
   return typeof value === 'string' && MONEY.test(value);
@@ -40,9 +36,6 @@ export function normaliseShare(value: string): string {
   return new Decimal(value).toFixed();
 }
 
-export function isCurrency(value: unknown): value is string {
-  return typeof value === 'string' && CURRENCIES.has(value);
-}
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;

@@ -1,15 +1,10 @@
 import { DateTime } from 'luxon';
 import { KPI_METRICS, PlanBody, planBodyProblem } from '@pacer/contracts';
 import type { FieldError } from '@pacer/http';
+import { isIsoCurrency } from '@pacer/sales-domain';
 import { Dec } from '../calculation/decimal';
 import { isSpiffMetric, SPIFF_METRICS } from '../calculation/spiff-metrics';
 
-const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
-
-/** Whether `code` is an active ISO 4217 currency (the pattern alone admits "ABC"). */
-export function isIsoCurrency(code: string): boolean {
-  return ISO_CURRENCIES.has(code);
-}
 
 /** Whether a `YYYY-MM-DD` string names a real calendar date. */
 export function isCalendarDate(date: string): boolean {
