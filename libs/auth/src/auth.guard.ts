@@ -2,7 +2,7 @@ import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMet
 import { Reflector } from '@nestjs/core';
 import { ProblemException } from '@pacer/http';
 import { InvalidTokenError, JwtVerifier } from './jwt';
-import { hasRole, Principal, Role } from './principal';
+import { EXPLICIT_ONLY_ROLES, hasRole, Principal, Role } from './principal';
 
 const PUBLIC = 'pacer:public';
 const ROLES_KEY = 'pacer:roles';
@@ -56,6 +56,10 @@ export class AuthGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !hasRole(req.principal, ...roles)) {
       throw new ProblemException(403, 'forbidden', `This action needs one of the roles: ${roles.join(', ')}.`);
+    }
+    const explicitOnly = req.principal.roles.filter((r) => EXPLICIT_ONLY_ROLES.includes(r));
+    if (explicitOnly.length > 0 && !explicitOnly.some((r) => roles?.includes(r))) {
+      throw new ProblemException(403, 'forbidden', `The ${explicitOnly.join(', ')} role may not take this action.`);
     }
     return true;
   }

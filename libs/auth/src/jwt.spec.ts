@@ -55,3 +55,23 @@ describe('JwtVerifier', () => {
     await expect(v.verify(hs)).rejects.toThrow(/HS256/);
   });
 });
+
+describe('display and operator tokens', () => {
+  it('maps a display token to its team and refuses one without a team or with another role', async () => {
+    const v = new JwtVerifier({ secret });
+    const tv = await mintToken({ secret, tenantId: 't1', roles: ['display'], teamId: 'team-a', subject: 'tv-1' });
+    await expect(v.verify(tv)).resolves.toEqual({ subject: 'tv-1', tenantId: 't1', roles: ['display'], teamId: 'team-a' });
+    await expect(v.verify(await mintToken({ secret, tenantId: 't1', roles: ['display'] }))).rejects.toThrow(/teamId/);
+    await expect(
+      v.verify(await mintToken({ secret, tenantId: 't1', roles: ['display', 'admin'], teamId: 'team-a' })),
+    ).rejects.toThrow(/no other role/);
+  });
+
+  it('maps an operator token to no tenant and refuses one that names a tenant', async () => {
+    const v = new JwtVerifier({ secret });
+    const op = await mintToken({ secret, roles: ['operator'], subject: 'ops' });
+    await expect(v.verify(op)).resolves.toEqual({ subject: 'ops', tenantId: '', roles: ['operator'] });
+    await expect(v.verify(await mintToken({ secret, tenantId: 't1', roles: ['operator'] }))).rejects.toThrow(/tid/);
+    await expect(v.verify(await mintToken({ secret, roles: ['operator', 'admin'] }))).rejects.toThrow(/no other role/);
+  });
+});

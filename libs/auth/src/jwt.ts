@@ -20,6 +20,7 @@ interface PacerClaims extends JWTPayload {
   tid?: unknown;
   roles?: unknown;
   repId?: unknown;
+  teamId?: unknown;
 }
 
 /**
@@ -78,28 +79,46 @@ function headerAlg(token: string): string | undefined {
 
 function toPrincipal(payload: PacerClaims): Principal {
   if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('sub claim missing');
-  if (typeof payload.tid !== 'string' || payload.tid === '') throw new InvalidTokenError('tid claim missing');
   if (!Array.isArray(payload.roles)) throw new InvalidTokenError('roles claim missing');
   const roles = payload.roles.filter((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r));
   if (roles.length === 0) throw new InvalidTokenError('no known role in the roles claim');
+  if (roles.includes('operator')) {
+    // An operator acts on the platform, never inside a tenant: a token mixing the two is refused.
+    if (roles.length > 1) throw new InvalidTokenError('an operator token carries no other role');
+    if (payload.tid !== undefined) throw new InvalidTokenError('an operator token carries no tid claim');
+    return { subject: payload.sub, tenantId: '', roles };
+  }
+  if (typeof payload.tid !== 'string' || payload.tid === '') throw new InvalidTokenError('tid claim missing');
   const repId = typeof payload.repId === 'string' && payload.repId !== '' ? payload.repId : undefined;
+  const teamId = typeof payload.teamId === 'string' && payload.teamId !== '' ? payload.teamId : undefined;
   if (roles.includes('rep') && roles.length === 1 && !repId) {
     throw new InvalidTokenError('a rep token needs a repId claim');
   }
-  return { subject: payload.sub, tenantId: payload.tid, roles, ...(repId ? { repId } : {}) };
+  if (roles.includes('display')) {
+    if (roles.length > 1) throw new InvalidTokenError('a display token carries no other role');
+    if (!teamId) throw new InvalidTokenError('a display token needs a teamId claim');
+  }
+  return { subject: payload.sub, tenantId: payload.tid, roles, ...(repId ? { repId } : {}), ...(teamId ? { teamId } : {}) };
 }
 
 /** Signs an HS256 development token (the `pacer token` CLI and tests use it). */
 export async function mintToken(options: {
   secret: string;
-  tenantId: string;
+  /** Omitted (or empty) only for an `operator` token. */
+  tenantId?: string;
   roles: Role[];
   repId?: string;
+  teamId?: string;
   subject?: string;
   expiresIn?: string;
   issuer?: string;
 }): Promise<string> {
-  const jwt = new SignJWT({ tid: options.tenantId, roles: options.roles, ...(options.repId ? { repId: options.repId } : {}) })
+  const jwt = new SignJWT({
+    ...(options.tenantId ? { tid: options.tenantId } : {}),
+    roles: options.roles,
+    ...(options.repId ? { repId: options.repId } : {}),
+    ...(options.teamId ? { teamId: options.teamId } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.subject ?? options.repId ?? 'dev')
     .setIssuedAt()
