@@ -5,7 +5,7 @@ export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', '**/jest.config.js', 'jest.preset.js', '.cache/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       // The project graph is the architecture: apps only use libs, a service never reaches into
@@ -24,6 +24,7 @@ export default [
             { sourceTag: 'scope:sprint-planning', onlyDependOnLibsWithTags: ['scope:shared', 'scope:sprint-planning'] },
             { sourceTag: 'scope:kpi-aggregation', onlyDependOnLibsWithTags: ['scope:shared', 'scope:kpi-aggregation'] },
             { sourceTag: 'scope:commission', onlyDependOnLibsWithTags: ['scope:shared', 'scope:commission'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared', 'scope:web'] },
           ],
         },
       ],

@@ -1,0 +1,5 @@
+const { projectConfig } = require('../../jest.preset');
+
+// Unit specs of the pure parts (src/format/**, server/**) and the BFF's integration specs; the browser
+// tests are Playwright's (e2e/*.e2e.ts), run by the same `test` target after jest.
+module.exports = projectConfig(__dirname, 'web');
