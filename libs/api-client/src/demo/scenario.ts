@@ -90,16 +90,24 @@ export function buildScenario(options: { tenantId: string; now: DateTime; activi
   const calendar: TenantCalendar = { timezone: 'America/New_York', weekStartsOn: 7, fiscalYearStartMonth: 2 };
   const local = options.now.setZone(calendar.timezone);
   const members: Member[] = [
-    ...['h1', 'h2', 'h3', 'h4', 'h5'].map((repId) => ({ teamId: 'hunters', repId, name: `Hunter ${repId}`, role: 'AE' as const, effectiveFrom: '2026-01-01' })),
-    { teamId: 'hunters', repId: 'hm', name: 'Hunters manager', role: 'MANAGER', effectiveFrom: '2026-01-01' },
-    { teamId: 'hunters', repId: 'h6', name: 'Hunter h6', role: 'AE', effectiveFrom: local.minus({ days: 21 }).toISODate()!, late: true },
-    { teamId: 'machine', repId: 's1', name: 'SDR one', role: 'SDR', effectiveFrom: '2026-01-01' },
-    { teamId: 'machine', repId: 's2', name: 'SDR two', role: 'SDR', effectiveFrom: '2026-01-01' },
-    { teamId: 'machine', repId: 'a1', name: 'AE one', role: 'AE', effectiveFrom: '2026-01-01' },
-    { teamId: 'machine', repId: 'a2', name: 'AE two', role: 'AE', effectiveFrom: '2026-01-01' },
-    { teamId: 'machine', repId: 'am1', name: 'AM one', role: 'AM', effectiveFrom: '2026-01-01' },
-    { teamId: 'machine', repId: 'c1', name: 'CSM one', role: 'CSM', effectiveFrom: '2026-01-01' },
-    { teamId: 'machine', repId: 'mm', name: 'Machine manager', role: 'MANAGER', effectiveFrom: '2026-01-01' },
+    ...(
+      [
+        ['h1', 'Ada Lindqvist'],
+        ['h2', 'Ben Okafor'],
+        ['h3', 'Chloe Martin'],
+        ['h4', 'Dev Patel'],
+        ['h5', 'Eva Nilsen'],
+      ] as const
+    ).map(([repId, name]) => ({ teamId: 'hunters', repId, name, role: 'AE' as const, effectiveFrom: '2026-01-01' })),
+    { teamId: 'hunters', repId: 'hm', name: 'Hanna Berg', role: 'MANAGER', effectiveFrom: '2026-01-01' },
+    { teamId: 'hunters', repId: 'h6', name: 'Finn Hansen', role: 'AE', effectiveFrom: local.minus({ days: 21 }).toISODate()!, late: true },
+    { teamId: 'machine', repId: 's1', name: 'Sara Kim', role: 'SDR', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 's2', name: 'Sam Torres', role: 'SDR', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 'a1', name: 'Alex Novak', role: 'AE', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 'a2', name: 'Amara Diallo', role: 'AE', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 'am1', name: 'Marco Rossi', role: 'AM', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 'c1', name: 'Clara Jensen', role: 'CSM', effectiveFrom: '2026-01-01' },
+    { teamId: 'machine', repId: 'mm', name: 'Mona Larsen', role: 'MANAGER', effectiveFrom: '2026-01-01' },
   ];
   const sellers = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 's1', 's2', 'a1', 'a2', 'am1', 'c1'];
   const closers = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a1', 'a2'];
