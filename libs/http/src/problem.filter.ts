@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { Logger } from '@pacer/observability';
+import { dependencyOutage, outageRetryAfterSeconds } from './outage';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDocument } from './problem';
 
 interface BodyParserError {
@@ -39,8 +40,15 @@ export class ProblemFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
-    const doc = this.toProblem(exception);
-    if (doc.status >= 500) {
+    // Postgres or Kafka unreachable is a temporary state of the service, not a bug: 503 + Retry-After.
+    const outage = exception instanceof HttpException ? undefined : dependencyOutage(exception);
+    const doc = outage
+      ? problem(HttpStatus.SERVICE_UNAVAILABLE, 'dependency-unavailable', `A dependency (${outage.dependency}) is unavailable; retry shortly.`)
+      : this.toProblem(exception);
+    if (outage) {
+      this.logger.warn({ dependency: outage.dependency, reason: outage.reason, path: req.path, method: req.method }, 'dependency unavailable');
+      if (!res.headersSent) res.setHeader('Retry-After', String(outageRetryAfterSeconds()));
+    } else if (doc.status >= 500) {
       this.logger.error({ err: exception, path: req.path, method: req.method }, 'request failed');
     }
     if (res.headersSent) {
