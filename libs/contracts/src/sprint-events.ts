@@ -1,9 +1,9 @@
-import { Type, type Static, type TNumber } from '@sinclair/typebox';
+import { Type, type Static, type TNumber, type TSchema } from '@sinclair/typebox';
 import { defineEvent } from './event-definition';
-import { KPI_METRICS, KpiMetricSchema, type KpiMetric } from './kpi-metrics';
+import { KPI_METRIC_VALUE_KINDS, KPI_METRICS, KpiMetricSchema, type KpiMetric } from './kpi-metrics';
 import { sprintKey } from './message-keys';
 import { TOPICS } from './topics';
-import { Id, LocalDate, StringEnum, TimeZone } from './wire-formats';
+import { Id, LocalDate, Money, StringEnum, TimeZone } from './wire-formats';
 
 export const SPRINT_ITEM_STATUSES = ['todo', 'doing', 'done'] as const;
 export type SprintItemStatus = (typeof SPRINT_ITEM_STATUSES)[number];
@@ -39,6 +39,22 @@ export const SprintTargets = Type.Partial(
 );
 export type SprintTargets = Static<typeof SprintTargets>;
 
+function targetValueSchema(metric: KpiMetric): TSchema {
+  const kind = KPI_METRIC_VALUE_KINDS[metric];
+  if (kind === 'money' || kind === 'moneyOrNull') return Money;
+  return kind === 'count' ? Type.Integer({ minimum: 0 }) : Type.Number({ minimum: 0 });
+}
+
+/**
+ * The same targets, each in its metric's own representation (SPEC §4): money as a decimal string,
+ * counts and ratios as numbers. Added beside `targets`, which keeps plain numbers for the consumers
+ * that already read it.
+ */
+export const SprintTargetValues = Type.Partial(
+  Type.Object(Object.fromEntries(KPI_METRICS.map((metric) => [metric, targetValueSchema(metric)]))),
+);
+export type SprintTargetValues = Partial<Record<KpiMetric, number | string>>;
+
 export const SprintItem = Type.Object({
   itemId: Id,
   title: Type.String({ minLength: 1 }),
@@ -53,7 +69,10 @@ export const CommitmentSetData = Type.Object({
   sprintId: Id,
   teamId: Id,
   repId: Id,
+  /** Every target as a number (money too): the v1 form BI reads. */
   targets: SprintTargets,
+  /** The targets in their own representation (money as decimal strings); absent from older events. */
+  targetValues: Type.Optional(SprintTargetValues),
   items: Type.Array(SprintItem, { maxItems: 1000 }),
 });
 export type CommitmentSetData = Static<typeof CommitmentSetData>;

@@ -4,7 +4,8 @@ import { DEFAULT_TENANT_SETTINGS, Role, SalesModel, SprintItemStatus } from '@pa
 import { TenantSettingsValues } from '../domain/settings/tenant-settings.events';
 import { SprintStatus, ScheduledSprint } from '../domain/sprint/sprint-schedule';
 import { SheetItem, sheetReps, SprintSheet } from '../domain/sprint/sprint-sheet';
-import { SprintReport } from '../domain/sprint/sprint-report';
+import { reportInWireForm, SprintReport } from '../domain/sprint/sprint-report';
+import { orderedTargets } from '../domain/sprint/sprint-targets';
 import { Targets } from '../domain/sprint/sprint.events';
 import { MembershipSegment } from '../domain/team/membership';
 
@@ -189,8 +190,8 @@ export class ReadModelsRepository {
     )) as { rep_id: string; targets: Targets; committed_targets: Targets | null; item_ids: string[] }[];
     return rows.map((r) => ({
       repId: r.rep_id,
-      targets: r.targets,
-      committedTargets: r.committed_targets,
+      targets: orderedTargets(r.targets),
+      committedTargets: r.committed_targets === null ? null : orderedTargets(r.committed_targets),
       itemIds: r.item_ids,
     }));
   }
@@ -239,7 +240,8 @@ export class ReadModelsRepository {
     ])) as {
       report: SprintReport;
     }[];
-    return rows[0]?.report;
+    const report = rows[0]?.report;
+    return report === undefined ? undefined : reportInWireForm(report);
   }
 
   /** The team's last `last` reports, oldest first. */
@@ -253,6 +255,6 @@ export class ReadModelsRepository {
       `SELECT report FROM sprint_reports WHERE tenant_id = $1 AND team_id = $2 ORDER BY start_date DESC, sprint_id DESC LIMIT $3`,
       [tenantId, teamId, last],
     )) as { report: SprintReport }[];
-    return rows.map((r) => r.report).reverse();
+    return rows.map((r) => reportInWireForm(r.report)).reverse();
   }
 }

@@ -2,7 +2,8 @@ import { deterministicEventId, eventKey, makeEvent, PacerEvent, topicOf } from '
 import { OutboxMessage } from '@pacer/event-store';
 import { reportPublishedData } from '../domain/sprint/sprint-report';
 import type { Sprint } from '../domain/sprint/sprint.aggregate';
-import type { CarriedItem } from '../domain/sprint/sprint.events';
+import { numericTargets, orderedTargets } from '../domain/sprint/sprint-targets';
+import type { CarriedItem, Targets } from '../domain/sprint/sprint.events';
 import type { Team } from '../domain/team/team.aggregate';
 import { SprintPlanningEvent } from '../event-sourcing/domain-event-types';
 
@@ -15,6 +16,14 @@ export interface PublishContext {
   /** The aggregate after the event, for events whose public form needs more than the event itself. */
   sprint?: Sprint;
   team?: Team;
+}
+
+/**
+ * `targets` stays all numbers, as v1 consumers (BI) read it; `targetValues` adds the same targets in
+ * their own representation, money as decimal strings (SPEC §4).
+ */
+function publicTargets(targets: Targets): { targets: Partial<Record<string, number>>; targetValues: Targets } {
+  return { targets: numericTargets(targets), targetValues: orderedTargets(targets) };
 }
 
 /**
@@ -48,7 +57,12 @@ export function publicEventsFor(event: SprintPlanningEvent, ctx: PublishContext)
     case 'sprint.planned':
       return [makeEvent('pacer.sprint.planned.v1', { ...base, data: event.data })];
     case 'sprint.commitment_set':
-      return [makeEvent('pacer.sprint.commitment_set.v1', { ...base, data: event.data })];
+      return [
+        makeEvent('pacer.sprint.commitment_set.v1', {
+          ...base,
+          data: { ...event.data, ...publicTargets(event.data.targets) },
+        }),
+      ];
     case 'sprint.item_status_changed':
       return [makeEvent('pacer.sprint.item_status_changed.v1', { ...base, data: event.data })];
     case 'sprint.started':
@@ -92,7 +106,7 @@ function carriedInEvents(items: readonly CarriedItem[], ctx: PublishContext): Pa
           sprintId: sprint.sprintId,
           teamId: sprint.teamId,
           repId,
-          targets: commitment?.targets ?? {},
+          ...publicTargets(commitment?.targets ?? {}),
           items: sprint.itemsOf(repId).map(({ itemId, title, opportunityId, dueDate }) => ({
             itemId,
             title,

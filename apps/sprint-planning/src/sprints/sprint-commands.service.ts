@@ -141,7 +141,6 @@ export class SprintCommandsService {
           closedAt: tx.time,
           carriedOverTo: carried.length > 0 && target ? target.sprint.sprintId : null,
           repActuals: actuals.reps,
-          teamActuals: actuals.team,
         }),
       );
 

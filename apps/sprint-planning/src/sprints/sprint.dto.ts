@@ -71,10 +71,10 @@ export class SprintItemDto {
 
 export class CommitmentDto {
   @ApiPropertyOptional({
-    description: `Target per KPI metric name (${KPI_METRICS.join(', ')}); numbers >= 0`,
+    description: `Target per KPI metric name (${KPI_METRICS.join(', ')}) in the metric's own representation: a decimal string for money, a number >= 0 for counts and ratios`,
     type: 'object',
-    additionalProperties: { type: 'number', minimum: 0 },
-    example: { calls: 60, meetingsHeld: 5, revenueWon: 20000 },
+    additionalProperties: { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d{1,2})?$' }] },
+    example: { calls: 60, meetingsHeld: 5, revenueWon: '20000.00' },
   })
   @IsOptional()
   @IsObject()

@@ -20,7 +20,7 @@ describe('sprint board progress', () => {
             name: 'Ana',
             role: 'AE',
             hasCommitment: true,
-            targets: { calls: 8, emails: 0, pipelineCreated: 2000, winRate: 0.5 },
+            targets: { calls: 8, emails: 0, pipelineCreated: '2000.00', winRate: 0.5 },
             committedTargets: { calls: 8 },
           },
           {
@@ -85,8 +85,10 @@ describe('sprint board progress', () => {
       itemsDone: 0,
     });
     expect(board.team).toMatchObject({
-      targets: { calls: 10, emails: 0, pipelineCreated: 2000, winRate: 0.5 },
-      progress: { calls: 0.6 },
+      targets: { calls: 10, emails: 0, pipelineCreated: '2000.00', winRate: 0.5 },
+      actuals: { calls: 6, emails: 3, pipelineCreated: '500.00', winRate: null },
+      progress: { calls: 0.6, emails: null, pipelineCreated: 0.25, winRate: null },
+      snapshotRevision: 1,
       itemsTotal: 2,
       itemsDone: 1,
     });

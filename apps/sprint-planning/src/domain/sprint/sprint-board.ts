@@ -3,7 +3,7 @@ import { SprintDay } from '../calendar/sprint-calendar';
 import { MembershipSegment } from '../team/membership';
 import { Burnup, buildBurnup, burnupMetrics } from './sprint-burnup';
 import { progressRatio, zeroMetrics } from './sprint-metrics';
-import { ActualsSnapshot, teamTargets } from './sprint-report';
+import { ActualsSnapshot, teamLine } from './sprint-report';
 import { SheetItem, SprintSheet } from './sprint-sheet';
 import { SprintStatus } from './sprint-schedule';
 import { Targets } from './sprint.events';
@@ -53,11 +53,16 @@ export interface SprintBoard {
   window: { start: string; end: string };
   version: number;
   reps: BoardRep[];
+  /**
+   * Like with like (SPEC §4): per targeted metric, the committed reps' targets and the same reps'
+   * actuals. `snapshot` is the KPI service's team snapshot, which counts every member.
+   */
   team: {
     targets: Targets;
-    actuals: KpiMetrics;
-    actualsRevision: number | null;
+    actuals: Partial<KpiMetrics>;
     progress: Progress;
+    snapshot: KpiMetrics;
+    snapshotRevision: number | null;
     itemsTotal: number;
     itemsDone: number;
   };
@@ -78,7 +83,7 @@ export interface BuildBoardInput {
 }
 
 /** progress = actual / target per target (null when the target is 0 or the actual is null). */
-export function progressOf(targets: Targets, actuals: KpiMetrics): Progress {
+export function progressOf(targets: Targets, actuals: Partial<KpiMetrics>): Progress {
   const out: Progress = {};
   for (const metric of KPI_METRICS) {
     const target = targets[metric];
@@ -124,8 +129,7 @@ export function buildSprintBoard(input: BuildBoardInput): SprintBoard {
       itemsDone: current.filter((i) => i.status === 'done').length,
     };
   });
-  const targets = teamTargets(sheet.reps.map((r) => r.targets));
-  const teamActuals = input.teamActuals?.metrics ?? zeroMetrics();
+  const line = teamLine(reps);
   const allTargets = sheet.reps.flatMap((r) => [r.targets, r.committedTargets ?? {}]);
   return {
     sprintId: sheet.sprintId,
@@ -139,10 +143,11 @@ export function buildSprintBoard(input: BuildBoardInput): SprintBoard {
     version: input.version,
     reps,
     team: {
-      targets,
-      actuals: teamActuals,
-      actualsRevision: input.teamActuals?.revision ?? null,
-      progress: progressOf(targets, teamActuals),
+      targets: line.targets,
+      actuals: line.actuals,
+      progress: progressOf(line.targets, line.actuals),
+      snapshot: input.teamActuals?.metrics ?? zeroMetrics(),
+      snapshotRevision: input.teamActuals?.revision ?? null,
       itemsTotal: reps.reduce((n, r) => n + r.itemsTotal, 0),
       itemsDone: reps.reduce((n, r) => n + r.itemsDone, 0),
     },

@@ -37,12 +37,30 @@ export function metricNumber(value: MetricValue | undefined): number | null {
 /**
  * actual / target, or null when the target is 0 or there is no actual (SPEC §5 null ratios). A
  * negative actual (only `avgSalesCycleDays` can be one: bad data) has no meaningful progress: null.
+ * Computed on decimals: money actuals and targets are decimal strings and must not round through floats.
  */
-export function progressRatio(actual: MetricValue | undefined, target: number): number | null {
-  if (target === 0 || actual === null || actual === undefined) return null;
+export function progressRatio(actual: MetricValue | undefined, target: number | string): number | null {
+  const divisor = new Decimal(target);
+  if (divisor.isZero() || actual === null || actual === undefined) return null;
   const value = new Decimal(actual);
   if (value.isNegative()) return null;
-  return value.dividedBy(target).toNumber();
+  return value.dividedBy(divisor).toNumber();
+}
+
+/**
+ * A target in its metric's wire form: money a two-decimal string, everything else a number. Commitments
+ * stored before targets kept their representation hold money as numbers; reading them through this
+ * gives every consumer one form.
+ */
+export function targetValue(metric: KpiMetric, value: number | string): number | string {
+  return isMoneyMetric(metric) ? formatMoney(value) : new Decimal(value).toNumber();
+}
+
+/** Mean of values in the metric's wire form (money rounded half-up to cents), or null for none. */
+export function meanMetric(metric: KpiMetric, values: readonly (number | string)[]): number | string | null {
+  if (values.length === 0) return null;
+  const mean = values.reduce((acc: Decimal, v) => acc.plus(new Decimal(v)), new Decimal(0)).dividedBy(values.length);
+  return isMoneyMetric(metric) ? formatMoney(mean) : mean.toNumber();
 }
 
 /** Sums additive values exactly: money stays a two-decimal string, counts stay integers. */

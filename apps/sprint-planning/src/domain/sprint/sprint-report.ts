@@ -6,8 +6,20 @@ import {
   SprintItemStatus,
   SprintReportPublishedData,
 } from '@pacer/contracts';
-import { isAdditiveMetric, metricNumber, progressRatio, zeroMetrics } from './sprint-metrics';
+import { Decimal } from 'decimal.js';
+import {
+  addMetric,
+  isAdditiveMetric,
+  isMoneyMetric,
+  meanMetric,
+  MetricValue,
+  metricNumber,
+  progressRatio,
+  targetValue,
+  zeroMetrics,
+} from './sprint-metrics';
 import { SheetItem, SheetRep, SprintSheet } from './sprint-sheet';
+import { orderedTargets } from './sprint-targets';
 import { Targets } from './sprint.events';
 
 /** The KPI service's snapshot of one scope for the sprint (or a day), as stored from pacer.kpi.v1. */
@@ -17,10 +29,11 @@ export interface ActualsSnapshot {
   asOf: string;
 }
 
+/** Planned and actual in the metric's own representation (money as decimal strings). */
 export interface TargetResult {
   metric: KpiMetric;
-  planned: number;
-  actual: number | null;
+  planned: number | string;
+  actual: MetricValue;
   ratio: number | null;
 }
 
@@ -73,39 +86,59 @@ export interface SprintReport {
  * at 1 keeps one over-achieved metric from hiding a missed one.
  */
 export function completionRatio(targets: readonly TargetResult[]): number | null {
-  const counted = targets.filter((t) => t.planned > 0);
+  const counted = targets.filter((t) => new Decimal(t.planned).greaterThan(0));
   if (counted.length === 0) return null;
   const sum = counted.reduce((acc, t) => acc + Math.min(1, t.ratio ?? 0), 0);
   return sum / counted.length;
 }
 
 /** Per metric: planned vs the snapshot's actual (zero/null before any snapshot). */
-export function targetResults(targets: Targets, actuals: KpiMetrics | undefined): TargetResult[] {
-  const metrics = actuals ?? zeroMetrics();
+export function targetResults(targets: Targets, actuals: Partial<KpiMetrics> | undefined): TargetResult[] {
+  const metrics: Partial<KpiMetrics> = actuals ?? zeroMetrics();
   return KPI_METRICS.filter((m) => targets[m] !== undefined).map((metric) => {
-    const planned = targets[metric] as number;
+    const planned = targetValue(metric, targets[metric] as number | string);
     return {
       metric,
       planned,
-      actual: metricNumber(metrics[metric]),
+      actual: metrics[metric] ?? null,
       ratio: progressRatio(metrics[metric], planned),
     };
   });
 }
 
+/** One rep's targets and the KPI actuals they are measured against. */
+export interface RepLine {
+  targets: Targets;
+  actuals: KpiMetrics;
+}
+
 /**
- * The team's targets from its reps' targets: additive metrics (counts, money) sum, ratio metrics take
- * the mean of the reps that set one (a team connect rate is not the sum of its reps' rates).
+ * The team line of SPEC §4, like with like: per metric, only the reps that set a target for it count
+ * on both sides. Additive metrics (counts, money) sum those reps' targets and actuals; ratio metrics
+ * take the mean of those reps' targets and of their actuals (a team connect rate is not the sum of its
+ * reps' rates). The KPI team snapshot counts every member and would compare 158 calls by the whole
+ * team with 90 committed by three reps.
  */
-export function teamTargets(repTargets: readonly Targets[]): Targets {
-  const out: Targets = {};
+export function teamLine(reps: readonly RepLine[]): { targets: Targets; actuals: Partial<KpiMetrics> } {
+  const targets: Targets = {};
+  const actuals: Record<string, MetricValue> = {};
   for (const metric of KPI_METRICS) {
-    const values = repTargets.map((t) => t[metric]).filter((v): v is number => v !== undefined);
-    if (values.length === 0) continue;
-    const sum = values.reduce((a, b) => a + b, 0);
-    out[metric] = isAdditiveMetric(metric) ? sum : sum / values.length;
+    const committed = reps.filter((r) => r.targets[metric] !== undefined);
+    if (committed.length === 0) continue;
+    const wanted = committed.map((r) => r.targets[metric] as number | string);
+    if (isAdditiveMetric(metric)) {
+      targets[metric] = wanted.reduce<number | string>((sum, v) => addMetric(metric, sum, v), targetValue(metric, 0));
+      actuals[metric] = committed.reduce<number | string>(
+        (sum, r) => addMetric(metric, sum, r.actuals[metric]),
+        targetValue(metric, 0),
+      );
+    } else {
+      targets[metric] = meanMetric(metric, wanted) as number | string;
+      const known = committed.map((r) => r.actuals[metric]).filter((v): v is number | string => v !== null);
+      actuals[metric] = meanMetric(metric, known);
+    }
   }
-  return out;
+  return { targets, actuals: actuals as Partial<KpiMetrics> };
 }
 
 function itemCounts(
@@ -163,7 +196,6 @@ export interface BuildReportInput {
   closedAt: string;
   carriedOverTo: string | null;
   repActuals: ReadonlyMap<string, ActualsSnapshot>;
-  teamActuals: ActualsSnapshot | undefined;
 }
 
 /**
@@ -174,8 +206,13 @@ export interface BuildReportInput {
 export function buildSprintReport(input: BuildReportInput): SprintReport {
   const { sheet } = input;
   const reps = sheet.reps.map((rep) => repReport(rep, sheet.items, input.repActuals.get(rep.repId)));
-  const planned = teamTargets(sheet.reps.map((r) => r.committedTargets ?? {}));
-  const teamResults = targetResults(planned, input.teamActuals?.metrics);
+  const line = teamLine(
+    sheet.reps.map((r) => ({
+      targets: r.committedTargets ?? {},
+      actuals: input.repActuals.get(r.repId)?.metrics ?? zeroMetrics(),
+    })),
+  );
+  const teamResults = targetResults(line.targets, line.actuals);
   return {
     sprintId: sheet.sprintId,
     teamId: sheet.teamId,
@@ -184,15 +221,45 @@ export function buildSprintReport(input: BuildReportInput): SprintReport {
     goal: sheet.goal,
     closedAt: input.closedAt,
     carriedOverTo: input.carriedOverTo,
-    actualsAsOf: newestAsOf([...input.repActuals.values(), input.teamActuals]),
+    actualsAsOf: newestAsOf([...input.repActuals.values()]),
     reps,
     team: { targets: teamResults, completionRatio: completionRatio(teamResults), ...itemCounts(sheet.items) },
   };
 }
 
-function outcomeOf(o: SprintOutcome): SprintOutcome {
+function resultInWireForm(t: TargetResult): TargetResult {
   return {
-    targets: o.targets.map(({ metric, planned, actual, ratio }) => ({ metric, planned, actual, ratio })),
+    ...t,
+    planned: targetValue(t.metric, t.planned),
+    actual: t.actual === null || !isMoneyMetric(t.metric) ? t.actual : targetValue(t.metric, t.actual),
+  };
+}
+
+/**
+ * A stored report with money in its wire form: reports frozen before targets kept their
+ * representation hold money planned/actual values as numbers.
+ */
+export function reportInWireForm(report: SprintReport): SprintReport {
+  return {
+    ...report,
+    reps: report.reps.map((r) => ({
+      ...r,
+      targets: r.targets.map(resultInWireForm),
+      finalTargets: orderedTargets(r.finalTargets),
+    })),
+    team: { ...report.team, targets: report.team.targets.map(resultInWireForm) },
+  };
+}
+
+// The v1 report event predates money as decimal strings and BI reads its planned/actual as numbers.
+function outcomeOf(o: SprintOutcome): SprintReportPublishedData['team'] {
+  return {
+    targets: o.targets.map(({ metric, planned, actual, ratio }) => ({
+      metric,
+      planned: new Decimal(planned).toNumber(),
+      actual: metricNumber(actual),
+      ratio,
+    })),
     completionRatio: o.completionRatio,
     itemsTotal: o.itemsTotal,
     itemsDone: o.itemsDone,

@@ -306,7 +306,7 @@ export class Sprint extends AggregateRoot<SprintEvent> {
         });
       }
     }
-    c.targets = { ...targets };
+    c.targets = orderedTargets(targets);
     c.itemIds = items.map((i) => i.itemId);
   }
 }

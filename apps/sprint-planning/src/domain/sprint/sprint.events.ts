@@ -2,8 +2,12 @@ import type { KpiMetric, SprintItemStatus } from '@pacer/contracts';
 import { DomainEvent } from '../aggregate-root';
 import type { SprintReport } from './sprint-report';
 
-/** A target per KPI metric name; a metric not listed has no target. */
-export type Targets = Partial<Record<KpiMetric, number>>;
+/**
+ * A target per KPI metric name; a metric not listed has no target. Each value has its metric's own
+ * representation (SPEC §4): a decimal string for money, a number for counts and ratios. Events stored
+ * before that rule hold money as numbers: read them through `orderedTargets`.
+ */
+export type Targets = Partial<Record<KpiMetric, number | string>>;
 
 /** An item as a rep commits to it. */
 export interface CommitmentItem {
