@@ -137,7 +137,7 @@ export class PacerClient {
   putCommitment(
     sprintId: string,
     repId: string,
-    commitment: { targets: Record<string, number>; items: { itemId: string; title: string; opportunityId?: string; dueDate?: string }[] },
+    commitment: { targets: Record<string, number | string>; items: { itemId: string; title: string; opportunityId?: string; dueDate?: string }[] },
   ): Promise<ApiResponse> {
     return this.request('sprint-planning', 'PUT', `/v1/sprints/${sprintId}/commitments/${repId}`, commitment);
   }

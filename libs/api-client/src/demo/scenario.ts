@@ -51,7 +51,7 @@ export interface SprintSpec {
   startDate: string;
   lengthDays: number;
   goal: string;
-  commitments: { repId: string; targets: Record<string, number>; items: { itemId: string; title: string }[] }[];
+  commitments: { repId: string; targets: Record<string, number | string>; items: { itemId: string; title: string }[] }[];
 }
 
 export interface Scenario {
@@ -150,7 +150,7 @@ export function buildScenario(options: { tenantId: string; now: DateTime; activi
       goal: 'Book demos and close the quarter',
       commitments: ['h1', 'h2', 'h3'].map((repId) => ({
         repId,
-        targets: { calls: 30, meetingsHeld: 3, revenueWon: 20000 },
+        targets: { calls: 30, meetingsHeld: 3, revenueWon: '20000.00' },
         items: [{ itemId: `${repId}-follow-up`, title: `Follow up open deals of ${repId}` }],
       })),
     },
