@@ -26,7 +26,8 @@ export interface ServiceConfig {
   logLevel: string;
   topicPartitions: number;
   outbox: { batchSize: number; pollMs: number };
-  consumer: { maxRetries: number; retryBackoffMs: number };
+  /** `stallSeconds`: how long a partition may have records waiting with no batch applied before /health/consumers says 503. */
+  consumer: { maxRetries: number; retryBackoffMs: number; stallSeconds: number };
   http: { bodyLimit: string; rateLimitPerMinute: number };
   tracing: boolean;
   /** OTLP/HTTP collector base URL for traces (OTEL_EXPORTER_OTLP_ENDPOINT), used when `tracing` is on. */
@@ -73,6 +74,7 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
       PACER_OUTBOX_POLL_MS: num({ default: 250 }),
       PACER_CONSUMER_MAX_RETRIES: num({ default: 3 }),
       PACER_CONSUMER_RETRY_BACKOFF_MS: num({ default: 100 }),
+      PACER_CONSUMER_STALL_SECONDS: num({ default: 60, desc: 'Records waiting this long with no batch applied make /health/consumers answer 503' }),
       PACER_HTTP_BODY_LIMIT: str({ default: '1mb' }),
       PACER_RATE_LIMIT_PER_MINUTE: num({ default: 600000 }),
       PACER_TRACING: bool({ default: false }),
@@ -107,6 +109,7 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     ['PACER_OUTBOX_BATCH_SIZE', env.PACER_OUTBOX_BATCH_SIZE],
     ['PACER_OUTBOX_POLL_MS', env.PACER_OUTBOX_POLL_MS],
     ['PACER_SHUTDOWN_TIMEOUT_MS', env.PACER_SHUTDOWN_TIMEOUT_MS],
+    ['PACER_CONSUMER_STALL_SECONDS', env.PACER_CONSUMER_STALL_SECONDS],
   ] as const) {
     if (!Number.isInteger(value) || value < 1) {
       throw new ConfigError(`invalid configuration for ${service}: ${name} must be a positive integer`);
@@ -132,7 +135,11 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     logLevel: env.LOG_LEVEL,
     topicPartitions: env.PACER_TOPIC_PARTITIONS,
     outbox: { batchSize: env.PACER_OUTBOX_BATCH_SIZE, pollMs: env.PACER_OUTBOX_POLL_MS },
-    consumer: { maxRetries: env.PACER_CONSUMER_MAX_RETRIES, retryBackoffMs: env.PACER_CONSUMER_RETRY_BACKOFF_MS },
+    consumer: {
+      maxRetries: env.PACER_CONSUMER_MAX_RETRIES,
+      retryBackoffMs: env.PACER_CONSUMER_RETRY_BACKOFF_MS,
+      stallSeconds: env.PACER_CONSUMER_STALL_SECONDS,
+    },
     http: { bodyLimit: env.PACER_HTTP_BODY_LIMIT, rateLimitPerMinute: env.PACER_RATE_LIMIT_PER_MINUTE },
     tracing: env.PACER_TRACING,
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
@@ -162,6 +169,7 @@ export const CONFIG_VARIABLES = [
   'PACER_OUTBOX_POLL_MS',
   'PACER_CONSUMER_MAX_RETRIES',
   'PACER_CONSUMER_RETRY_BACKOFF_MS',
+  'PACER_CONSUMER_STALL_SECONDS',
   'PACER_HTTP_BODY_LIMIT',
   'PACER_RATE_LIMIT_PER_MINUTE',
   'PACER_TRACING',

@@ -22,11 +22,35 @@ export const httpDuration = new Histogram({
   registers: [registry],
 });
 
+const consumerProgressRefreshers = new Set<() => void>();
+
+/**
+ * Registers a callback that brings the consumer progress gauges up to date; it runs at every scrape,
+ * so an age is as fresh as the scrape and not as old as the last batch. Returns the unregister call.
+ */
+export function onConsumerMetricsCollect(refresh: () => void): () => void {
+  consumerProgressRefreshers.add(refresh);
+  return () => consumerProgressRefreshers.delete(refresh);
+}
+
+function refreshConsumerProgress(): void {
+  for (const refresh of consumerProgressRefreshers) refresh();
+}
+
 export const consumerLag = new Gauge({
   name: 'pacer_consumer_lag',
-  help: 'Messages between the last applied offset and the partition high watermark',
+  help: 'Messages between the next offset to apply and the partition high watermark (refreshed from the broker, also while no batch succeeds)',
   labelNames: ['group', 'topic', 'partition'] as const,
   registers: [registry],
+  collect: refreshConsumerProgress,
+});
+
+export const consumerLastBatchAge = new Gauge({
+  name: 'pacer_consumer_last_batch_age_seconds',
+  help: 'While records wait on the partition: seconds since it last applied a batch or was seen caught up; 0 while nothing waits',
+  labelNames: ['group', 'topic', 'partition'] as const,
+  registers: [registry],
+  collect: refreshConsumerProgress,
 });
 
 export const consumerBatchSize = new Histogram({

@@ -4,7 +4,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from '@pacer/config';
 import { PacerEvent, parseCloudEvent, TOPICS } from '@pacer/contracts';
-import { BatchConsumer, ConsumerHandler, DecodeResult } from '@pacer/messaging';
+import { BatchConsumer, ConsumerHandler, ConsumerStatus, DecodeResult, PartitionStatus } from '@pacer/messaging';
 import { Logger } from '@pacer/observability';
 import { KAFKA_CONSUMER, KafkaConsumerOptions } from './kafka-consumer.decorator';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
@@ -23,6 +23,18 @@ export function decodeCloudEvent(value: Buffer | null): DecodeResult<PacerEvent>
     return { ok: false, skip: true, reason: result.error };
   }
   return { ok: false, error: result.error };
+}
+
+/** A partition with records waiting and nothing applied for longer than the stall threshold. */
+export interface StalledPartition extends PartitionStatus {
+  group: string;
+}
+
+export interface ConsumersHealth {
+  stallSeconds: number;
+  consumers: ConsumerStatus[];
+  /** Partitions waiting longer than the threshold, and members kafkajs stopped restarting (partition -1). */
+  stalled: StalledPartition[];
 }
 
 /** Runs every @KafkaConsumer provider of the service (started and stopped by the lifecycle service). */
@@ -68,5 +80,19 @@ export class ConsumersService {
 
   async stop(): Promise<void> {
     await Promise.all(this.running.splice(0).map((c) => c.stop()));
+  }
+
+  /** Whether every consumer is making progress; a stall is records waiting with no batch applied for `stallSeconds`. */
+  health(): ConsumersHealth {
+    const stallSeconds = this.config.consumer.stallSeconds;
+    const consumers = this.running.map((c) => c.status());
+    const stalled: StalledPartition[] = [];
+    for (const c of consumers) {
+      if (c.state === 'crashed') {
+        stalled.push({ group: c.groupId, topic: '*', partition: -1, lag: null, waitingSeconds: 0, lastAppliedAt: null, lastError: c.error ?? 'consumer crashed' });
+      }
+      for (const p of c.partitions) if (p.waitingSeconds > stallSeconds) stalled.push({ group: c.groupId, ...p });
+    }
+    return { stallSeconds, consumers, stalled };
   }
 }

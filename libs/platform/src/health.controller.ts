@@ -6,6 +6,7 @@ import { Public } from '@pacer/auth';
 import { ProblemException } from '@pacer/http';
 import { registry } from '@pacer/observability';
 import { Logger } from '@pacer/observability';
+import { ConsumersHealth, ConsumersService } from './consumers.service';
 import { LOGGER } from './tokens';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -27,6 +28,7 @@ export class HealthController implements OnModuleDestroy {
   constructor(
     private readonly dataSource: DataSource,
     private readonly kafka: Kafka,
+    private readonly consumers: ConsumersService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -52,6 +54,27 @@ export class HealthController implements OnModuleDestroy {
       throw new ProblemException(503, 'not-ready', 'A dependency is unavailable.', { errors: failures });
     }
     return { status: 'ok', checks: { postgres: 'up', kafka: 'up' } };
+  }
+
+  /**
+   * 503 naming the stalled group/partitions while a consumer has records waiting and applied nothing
+   * for PACER_CONSUMER_STALL_SECONDS (or kafkajs gave up on it); 200 otherwise. Kept apart from
+   * readiness on purpose: a stalled consumer must not take the HTTP API out of the load balancer.
+   */
+  @Get('health/consumers')
+  consumersHealth(): ConsumersHealth & { status: 'ok' } {
+    const health = this.consumers.health();
+    if (health.stalled.length > 0) {
+      throw new ProblemException(503, 'consumer-stalled', `${health.stalled.length} consumer partition(s) made no progress for over ${health.stallSeconds} s.`, {
+        errors: health.stalled.map((s) => ({
+          path: `${s.group}/${s.topic}/${s.partition}`,
+          message: `${s.lag ?? 'unknown'} record(s) waiting for ${Math.round(s.waitingSeconds)} s${s.lastError ? `; last error: ${s.lastError}` : ''}`,
+        })),
+        stalled: health.stalled,
+        consumers: health.consumers,
+      });
+    }
+    return { status: 'ok', ...health };
   }
 
   @Get('metrics')

@@ -7,6 +7,7 @@ import { KpiInput, toKpiInput } from '../domain/kpi-input';
 import { kpiAggregationDuration, kpiBatchInputs, kpiBatchSnapshots } from '../observability/kpi.metrics';
 import { PgKpiStore } from '../persistence/pg-kpi.store';
 import { KPI_INPUT_TOPICS, readRebuildState } from '../rebuild/kpi-rebuild';
+import { assertPlaceable } from './kpi-placeable';
 import { snapshotMessages } from './kpi-snapshot.events';
 
 /**
@@ -22,6 +23,7 @@ export class KpiInputConsumer implements ConsumerHandler<PacerEvent> {
   async handle(message: ConsumedMessage<PacerEvent>, ctx: BatchContext): Promise<void> {
     const input = toKpiInput(message.event);
     if (!input) return;
+    assertPlaceable(input);
     const list = this.pending.get(ctx);
     if (list) list.push(input);
     else this.pending.set(ctx, [input]);

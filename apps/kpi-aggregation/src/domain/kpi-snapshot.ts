@@ -22,8 +22,20 @@ export function sameSnapshot(prev: SnapshotRecord, next: Omit<SnapshotRecord, 'r
   );
 }
 
-/** The `data` of the `pacer.kpi.snapshot.v1` event for a snapshot. */
+/** The last instant an RFC 3339 timestamp with a four-digit year can state. */
+const LAST_ISO_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** A snapshot whose period the event contract cannot express (it ends after year 9999). */
+export class KpiSnapshotRangeError extends Error {
+  override readonly name = 'KpiSnapshotRangeError';
+}
+
+/** The `data` of the `pacer.kpi.snapshot.v1` event for a snapshot; throws KpiSnapshotRangeError past year 9999. */
 export function snapshotData(s: SnapshotRecord): KpiSnapshotData {
+  if (!(s.period.endMs <= LAST_ISO_MS) || !(s.period.startMs >= Date.parse('0000-01-01T00:00:00Z'))) {
+    // The consumer dead-letters the record whose fold produced this period; nothing else is held up.
+    throw new KpiSnapshotRangeError(`${s.ref.periodType} ${s.ref.periodKey} of ${s.ref.scope} ${s.ref.scopeId} ends ${s.period.end}, after year 9999`);
+  }
   return {
     scope: s.ref.scope,
     scopeId: s.ref.scopeId,
