@@ -5,15 +5,21 @@ import { defineConfig } from 'vite';
 
 const workspaceRoot = resolve(__dirname, '../..');
 
-// The browser app may use the pure shared libs (the tenant calendar of @pacer/sales-domain); the
-// aliases come from the one place the workspace declares them, so they cannot drift.
-function workspaceAliases(): Record<string, string> {
+// The browser app uses one shared lib at runtime: the tenant calendar of @pacer/sales-domain. That
+// lib's index also re-exports the services' input checks, which read @pacer/contracts and through it
+// node:crypto and ajv, so the browser resolves the name to the calendar module alone (the type
+// checker still sees the whole lib). Other @pacer/* names come from tsconfig.base.json's paths.
+function workspaceAliases(): { find: string | RegExp; replacement: string }[] {
   const base = JSON.parse(readFileSync(resolve(workspaceRoot, 'tsconfig.base.json'), 'utf8')) as {
     compilerOptions: { paths: Record<string, string[]> };
   };
-  return Object.fromEntries(
-    Object.entries(base.compilerOptions.paths).map(([alias, [target]]) => [alias, resolve(workspaceRoot, target ?? '')]),
-  );
+  return [
+    { find: /^@pacer\/sales-domain$/, replacement: resolve(workspaceRoot, 'libs/sales-domain/src/calendar.ts') },
+    ...Object.entries(base.compilerOptions.paths).map(([alias, [target]]) => ({
+      find: new RegExp(`^${alias.replace('/', '\\/')}$`),
+      replacement: resolve(workspaceRoot, target ?? ''),
+    })),
+  ];
 }
 
 export default defineConfig({

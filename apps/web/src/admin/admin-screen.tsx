@@ -1,0 +1,39 @@
+import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { ExceptionsPanel } from './exceptions-panel';
+import { ImportPanel } from './import-panel';
+import { PlansPanel } from './plans-panel';
+import { QuotasPanel } from './quotas-panel';
+import { SettingsPanel } from './settings-panel';
+import { TeamsPanel } from './teams-panel';
+
+const TABS = ['settings', 'teams', 'plans', 'quotas', 'import', 'exceptions'] as const;
+
+export function AdminScreen() {
+  const { t } = useTranslation();
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('admin.title')}</h1>
+      </div>
+      <nav aria-label={t('admin.sections')}>
+        <ul className="tabs">
+          {TABS.map((tab) => (
+            <li key={tab}>
+              <NavLink to={`/admin/${tab}`}>{t(`admin.tab.${tab}`)}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Routes>
+        <Route index element={<Navigate to="settings" replace />} />
+        <Route path="settings" element={<SettingsPanel />} />
+        <Route path="teams" element={<TeamsPanel />} />
+        <Route path="plans" element={<PlansPanel />} />
+        <Route path="quotas" element={<QuotasPanel />} />
+        <Route path="import" element={<ImportPanel />} />
+        <Route path="exceptions" element={<ExceptionsPanel />} />
+      </Routes>
+    </div>
+  );
+}
