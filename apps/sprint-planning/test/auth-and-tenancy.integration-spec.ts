@@ -18,12 +18,13 @@ describe('auth, tenant isolation and problem documents', () => {
   beforeAll(async () => {
     svc = await startTestService(SprintPlanningService);
     admin = await client(svc, tenant, ['admin']);
-    manager = await client(svc, tenant, ['manager']);
+    manager = await client(svc, tenant, ['manager'], 'max');
     ana = await client(svc, tenant, ['rep'], 'ana');
     bo = await client(svc, tenant, ['rep'], 'bo');
     bi = await client(svc, tenant, ['bi']);
     stranger = await client(svc, other, ['admin']);
-    await team(manager, 'alpha', 'island', { ana: 'AE', bo: 'AE' });
+    // A manager may make itself the MANAGER of a team without one, and then staff it.
+    await team(manager, 'alpha', 'island', { max: 'MANAGER', ana: 'AE', bo: 'AE' });
     await manager('POST', '/v1/teams/alpha/sprints', { sprintId: 'sp', startDate: dateFromToday(-1) });
     await manager('PUT', '/v1/sprints/sp/commitments/ana', {
       targets: { calls: 5 },
@@ -138,13 +139,15 @@ describe('auth, tenant isolation and problem documents', () => {
     const zoneOnly = await admin('PUT', '/v1/settings', { timezone: 'Mars/Olympus' });
     expect(zoneOnly.body).toMatchObject({ status: 400, errors: [{ path: 'timezone' }] });
     const metric = await admin('PUT', '/v1/sprints/sp/commitments/ana', {
-      targets: { calls: 2.5, bananas: 3, revenueWon: -1 },
+      targets: { calls: 2.5, bananas: 3, revenueWon: -1, pipelineCreated: 500, meetingsHeld: '2' },
     });
     expect(metric.status).toBe(400);
     expect(metric.body.errors.map((e: any) => e.path)).toEqual([
       'targets.calls',
       'targets.bananas',
       'targets.revenueWon',
+      'targets.pipelineCreated',
+      'targets.meetingsHeld',
     ]);
     const dup = await admin('PUT', '/v1/sprints/sp/commitments/ana', {
       items: [

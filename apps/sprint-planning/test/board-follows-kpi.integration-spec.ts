@@ -53,7 +53,7 @@ describe('the sprint board follows pacer.kpi.v1', () => {
     });
     sprintId = planned.body.sprintId;
     await admin('PUT', `/v1/sprints/${sprintId}/commitments/ana`, {
-      targets: { calls: 10, revenueWon: 1000, connectRate: 0.3 },
+      targets: { calls: 10, revenueWon: '1000.00', connectRate: 0.3 },
       items: [{ itemId: 'a1', title: 'Call ACME' }],
     });
     await admin('PUT', `/v1/sprints/${sprintId}/commitments/bo`, { targets: { calls: 5 } });
@@ -70,8 +70,8 @@ describe('the sprint board follows pacer.kpi.v1', () => {
     expect(rep(b, 'ana')).toMatchObject({
       name: 'ANA',
       role: 'AE',
-      targets: { calls: 10, revenueWon: 1000, connectRate: 0.3 },
-      committedTargets: { calls: 10, revenueWon: 1000, connectRate: 0.3 },
+      targets: { calls: 10, revenueWon: '1000.00', connectRate: 0.3 },
+      committedTargets: { calls: 10, revenueWon: '1000.00', connectRate: 0.3 },
       actualsRevision: null,
       progress: { calls: 0, revenueWon: 0, connectRate: null },
       items: [{ itemId: 'a1', title: 'Call ACME', status: 'todo', committed: true, addedAfterStart: false }],
@@ -84,7 +84,7 @@ describe('the sprint board follows pacer.kpi.v1', () => {
       progress: {},
     });
     expect(b.team).toMatchObject({
-      targets: { calls: 15, revenueWon: 1000, connectRate: 0.3 },
+      targets: { calls: 15, revenueWon: '1000.00', connectRate: 0.3 },
       progress: { calls: 0 },
     });
     expect(b.burnup.metrics).toEqual(['calls', 'revenueWon']);
@@ -125,7 +125,9 @@ describe('the sprint board follows pacer.kpi.v1', () => {
     expect(rep(b, 'ana')).toMatchObject({ actualsRevision: 1, progress: { calls: 0.3, revenueWon: 0.5 } });
     expect(rep(b, 'ana').progress.connectRate).toBeCloseTo(2 / 3 / 0.3, 12);
     expect(rep(b, 'ana').actuals.revenueWon).toBe('500.00');
-    b = await pollUntil(board, (x) => x.team.actuals.calls === 3, { timeoutMs: 10_000, what: 'team calls' });
+    b = await pollUntil(board, (x) => x.team.snapshot.calls === 3, { timeoutMs: 10_000, what: 'team calls' });
+    // The team line sums the committed reps (ana 3 + bo 0); the team snapshot is shown beside it.
+    expect(b.team).toMatchObject({ actuals: { calls: 3, revenueWon: '500.00' }, snapshotRevision: 1 });
     expect(b.team.progress).toMatchObject({ calls: 3 / 15, revenueWon: 0.5 });
     const [day0, day1] = b.burnup.days;
     expect(day0).toMatchObject({
@@ -204,7 +206,7 @@ describe('the sprint board follows pacer.kpi.v1', () => {
     expect(anaReport.targets).toEqual([
       { metric: 'calls', planned: 10, actual: 5, ratio: 0.5 },
       { metric: 'connectRate', planned: 0.3, actual: null, ratio: null },
-      { metric: 'revenueWon', planned: 1000, actual: 1200, ratio: 1.2 },
+      { metric: 'revenueWon', planned: '1000.00', actual: '1200.00', ratio: 1.2 },
     ]);
     // mean of min(1, ratio): (0.5 + 0 + 1) / 3
     expect(anaReport.completionRatio).toBeCloseTo(0.5, 10);

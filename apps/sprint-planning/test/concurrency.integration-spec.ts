@@ -12,7 +12,7 @@ describe('concurrent sprint commands', () => {
   beforeAll(async () => {
     svc = await startTestService(SprintPlanningService);
     admin = await client(svc, tenant, ['admin']);
-    await team(admin, 'red', 'assembly_line', { r1: 'SDR', r2: 'AE', r3: 'AE', r4: 'AM', r5: 'CSM' });
+    await team(admin, 'red', 'assembly_line', { mgr: 'MANAGER', r1: 'SDR', r2: 'AE', r3: 'AE', r4: 'AM', r5: 'CSM' });
   });
   afterAll(() => svc?.close());
 
@@ -25,8 +25,9 @@ describe('concurrent sprint commands', () => {
   }
 
   it('answers 409 to the second of two managers editing the same sprint version', async () => {
-    const manager1 = await client(svc, tenant, ['manager']);
-    const manager2 = await client(svc, tenant, ['manager']);
+    // The team's manager in two browser tabs.
+    const manager1 = await client(svc, tenant, ['manager'], 'mgr');
+    const manager2 = await client(svc, tenant, ['manager'], 'mgr');
     const planned = await admin('POST', '/v1/teams/red/sprints', {
       sprintId: 'c1',
       startDate: dateFromToday(30),
@@ -96,9 +97,11 @@ describe('concurrent sprint commands', () => {
     );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     const board = (await admin('GET', '/v1/sprints/c2/board')).body;
-    expect(board.reps.map((r: any) => [r.repId, r.targets.calls, r.items.length])).toEqual(
-      reps.map((r, i) => [r, i + 1, 1]),
-    );
+    // The manager is on the board too (a member), without a commitment.
+    expect(board.reps.map((r: any) => [r.repId, r.targets.calls, r.items.length])).toEqual([
+      ['mgr', undefined, 0],
+      ...reps.map((r, i) => [r, i + 1, 1]),
+    ]);
     expect(board.version).toBe(7);
   });
 

@@ -153,7 +153,7 @@ describe('sprint-planning publishes roster and sprint events', () => {
       ).status,
     ).toBe(201);
     const put = await admin('PUT', '/v1/sprints/s1/commitments/bo', {
-      targets: { calls: 40, revenueWon: 5000 },
+      targets: { calls: 40, revenueWon: '5000' },
       items: [
         { itemId: 'i1', title: 'ACME contract', opportunityId: 'opp-1', dueDate: dateFromToday(1) },
         { itemId: 'i2', title: 'Globex demo' },
@@ -201,7 +201,9 @@ describe('sprint-planning publishes roster and sprint events', () => {
       sprintId: 's1',
       teamId: 'emea',
       repId: 'bo',
+      // v1 keeps numbers in `targets` for BI; `targetValues` has money as a decimal string.
       targets: { calls: 40, revenueWon: 5000 },
+      targetValues: { calls: 40, revenueWon: '5000.00' },
       items: [
         { itemId: 'i1', title: 'ACME contract', opportunityId: 'opp-1', dueDate: dateFromToday(1) },
         { itemId: 'i2', title: 'Globex demo' },

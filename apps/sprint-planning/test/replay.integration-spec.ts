@@ -99,7 +99,7 @@ describe('replaying the event store into empty read models', () => {
     ]);
     await pollUntil(
       async () => (await admin('GET', '/v1/sprints/p1/board')).body,
-      (b) => b.team.actuals.calls === 18,
+      (b) => b.team.snapshot.calls === 18,
       { timeoutMs: 30_000, what: 'p1 actuals' },
     );
     await admin('POST', '/v1/sprints/p1/close');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { hasRole, Principal } from '@pacer/auth';
+import { Principal } from '@pacer/auth';
 import { SprintItemStatus } from '@pacer/contracts';
 import { isCalendarDate, sprintWindowOf } from '../domain/calendar/sprint-calendar';
 import { FieldProblem, SprintPlanningError } from '../domain/sprint-planning.error';
@@ -11,6 +11,7 @@ import { assertNoOtherActive, assertNoOverlap, nextSprintAfter } from '../domain
 import { sheetFromSprint } from '../domain/sprint/sprint-sheet';
 import { parseTargets } from '../domain/sprint/sprint-targets';
 import { Team } from '../domain/team/team.aggregate';
+import { assertCanManageTeam, canManageTeam } from '../domain/team/team-access';
 import { CommandRunner, CommandTransaction } from '../event-sourcing/command-runner';
 import { sprintStreamId, STREAM_TYPES, teamStreamId } from '../event-sourcing/stream-ids';
 import { KpiSnapshotRepository } from '../kpi/kpi-snapshot.repository';
@@ -34,11 +35,6 @@ export interface CommitmentResult {
   version: number;
 }
 
-/** Whether the caller may act for the team (managers and admins). */
-export function isManager(principal: Principal): boolean {
-  return hasRole(principal, 'admin', 'manager');
-}
-
 /**
  * Sprint commands. Every command that depends on the team's other sprints or its members locks the
  * team's stream head first (exclusive for plan/start/close, shared for commitments), then the sprint:
@@ -54,10 +50,11 @@ export class SprintCommandsService {
   ) {}
 
   plan(
-    tenantId: string,
+    principal: Principal,
     teamId: string,
     input: PlanSprintInput,
   ): Promise<{ sprintId: string; version: number }> {
+    const tenantId = principal.tenantId;
     if (!isCalendarDate(input.startDate)) {
       throw SprintPlanningError.validation([
         { path: 'startDate', message: 'must be a calendar date yyyy-MM-dd' },
@@ -67,7 +64,8 @@ export class SprintCommandsService {
     return this.runner.run(
       tenantId,
       async (tx) => {
-        await this.loadTeam(tx, teamId, 'update');
+        const team = await this.loadTeam(tx, teamId, 'update');
+        assertCanManageTeam(principal, teamId, team.segments, tx.time);
         const { timezone } = await this.readModels.settings(tx.manager, tenantId);
         const existing = await this.readModels.teamSprints(tx.manager, tenantId, teamId);
         const streamId = sprintStreamId(tenantId, sprintId);
@@ -90,10 +88,12 @@ export class SprintCommandsService {
     );
   }
 
-  start(tenantId: string, sprintId: string, ifMatch?: number): Promise<{ version: number }> {
+  start(principal: Principal, sprintId: string, ifMatch?: number): Promise<{ version: number }> {
+    const tenantId = principal.tenantId;
     return this.runner.run(tenantId, async (tx) => {
       const teamId = await this.teamOf(tx, sprintId);
-      await this.loadTeam(tx, teamId, 'update');
+      const team = await this.loadTeam(tx, teamId, 'update');
+      assertCanManageTeam(principal, teamId, team.segments, tx.time);
       const { sprint, streamId } = await this.loadSprint(tx, sprintId, ifMatch);
       if (sprint.status === 'planned') {
         assertNoOtherActive(await this.readModels.teamSprints(tx.manager, tenantId, teamId), sprintId);
@@ -108,10 +108,12 @@ export class SprintCommandsService {
    * Closes the sprint: unfinished items move to the team's next planned sprint (if any), and the
    * report is computed with the KPI actuals known now and frozen into the sprint's stream.
    */
-  close(tenantId: string, sprintId: string, ifMatch?: number): Promise<{ version: number }> {
+  close(principal: Principal, sprintId: string, ifMatch?: number): Promise<{ version: number }> {
+    const tenantId = principal.tenantId;
     return this.runner.run(tenantId, async (tx) => {
       const teamId = await this.teamOf(tx, sprintId);
       const team = await this.loadTeam(tx, teamId, 'update');
+      assertCanManageTeam(principal, teamId, team.segments, tx.time);
       const { sprint, streamId } = await this.loadSprint(tx, sprintId, ifMatch);
       if (sprint.status !== 'active') sprint.close();
 
@@ -153,7 +155,7 @@ export class SprintCommandsService {
   }
 
   /**
-   * PUT a rep's commitment. Managers and admins may set anyone's; a rep only its own. The rep must be
+   * PUT a rep's commitment. Admins and the team's manager may set anyone's; a rep only its own. The rep must be
    * a member of the team at some moment of the sprint (or already hold a commitment in it).
    */
   setCommitment(
@@ -164,15 +166,18 @@ export class SprintCommandsService {
     ifMatch?: number,
   ): Promise<CommitmentResult> {
     const tenantId = principal.tenantId;
-    if (!isManager(principal) && principal.repId !== repId) {
-      throw new SprintPlanningError('forbidden', 'A rep may change only its own commitment.');
-    }
     const { targets, problems } = parseTargets(input.targets);
     problems.push(...itemDateProblems(input.items));
     if (problems.length > 0) throw SprintPlanningError.validation(problems, 'The commitment is not valid.');
     return this.runner.run(tenantId, async (tx) => {
       const teamId = await this.teamOf(tx, sprintId);
       const team = await this.loadTeam(tx, teamId, 'share');
+      if (!canManageTeam(principal, team.segments, tx.time) && principal.repId !== repId) {
+        throw new SprintPlanningError(
+          'forbidden',
+          `Only an admin or team ${teamId}'s manager may change another rep's commitment.`,
+        );
+      }
       const { sprint, streamId } = await this.loadSprint(tx, sprintId, ifMatch);
       if (!sprint.commitments.has(repId)) {
         const { timezone } = await this.readModels.settings(tx.manager, tenantId);
@@ -190,7 +195,7 @@ export class SprintCommandsService {
     });
   }
 
-  /** PATCH an item's status: managers and admins for any item, a rep for the items of its own commitment. */
+  /** PATCH an item's status: admins and the team's manager for any item, a rep for its own items. */
   changeItemStatus(
     principal: Principal,
     sprintId: string,
@@ -199,13 +204,17 @@ export class SprintCommandsService {
     ifMatch?: number,
   ): Promise<{ version: number; repId: string }> {
     return this.runner.run(principal.tenantId, async (tx) => {
-      await this.teamOf(tx, sprintId);
+      const teamId = await this.teamOf(tx, sprintId);
+      const members = await this.readModels.memberships(tx.manager, tx.tenantId, teamId);
       const { sprint, streamId } = await this.loadSprint(tx, sprintId, ifMatch);
       const item = sprint.items.get(itemId);
       if (!item || item.removed)
         throw new SprintPlanningError('item-not-found', `Item ${itemId} is not in sprint ${sprintId}.`);
-      if (!isManager(principal) && principal.repId !== item.repId) {
-        throw new SprintPlanningError('forbidden', 'A rep may change only the items of its own commitment.');
+      if (!canManageTeam(principal, members, tx.time) && principal.repId !== item.repId) {
+        throw new SprintPlanningError(
+          'forbidden',
+          `Only an admin or team ${teamId}'s manager may move another rep's item.`,
+        );
       }
       sprint.changeItemStatus(itemId, status);
       tx.announce(await tx.save(streamId, STREAM_TYPES.sprint, sprint), { sprint });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Principal } from '@pacer/auth';
 import { DataSource, EntityManager } from 'typeorm';
 import { instantMillis, sprintDays, sprintEndDate, sprintWindowOf } from '../domain/calendar/sprint-calendar';
 import { SprintPlanningError } from '../domain/sprint-planning.error';
@@ -6,6 +7,7 @@ import { BoardItem, buildSprintBoard, SprintBoard } from '../domain/sprint/sprin
 import { SprintReport } from '../domain/sprint/sprint-report';
 import { Targets } from '../domain/sprint/sprint.events';
 import { segmentsOverlapping } from '../domain/team/membership';
+import { assertCanReadTeam } from '../domain/team/team-access';
 import { KpiSnapshotRepository } from '../kpi/kpi-snapshot.repository';
 import { ReadModelsRepository, SprintRow } from '../projections/read-models.repository';
 
@@ -75,6 +77,23 @@ export class SprintQueriesService {
     return row;
   }
 
+  /** The sprint, if the caller may read its team's sprints (a display's other team: 404, as if absent). */
+  private async readableSprint(m: EntityManager, principal: Principal, sprintId: string): Promise<SprintRow> {
+    const row = await this.sprintRow(m, principal.tenantId, sprintId);
+    await this.assertReadable(m, principal, row.teamId, () => new SprintPlanningError('sprint-not-found', `Sprint ${sprintId} was not found.`));
+    return row;
+  }
+
+  private async assertReadable(
+    m: EntityManager,
+    principal: Principal,
+    teamId: string,
+    notFound: () => SprintPlanningError = () => new SprintPlanningError('team-not-found', `Team ${teamId} was not found.`),
+  ): Promise<void> {
+    const members = await this.readModels.memberships(m, principal.tenantId, teamId);
+    assertCanReadTeam(principal, teamId, members, new Date().toISOString(), notFound);
+  }
+
   private async view(m: EntityManager, tenantId: string, row: SprintRow): Promise<SprintView> {
     const { timezone } = await this.readModels.settings(m, tenantId);
     const window = sprintWindowOf(row.sprintId, row.startDate, row.lengthDays, timezone);
@@ -98,15 +117,17 @@ export class SprintQueriesService {
     };
   }
 
-  get(tenantId: string, sprintId: string): Promise<SprintView> {
-    return this.read(async (m) => this.view(m, tenantId, await this.sprintRow(m, tenantId, sprintId)));
+  get(principal: Principal, sprintId: string): Promise<SprintView> {
+    return this.read(async (m) => this.view(m, principal.tenantId, await this.readableSprint(m, principal, sprintId)));
   }
 
-  listForTeam(tenantId: string, teamId: string): Promise<SprintView[]> {
+  listForTeam(principal: Principal, teamId: string): Promise<SprintView[]> {
+    const tenantId = principal.tenantId;
     return this.read(async (m) => {
       if (!(await this.readModels.team(m, tenantId, teamId))) {
         throw new SprintPlanningError('team-not-found', `Team ${teamId} was not found.`);
       }
+      await this.assertReadable(m, principal, teamId);
       const rows = await this.readModels.teamSprints(m, tenantId, teamId);
       const out: SprintView[] = [];
       for (const row of rows) out.push(await this.view(m, tenantId, row));
@@ -118,9 +139,10 @@ export class SprintQueriesService {
    * The board. Actuals are the KPI service's sprint snapshots; the burnup shows every day of a closed
    * sprint and the days begun so far of a planned or running one.
    */
-  board(tenantId: string, sprintId: string, now = new Date()): Promise<SprintBoard> {
+  board(principal: Principal, sprintId: string, now = new Date()): Promise<SprintBoard> {
+    const tenantId = principal.tenantId;
     return this.read(async (m) => {
-      const row = await this.sprintRow(m, tenantId, sprintId);
+      const row = await this.readableSprint(m, principal, sprintId);
       const { timezone } = await this.readModels.settings(m, tenantId);
       const window = sprintWindowOf(sprintId, row.startDate, row.lengthDays, timezone);
       const memberships = segmentsOverlapping(
@@ -182,10 +204,10 @@ export class SprintQueriesService {
   }
 
   /** The frozen report; 409 until the sprint has closed. */
-  report(tenantId: string, sprintId: string): Promise<SprintReport> {
+  report(principal: Principal, sprintId: string): Promise<SprintReport> {
     return this.read(async (m) => {
-      const row = await this.sprintRow(m, tenantId, sprintId);
-      const report = await this.readModels.report(m, tenantId, sprintId);
+      const row = await this.readableSprint(m, principal, sprintId);
+      const report = await this.readModels.report(m, principal.tenantId, sprintId);
       if (!report) {
         throw new SprintPlanningError(
           'report-not-available',
@@ -196,11 +218,13 @@ export class SprintQueriesService {
     });
   }
 
-  velocity(tenantId: string, teamId: string, last: number): Promise<VelocityView> {
+  velocity(principal: Principal, teamId: string, last: number): Promise<VelocityView> {
+    const tenantId = principal.tenantId;
     return this.read(async (m) => {
       if (!(await this.readModels.team(m, tenantId, teamId))) {
         throw new SprintPlanningError('team-not-found', `Team ${teamId} was not found.`);
       }
+      await this.assertReadable(m, principal, teamId);
       const reports = await this.readModels.lastReports(m, tenantId, teamId, last);
       const sprints = reports.map((r) => ({
         sprintId: r.sprintId,

@@ -7,28 +7,21 @@ import {
   IsInt,
   IsObject,
   IsOptional,
-  IsString,
-  Length,
-  Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { KPI_METRICS, SPRINT_ITEM_STATUSES, SprintItemStatus } from '@pacer/contracts';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { IsCalendarDate, IsFreeText, IsId } from '@pacer/http';
 
 export class PlanSprintDto {
-  @ApiPropertyOptional({ description: 'Client-chosen id; a UUID is generated when omitted' })
+  @ApiPropertyOptional({ description: 'Client-chosen id; a UUID is generated when omitted', minLength: 1, maxLength: 128 })
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsId()
   sprintId?: string;
 
-  @ApiProperty({ description: 'First day, a tenant-calendar date', example: '2026-11-30' })
-  @IsString()
-  @Matches(DATE, { message: 'startDate must be a date yyyy-MM-dd' })
+  @ApiProperty({ description: 'First day, a tenant-calendar date (1970 to ten years ahead)', format: 'date', example: '2026-11-30' })
+  @IsCalendarDate()
   startDate!: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 366, default: 7 })
@@ -40,32 +33,27 @@ export class PlanSprintDto {
 
   @ApiPropertyOptional({ example: 'Book 12 demos', default: '' })
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @IsFreeText()
   goal?: string;
 }
 
 export class SprintItemDto {
-  @ApiProperty({ example: 'i-acme-contract' })
-  @IsString()
-  @Length(1, 200)
+  @ApiProperty({ example: 'i-acme-contract', minLength: 1, maxLength: 128 })
+  @IsId()
   itemId!: string;
 
-  @ApiProperty({ example: 'Send ACME the contract' })
-  @IsString()
-  @Length(1, 500)
+  @ApiProperty({ example: 'Send ACME the contract', minLength: 1, maxLength: 500 })
+  @IsFreeText({ min: 1, max: 500 })
   title!: string;
 
-  @ApiPropertyOptional({ example: 'opp-42' })
+  @ApiPropertyOptional({ example: 'opp-42', minLength: 1, maxLength: 128 })
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsId()
   opportunityId?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-02' })
+  @ApiPropertyOptional({ example: '2026-12-02', format: 'date', description: 'A calendar date at most ten years ahead' })
   @IsOptional()
-  @IsString()
-  @Matches(DATE, { message: 'dueDate must be a date yyyy-MM-dd' })
+  @IsCalendarDate()
   dueDate?: string;
 }
 

@@ -16,6 +16,7 @@ import { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
 import { SprintBoard } from '../domain/sprint/sprint-board';
 import { SprintReport } from '../domain/sprint/sprint-report';
+import { TEAM_READERS } from '../domain/team/team-access';
 import { etagOf, parseIfMatch } from '../http/if-match';
 import { SprintPlanningErrorFilter } from '../http/sprint-planning-error.filter';
 import { CommitmentDto, ItemStatusDto } from './sprint.dto';
@@ -39,13 +40,14 @@ export class SprintsController {
   ) {}
 
   @Get(':sprintId')
+  @Roles(...TEAM_READERS)
   @ApiOperation({ summary: 'A sprint with its status, window and commitments; ETag = its version.' })
   async get(
     @CurrentPrincipal() p: Principal,
     @Param('sprintId') sprintId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SprintView> {
-    return this.withEtag(await this.queries.get(p.tenantId, sprintId), res);
+    return this.withEtag(await this.queries.get(p, sprintId), res);
   }
 
   @Post(':sprintId/start')
@@ -61,8 +63,8 @@ export class SprintsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SprintView> {
-    await this.commands.start(p.tenantId, sprintId, parseIfMatch(ifMatch));
-    return this.withEtag(await this.queries.get(p.tenantId, sprintId), res);
+    await this.commands.start(p, sprintId, parseIfMatch(ifMatch));
+    return this.withEtag(await this.queries.get(p, sprintId), res);
   }
 
   @Post(':sprintId/close')
@@ -79,8 +81,8 @@ export class SprintsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SprintView> {
-    await this.commands.close(p.tenantId, sprintId, parseIfMatch(ifMatch));
-    return this.withEtag(await this.queries.get(p.tenantId, sprintId), res);
+    await this.commands.close(p, sprintId, parseIfMatch(ifMatch));
+    return this.withEtag(await this.queries.get(p, sprintId), res);
   }
 
   @Put(':sprintId/commitments/:repId')
@@ -143,6 +145,7 @@ export class SprintsController {
   }
 
   @Get(':sprintId/board')
+  @Roles(...TEAM_READERS)
   @ApiOperation({
     summary:
       "Per rep targets, the KPI service's sprint actuals, progress and items; team totals; daily burnup.",
@@ -152,7 +155,7 @@ export class SprintsController {
     @Param('sprintId') sprintId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SprintBoard> {
-    const board = await this.queries.board(p.tenantId, sprintId);
+    const board = await this.queries.board(p, sprintId);
     res.setHeader('ETag', etagOf(board.version));
     return board;
   }
@@ -162,7 +165,7 @@ export class SprintsController {
     summary: 'The report frozen at close: planned vs actual per rep and team, completion ratio, items.',
   })
   report(@CurrentPrincipal() p: Principal, @Param('sprintId') sprintId: string): Promise<SprintReport> {
-    return this.queries.report(p.tenantId, sprintId);
+    return this.queries.report(p, sprintId);
   }
 
   private withEtag(view: SprintView, res: Response): SprintView {

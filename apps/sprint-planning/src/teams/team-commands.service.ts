@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { hasRole, Principal } from '@pacer/auth';
 import { Role, SalesModel } from '@pacer/contracts';
 import { resolveEffectiveInstant } from '../domain/calendar/sprint-calendar';
 import { SprintPlanningError } from '../domain/sprint-planning.error';
 import { Team } from '../domain/team/team.aggregate';
+import { assertCanManageTeam } from '../domain/team/team-access';
+import { coversInstant } from '../domain/team/membership';
 import { CommandRunner, CommandTransaction } from '../event-sourcing/command-runner';
 import { STREAM_TYPES, teamStreamId } from '../event-sourcing/stream-ids';
 import { ReadModelsRepository } from '../projections/read-models.repository';
@@ -45,21 +48,33 @@ export class TeamCommandsService {
     );
   }
 
-  rename(tenantId: string, teamId: string, name: string, ifMatch?: number): Promise<{ version: number }> {
-    return this.withTeam(tenantId, teamId, ifMatch, async (_tx, team) => {
+  rename(principal: Principal, teamId: string, name: string, ifMatch?: number): Promise<{ version: number }> {
+    return this.withTeam(principal, teamId, ifMatch, async (tx, team) => {
+      assertCanManageTeam(principal, teamId, team.segments, tx.time);
       team.rename(name);
       return {};
     });
   }
 
+  /**
+   * Admins and the team's manager change members. A manager may also make itself the MANAGER of a team
+   * that has none right now: otherwise a team a manager just created could only be staffed by an admin.
+   */
   putMember(
-    tenantId: string,
+    principal: Principal,
     teamId: string,
     repId: string,
     input: PutMemberInput,
     ifMatch?: number,
   ): Promise<{ version: number; outcome: 'joined' | 'changed' | 'unchanged' }> {
-    return this.withTeam(tenantId, teamId, ifMatch, async (tx, team) => {
+    const tenantId = principal.tenantId;
+    return this.withTeam(principal, teamId, ifMatch, async (tx, team) => {
+      const takesOver =
+        hasRole(principal, 'manager') &&
+        principal.repId === repId &&
+        input.role === 'MANAGER' &&
+        !team.segments.some((s) => s.role === 'MANAGER' && coversInstant(s, tx.time));
+      if (!takesOver) assertCanManageTeam(principal, teamId, team.segments, tx.time);
       const { timezone } = await this.readModels.settings(tx.manager, tenantId);
       const effectiveFrom = resolveEffectiveInstant(input.effectiveFrom, timezone, tx.now);
       const outcome = team.putMember({ repId, name: input.name, role: input.role, effectiveFrom });
@@ -68,13 +83,15 @@ export class TeamCommandsService {
   }
 
   removeMember(
-    tenantId: string,
+    principal: Principal,
     teamId: string,
     repId: string,
     effectiveTo?: string,
     ifMatch?: number,
   ): Promise<{ version: number }> {
-    return this.withTeam(tenantId, teamId, ifMatch, async (tx, team) => {
+    const tenantId = principal.tenantId;
+    return this.withTeam(principal, teamId, ifMatch, async (tx, team) => {
+      assertCanManageTeam(principal, teamId, team.segments, tx.time);
       const { timezone } = await this.readModels.settings(tx.manager, tenantId);
       team.removeMember(repId, resolveEffectiveInstant(effectiveTo, timezone, tx.now));
       return {};
@@ -82,7 +99,7 @@ export class TeamCommandsService {
   }
 
   private withTeam<R extends object>(
-    tenantId: string,
+    { tenantId }: Principal,
     teamId: string,
     ifMatch: number | undefined,
     command: (tx: CommandTransaction, team: Team) => Promise<R>,

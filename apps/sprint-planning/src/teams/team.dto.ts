@@ -1,25 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { ROLES, Role, SALES_MODELS, SalesModel } from '@pacer/contracts';
-
-// A calendar date (tenant-local midnight) or an RFC 3339 instant with offset.
-const DATE_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$/;
-const DATE_OR_INSTANT_MESSAGE =
-  '$property must be a date (2026-11-27, tenant-local midnight) or an instant with offset';
+import { IsDateOrInstant, IsFreeText, IsId } from '@pacer/http';
 
 export class CreateTeamDto {
   @ApiPropertyOptional({
     description: 'Client-chosen id; a UUID is generated when omitted',
     example: 'emea-ae',
+    minLength: 1,
+    maxLength: 128,
   })
   @IsOptional()
-  @IsString()
-  @Length(1, 200)
+  @IsId()
   teamId?: string;
 
-  @ApiProperty({ example: 'EMEA Account Executives' })
-  @IsString()
-  @Length(1, 200)
+  @ApiProperty({ example: 'EMEA Account Executives', minLength: 1, maxLength: 200 })
+  @IsFreeText({ min: 1, max: 200 })
   name!: string;
 
   @ApiProperty({
@@ -31,16 +27,14 @@ export class CreateTeamDto {
 }
 
 export class RenameTeamDto {
-  @ApiProperty({ example: 'EMEA Closers' })
-  @IsString()
-  @Length(1, 200)
+  @ApiProperty({ example: 'EMEA Closers', minLength: 1, maxLength: 200 })
+  @IsFreeText({ min: 1, max: 200 })
   name!: string;
 }
 
 export class PutMemberDto {
-  @ApiProperty({ example: 'Ana Lima' })
-  @IsString()
-  @Length(1, 200)
+  @ApiProperty({ example: 'Ana Lima', minLength: 1, maxLength: 200 })
+  @IsFreeText({ min: 1, max: 200 })
   name!: string;
 
   @ApiProperty({ enum: ROLES })
@@ -52,8 +46,7 @@ export class PutMemberDto {
     example: '2026-11-30',
   })
   @IsOptional()
-  @IsString()
-  @Matches(DATE_OR_INSTANT, { message: DATE_OR_INSTANT_MESSAGE })
+  @IsDateOrInstant()
   effectiveFrom?: string;
 }
 
@@ -62,7 +55,6 @@ export class RemoveMemberQueryDto {
     description: 'When the membership ends (exclusive): a date or an instant; default now',
   })
   @IsOptional()
-  @IsString()
-  @Matches(DATE_OR_INSTANT, { message: DATE_OR_INSTANT_MESSAGE })
+  @IsDateOrInstant()
   effectiveTo?: string;
 }

@@ -14,12 +14,14 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
+import { CurrentPrincipal, hasRole, Principal, Roles } from '@pacer/auth';
+import { SprintPlanningError } from '../domain/sprint-planning.error';
 import { etagOf, parseIfMatch } from '../http/if-match';
 import { SprintPlanningErrorFilter } from '../http/sprint-planning-error.filter';
 import { PlanSprintDto, VelocityQueryDto } from '../sprints/sprint.dto';
 import { SprintCommandsService } from '../sprints/sprint-commands.service';
 import { SprintQueriesService, SprintView, VelocityView } from '../sprints/sprint-queries.service';
+import { TEAM_READERS } from '../domain/team/team-access';
 import { TeamCommandsService } from './team-commands.service';
 import { CreateTeamDto, PutMemberDto, RemoveMemberQueryDto, RenameTeamDto } from './team.dto';
 import { TeamQueriesService, TeamView } from './team-queries.service';
@@ -61,12 +63,17 @@ export class TeamsController {
   }
 
   @Get(':teamId')
+  @Roles(...TEAM_READERS)
   @ApiOperation({ summary: 'A team, its current members and every dated membership period.' })
   get(
     @CurrentPrincipal() p: Principal,
     @Param('teamId') teamId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TeamView> {
+    // A TV screen names its team on screen; any other team does not exist for it.
+    if (hasRole(p, 'display') && p.teamId !== teamId) {
+      throw new SprintPlanningError('team-not-found', `Team ${teamId} was not found.`);
+    }
     return this.teamWithEtag(p.tenantId, teamId, res);
   }
 
@@ -81,7 +88,7 @@ export class TeamsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TeamView> {
-    await this.commands.rename(p.tenantId, teamId, body.name, parseIfMatch(ifMatch));
+    await this.commands.rename(p, teamId, body.name, parseIfMatch(ifMatch));
     return this.teamWithEtag(p.tenantId, teamId, res);
   }
 
@@ -100,7 +107,7 @@ export class TeamsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TeamView> {
-    await this.commands.putMember(p.tenantId, teamId, repId, body, parseIfMatch(ifMatch));
+    await this.commands.putMember(p, teamId, repId, body, parseIfMatch(ifMatch));
     return this.teamWithEtag(p.tenantId, teamId, res);
   }
 
@@ -116,7 +123,7 @@ export class TeamsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TeamView> {
-    await this.commands.removeMember(p.tenantId, teamId, repId, query.effectiveTo, parseIfMatch(ifMatch));
+    await this.commands.removeMember(p, teamId, repId, query.effectiveTo, parseIfMatch(ifMatch));
     return this.teamWithEtag(p.tenantId, teamId, res);
   }
 
@@ -132,22 +139,23 @@ export class TeamsController {
     @Body() body: PlanSprintDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SprintView> {
-    const { sprintId } = await this.sprintCommands.plan(p.tenantId, teamId, {
+    const { sprintId } = await this.sprintCommands.plan(p, teamId, {
       ...(body.sprintId !== undefined ? { sprintId: body.sprintId } : {}),
       startDate: body.startDate,
       lengthDays: body.lengthDays ?? 7,
       goal: body.goal ?? '',
     });
-    const view = await this.sprintQueries.get(p.tenantId, sprintId);
+    const view = await this.sprintQueries.get(p, sprintId);
     res.setHeader('ETag', etagOf(view.version));
     res.setHeader('Location', `/v1/sprints/${encodeURIComponent(sprintId)}`);
     return view;
   }
 
   @Get(':teamId/sprints')
+  @Roles(...TEAM_READERS)
   @ApiOperation({ summary: "The team's sprints by start date." })
   sprints(@CurrentPrincipal() p: Principal, @Param('teamId') teamId: string): Promise<SprintView[]> {
-    return this.sprintQueries.listForTeam(p.tenantId, teamId);
+    return this.sprintQueries.listForTeam(p, teamId);
   }
 
   @Get(':teamId/velocity')
@@ -157,7 +165,7 @@ export class TeamsController {
     @Param('teamId') teamId: string,
     @Query() query: VelocityQueryDto,
   ): Promise<VelocityView> {
-    return this.sprintQueries.velocity(p.tenantId, teamId, query.last ?? 5);
+    return this.sprintQueries.velocity(p, teamId, query.last ?? 5);
   }
 
   private async teamWithEtag(tenantId: string, teamId: string, res: Response): Promise<TeamView> {

@@ -23,8 +23,15 @@ export async function client(
   tenantId: string,
   roles: Role[],
   repId?: string,
+  teamId?: string,
 ): Promise<Call> {
-  const token = await mintToken({ secret: TEST_JWT_SECRET, tenantId, roles, ...(repId ? { repId } : {}) });
+  const token = await mintToken({
+    secret: TEST_JWT_SECRET,
+    tenantId,
+    roles,
+    ...(repId ? { repId } : {}),
+    ...(teamId ? { teamId } : {}),
+  });
   return async (method, path, body, headers = {}) => {
     const res = await fetch(`${svc.baseUrl}${path}`, {
       method,
