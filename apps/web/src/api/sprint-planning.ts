@@ -62,6 +62,18 @@ export function useRemoveMember(teamId: string) {
   });
 }
 
+/**
+ * Display names of everyone who has been in the team, for lists whose service names reps by id only
+ * (the KPI leaderboard does not carry names yet).
+ */
+export function useRepNames(teamId: string | undefined): (repId: string) => string {
+  const team = useTeam(teamId);
+  const names = new Map<string, string>();
+  for (const m of team.data?.membership ?? []) names.set(m.repId, m.name);
+  for (const m of team.data?.members ?? []) names.set(m.repId, m.name);
+  return (repId) => names.get(repId) ?? repId;
+}
+
 export function useSprints(teamId: string | undefined) {
   return useQuery({ queryKey: sprintKeys.sprints(teamId ?? ''), queryFn: () => sp<Sprint[]>(`/v1/teams/${seg(teamId ?? '')}/sprints`), enabled: !!teamId });
 }

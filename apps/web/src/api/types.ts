@@ -42,6 +42,8 @@ export interface Team {
   name: string;
   salesModel: 'island' | 'assembly_line';
   members: TeamMember[];
+  /** Every membership period (`GET /v1/teams/{id}` only): names of reps who have left too. */
+  membership?: { repId: string; name: string; role: string; effectiveFrom: string; effectiveTo: string | null }[];
   version?: number;
 }
 

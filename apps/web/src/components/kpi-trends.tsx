@@ -26,7 +26,7 @@ export function KpiTrends({ scope, scopeId, title }: { scope: 'rep' | 'team'; sc
     color: CHART_COLORS,
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0 },
-    grid: { left: 48, right: 64, top: 16, bottom: 48 },
+    grid: { left: 56, right: 72, top: 36, bottom: 48 },
     xAxis: { type: 'category', data: periods.map((p) => f.periodKey(p.key)) },
     yAxis: [
       { type: 'value', name: t('kpi.activities'), minInterval: 1 },
@@ -43,7 +43,6 @@ export function KpiTrends({ scope, scopeId, title }: { scope: 'rep' | 'team'; sc
         type: 'line' as const,
         name: t('metrics.revenueWon'),
         yAxisIndex: 1,
-        smooth: true,
         data: periods.map((p) => metricForChart(byKey.get(p.key)?.metrics.revenueWon) ?? 0),
       },
     ],

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLeaderboard } from '../api/kpi-aggregation';
+import { useRepNames } from '../api/sprint-planning';
 import type { KpiMetric } from '../api/types';
 import { Card, Empty, ErrorNote, Loading, Progress } from '../components/ui';
 import { currentPeriodKey } from '../format/periods';
@@ -14,9 +15,11 @@ export function LeaderboardCard({ teamId, sprintId }: { teamId: string; sprintId
   const { t } = useTranslation();
   const f = useFormat();
   const [metric, setMetric] = useState<KpiMetric>('revenueWon');
-  const [period, setPeriod] = useState<(typeof PERIODS)[number]>(sprintId ? 'sprint' : 'week');
+  const [chosen, setPeriod] = useState<(typeof PERIODS)[number] | undefined>(undefined);
+  const period = chosen ?? (sprintId ? 'sprint' : 'week');
   const key = period === 'sprint' ? sprintId : currentPeriodKey(period, f.calendar);
-  const board = useLeaderboard(teamId, period, key, metric, f.ready);
+  const board = useLeaderboard(teamId, period, key, metric, period === 'sprint' || f.ready);
+  const nameOf = useRepNames(teamId);
   return (
     <Card
       title={t('leaderboard.title')}
@@ -54,7 +57,7 @@ export function LeaderboardCard({ teamId, sprintId }: { teamId: string; sprintId
           {board.data.entries.map((e) => (
             <li key={e.repId} className={e.rank <= 3 ? `top top-${e.rank}` : ''}>
               <span className="rank">{e.rank}</span>
-              <span className="name">{e.name ?? e.repId}</span>
+              <span className="name">{e.name ?? nameOf(e.repId)}</span>
               <span className="value">{f.metric(metric, e.value)}</span>
             </li>
           ))}
@@ -73,6 +76,7 @@ export function AttainmentCard({ teamId }: { teamId: string }) {
   const f = useFormat();
   const key = currentPeriodKey('quarter', f.calendar);
   const board = useLeaderboard(teamId, 'quarter', key, 'quotaAttainment', f.ready);
+  const nameOf = useRepNames(teamId);
   return (
     <Card title={t('manager.attainment', { period: f.periodKey(key) })} labelledBy="attainment-title">
       {board.isPending && <Loading />}
@@ -80,8 +84,8 @@ export function AttainmentCard({ teamId }: { teamId: string }) {
       <ul className="attainment" data-testid="attainment">
         {(board.data?.entries ?? []).map((e) => (
           <li key={e.repId}>
-            <span className="name">{e.name ?? e.repId}</span>
-            <Progress ratio={typeof e.value === 'number' ? e.value : null} label={t('manager.attainmentOf', { rep: e.name ?? e.repId })} tone={typeof e.value === 'number' && e.value >= 1 ? 'ok' : undefined} />
+            <span className="name">{e.name ?? nameOf(e.repId)}</span>
+            <Progress ratio={typeof e.value === 'number' ? e.value : null} label={t('manager.attainmentOf', { rep: e.name ?? nameOf(e.repId) })} tone={typeof e.value === 'number' && e.value >= 1 ? 'ok' : undefined} />
             <span className="value">{f.percent(e.value)}</span>
           </li>
         ))}

@@ -26,7 +26,8 @@ export function useFormat() {
     [data],
   );
   const tz = calendar.timezone;
-  const ready = settings.isSuccess;
+  // A display token may not read the settings: it then formats in UTC rather than waiting forever.
+  const ready = settings.isSuccess || settings.isError;
   return useMemo(
     () => ({
       language,

@@ -3,10 +3,10 @@ import { useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useLeaderboard } from '../api/kpi-aggregation';
 import { useLiveKpis } from '../api/live';
-import { useBoard, useSprints, useTeams } from '../api/sprint-planning';
+import { useBoard, useRepNames, useSprints, useTeam, useTeams } from '../api/sprint-planning';
 import type { KpiMetric, Principal } from '../api/types';
 import { ErrorNote } from '../components/ui';
-import { isKpiMetric } from '../format/metrics';
+import { isKpiMetric, metricForChart } from '../format/metrics';
 import { daysGone } from '../format/pace';
 import { currentPeriodKey } from '../format/periods';
 import { currentSprint } from '../rep/use-my-sprint';
@@ -29,9 +29,12 @@ export function TvScreen({ principal }: { principal: Principal }) {
   const f = useFormat();
   const live = useLiveKpis();
   const [params] = useSearchParams();
-  const isDisplay = principal.roles.includes('display');
-  const teams = useTeams(!isDisplay);
-  const teamId = principal.teamId ?? params.get('team') ?? teams.data?.[0]?.teamId;
+  // A display token names its team; anyone else may pick one with ?team= (else the first team).
+  const fixed = principal.teamId ?? params.get('team') ?? undefined;
+  const teams = useTeams(!fixed);
+  const teamId = fixed ?? teams.data?.[0]?.teamId;
+  const team = useTeam(teamId);
+  const nameOf = useRepNames(teamId);
   const sprints = useSprints(teamId);
   const sprint = currentSprint(sprints.data);
   const board = useBoard(sprint?.sprintId);
@@ -40,9 +43,20 @@ export function TvScreen({ principal }: { principal: Principal }) {
   const metric = ROTATION[Math.floor(now / 15_000) % ROTATION.length] ?? 'revenueWon';
   const period = sprint?.status === 'active' ? 'sprint' : 'week';
   const key = period === 'sprint' ? sprint?.sprintId : currentPeriodKey('week', f.calendar);
-  const leaderboard = useLeaderboard(teamId, period, key, metric, f.ready);
+  const leaderboard = useLeaderboard(teamId, period, key, metric, period === 'sprint' || f.ready);
   const b = board.data;
-  const teamName = teams.data?.find((x) => x.teamId === teamId)?.name ?? teamId ?? '';
+  // Until the KPI service lets a display token read the leaderboard, the room still gets a ranking:
+  // the board's own per-rep sprint actuals (the same KPI snapshots), highest first, names included.
+  const fallback =
+    leaderboard.isError && b
+      ? b.reps
+          .filter((r) => r.role !== 'MANAGER')
+          .map((r) => ({ repId: r.repId, name: r.name, value: r.actuals[metric] ?? null }))
+          .sort((x, y) => (metricForChart(y.value) ?? -1) - (metricForChart(x.value) ?? -1) || x.repId.localeCompare(y.repId))
+          .map((r, i) => ({ ...r, rank: i + 1 }))
+      : undefined;
+  const entries = fallback ?? leaderboard.data?.entries ?? [];
+  const teamName = team.data?.name ?? teamId ?? '';
   return (
     <div className="tv">
       <header className="tv-head">
@@ -61,12 +75,12 @@ export function TvScreen({ principal }: { principal: Principal }) {
           <h2 id="tv-board">
             {t('tv.leaderboard')} · {t(`metrics.${metric}`)}
           </h2>
-          <ErrorNote error={leaderboard.error} />
+          {!fallback && <ErrorNote error={leaderboard.error} />}
           <ol className="tv-leaderboard" data-testid="tv-leaderboard">
-            {(leaderboard.data?.entries ?? []).slice(0, 8).map((e) => (
+            {entries.slice(0, 8).map((e) => (
               <li key={e.repId} className={`rank-${e.rank}`}>
                 <span className="rank">{e.rank}</span>
-                <span className="name">{e.name ?? e.repId}</span>
+                <span className="name">{e.name ?? nameOf(e.repId)}</span>
                 <span className="value">{f.metric(metric, e.value)}</span>
               </li>
             ))}
