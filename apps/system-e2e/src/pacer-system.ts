@@ -12,6 +12,17 @@ import { ServiceProcess } from './service-process';
 
 export const SYSTEM_JWT_SECRET = 'pacer-system-test-secret';
 
+/** Drops the run's databases; FORCE ends connections a killed service may have left behind. */
+async function dropDatabases(serverUrl: string, names: readonly string[]): Promise<void> {
+  const client = new Client({ connectionString: databaseUrlFor(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    for (const name of names) await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface SystemOptions {
   brokers: string[];
   databaseServerUrl: string;
@@ -35,6 +46,8 @@ export class PacerSystem {
     private readonly ownsTopics: boolean,
     readonly logDir: string,
     readonly brokers: string[],
+    private readonly run: string,
+    private readonly databaseServerUrl: string,
   ) {}
 
   static async start(options: SystemOptions): Promise<PacerSystem> {
@@ -64,9 +77,15 @@ export class PacerSystem {
       };
       processes[service] = new ServiceProcess(service, await freePort(), env, path.join(logDir, `${service}.log`));
     }
-    const system = new PacerSystem(processes, topicPrefix, databaseUrls, ownsTopics, logDir, options.brokers);
+    const system = new PacerSystem(processes, topicPrefix, databaseUrls, ownsTopics, logDir, options.brokers, run, options.databaseServerUrl);
     for (const p of Object.values(processes)) p.start();
-    await Promise.all(Object.values(processes).map((p) => p.waitReady()));
+    try {
+      await Promise.all(Object.values(processes).map((p) => p.waitReady()));
+    } catch (e) {
+      // A run that never got going still must not leave its databases and topics behind.
+      await system.stop().catch(() => undefined);
+      throw e;
+    }
     return system;
   }
 
@@ -107,15 +126,26 @@ export class PacerSystem {
     }
   }
 
-  async stop(options: { dropTopics?: boolean } = {}): Promise<void> {
+  /**
+   * Stops the services, then removes what the run created on the shared infrastructure: its four
+   * databases and its consumer groups always (KEEP_SYSTEM_DATABASES=1 keeps the databases for a
+   * post-mortem), its topics when it created them.
+   */
+  async stop(options: { dropTopics?: boolean; dropDatabases?: boolean } = {}): Promise<void> {
     await Promise.all(Object.values(this.processes).map((p) => p.stop()));
     if (this.ownsTopics && options.dropTopics !== false && process.env['KEEP_SYSTEM_TOPICS'] !== '1') {
       const admin = new Kafka({ clientId: 'pacer-system-cleanup', brokers: this.brokers, logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
-      await admin
-        .deleteTopics({ topics: TOPIC_SPECS.map((t) => this.topicPrefix + t.name) })
-        .catch(() => undefined)
-        .finally(() => admin.disconnect());
+      try {
+        await admin.deleteTopics({ topics: TOPIC_SPECS.map((t) => this.topicPrefix + t.name) }).catch(() => undefined);
+        const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${this.run}-`));
+        if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    if (options.dropDatabases !== false && process.env['KEEP_SYSTEM_DATABASES'] !== '1') {
+      await dropDatabases(this.databaseServerUrl, Object.values(this.databaseUrls).map((url) => decodeURIComponent(new URL(url).pathname.slice(1))));
     }
   }
 }

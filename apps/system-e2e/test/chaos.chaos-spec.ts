@@ -33,7 +33,8 @@ describe('chaos', () => {
   });
 
   afterAll(async () => {
-    await system?.stop({ dropTopics: false });
+    // The sandbox broker and cluster are thrown away whole.
+    await system?.stop({ dropTopics: false, dropDatabases: false });
     await kafka?.stop();
     await postgres?.stop();
   });
