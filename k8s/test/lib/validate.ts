@@ -47,6 +47,7 @@ function loadSchema(file: string): ValidateFunction {
 const CRD_SCHEMAS: Record<string, ValidateFunction> = {
   'keda.sh/v1alpha1/ScaledObject': loadSchema('keda-scaledobject.schema.json'),
   'kafka.strimzi.io/v1beta2/KafkaTopic': loadSchema('strimzi-kafkatopic.schema.json'),
+  'monitoring.coreos.com/v1/PrometheusRule': loadSchema('prometheus-prometheusrule.schema.json'),
 };
 const kedaTrigger = loadSchema('keda-triggers.schema.json');
 
