@@ -28,7 +28,7 @@ describe('published JSON Schemas', () => {
       string,
       Record<string, unknown>
     >;
-    expect(properties.amount.pattern).toBe('^(0|[1-9]\\d*)(\\.\\d{1,2})?$');
+    expect(properties.amount.pattern).toBe('^(0|[1-9]\\d{0,14})(\\.\\d{1,2})?$');
     expect(properties.currency.pattern).toBe('^[A-Z]{3}$');
     expect(properties.occurredAt.format).toBe('date-time');
   });

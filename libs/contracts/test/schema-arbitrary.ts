@@ -45,13 +45,18 @@ function stringArbitrary(schema: Json): fc.Arbitrary<string> {
   if (schema.format === 'date') return localDateArbitrary;
   const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : undefined;
   const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
-  if (typeof schema.pattern === 'string') {
-    const arbitrary = fc.stringMatching(new RegExp(schema.pattern));
-    return maxLength === undefined ? arbitrary : arbitrary.filter((s) => s.length <= maxLength);
+  const pattern = typeof schema.pattern === 'string' ? new RegExp(schema.pattern, 'u') : undefined;
+  // A pattern that only excludes characters (ids: no control characters; text: no NUL) constrains
+  // free text, so it filters the text generator below instead of generating lone surrogates.
+  if (pattern && !schema.pattern.toString().startsWith('^[^')) {
+    const arbitrary = fc.stringMatching(pattern);
+    return arbitrary.filter((s) => [...s].length >= minLength && (maxLength === undefined || [...s].length <= maxLength));
   }
   // Graphemes give real Unicode (valid UTF-16, so it survives a Buffer); JSON Schema counts code points.
   const limit = Math.min(maxLength ?? 30, 30);
-  return fc.string({ unit: 'grapheme', minLength, maxLength: limit }).filter((v) => [...v].length <= limit);
+  return fc
+    .string({ unit: 'grapheme', minLength, maxLength: limit })
+    .filter((v) => [...v].length <= limit && (pattern === undefined || pattern.test(v)));
 }
 
 function numberArbitrary(schema: Json): fc.Arbitrary<number> {
