@@ -23,8 +23,15 @@ function fromBodyParser(e: unknown): ProblemDocument | undefined {
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-encoding', err.message);
-    default:
+    default: {
+      // Other client errors of Express and its parsers (an aborted request, a bad encoding) carry a
+      // 4xx status and a message meant for the client; anything else stays an unexpected 500.
+      const status = err?.status ?? err?.statusCode;
+      if (typeof status === 'number' && status >= 400 && status < 500 && (e as { expose?: boolean }).expose === true) {
+        return problem(status, 'bad-request', err.message);
+      }
       return undefined;
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { FieldError, ProblemException } from './problem';
 
 /** Flattens class-validator's tree into `{path, message}` pairs with dotted paths (`credits.1.share`). */
@@ -17,11 +18,30 @@ export function flattenValidationErrors(errors: readonly ValidationError[], pare
 }
 
 /**
+ * A body DTO that declares no fields (a rebuild request: `{}` or nothing) has nothing to validate;
+ * the request-input guard has already refused any field in it, and class-validator would call `{}`
+ * "an unknown value".
+ */
+class InputValidationPipe extends ValidationPipe {
+  protected override toValidate(metadata: ArgumentMetadata): boolean {
+    const { metatype, type } = metadata;
+    if (
+      type === 'body' &&
+      typeof metatype === 'function' &&
+      getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length === 0
+    ) {
+      return false;
+    }
+    return super.toValidate(metadata);
+  }
+}
+
+/**
  * The global pipe: DTOs are validated with class-validator, unknown properties are an error (not
  * silently stripped), and failures become a problem document listing every bad field.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new InputValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -4,7 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DestinationStream } from 'pino';
 import { loadConfig, ServiceConfig, ServiceName } from '@pacer/config';
-import { createValidationPipe, ProblemFilter } from '@pacer/http';
+import { createValidationPipe, ProblemFilter, useRequestInputGuard } from '@pacer/http';
 import { createLogger, Logger, shutdownTracing, startTracing } from '@pacer/observability';
 import { httpTelemetry } from './http-telemetry';
 import { LifecycleService } from './lifecycle.service';
@@ -49,7 +49,7 @@ export async function createServiceApp(
     bodyParser: false,
   });
   app.use(httpTelemetry(logger));
-  app.useBodyParser('json', { limit: config.http.bodyLimit });
+  useRequestInputGuard(app, { bodyLimit: config.http.bodyLimit });
   app.useGlobalFilters(new ProblemFilter(logger));
   app.useGlobalPipes(createValidationPipe());
   if (options.shutdownHooks ?? true) {
