@@ -28,7 +28,7 @@ import {
 import { Request, Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
 import { ACTIVITY_KINDS } from '@pacer/contracts';
-import { ProblemException } from '@pacer/http';
+import { ProblemException, TakesBody } from '@pacer/http';
 import { Logger } from '@pacer/observability';
 import { LOGGER } from '@pacer/platform';
 import { csvItems } from '../import/csv.parser';
@@ -36,7 +36,7 @@ import { ImportItem } from '../import/import-item';
 import { ndjsonItems } from '../import/ndjson.parser';
 import { TenantRateLimitGuard } from '../rate-limit/tenant-rate-limit.guard';
 import { decodeCursor, encodeCursor } from './activity-cursor';
-import { isId } from './activity-formats';
+import { isId } from '@pacer/sales-domain';
 import { ItemResult } from './activity-intake';
 import {
   ActivityIngestionService,
@@ -134,6 +134,7 @@ export class ActivitiesController {
   ) {}
 
   @Post('activities')
+  @TakesBody('json')
   @HttpCode(HttpStatus.ACCEPTED)
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Record one activity (idempotent on activityId).' })
@@ -154,6 +155,7 @@ export class ActivitiesController {
   }
 
   @Post('activities\\:batch')
+  @TakesBody('json')
   @HttpCode(HttpStatus.ACCEPTED)
   @Roles(...WRITERS)
   @ApiOperation({
@@ -194,6 +196,7 @@ export class ActivitiesController {
   }
 
   @Post('activities/import')
+  @TakesBody('stream')
   @HttpCode(HttpStatus.ACCEPTED)
   @Roles(...WRITERS)
   @ApiOperation({

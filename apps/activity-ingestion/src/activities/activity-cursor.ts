@@ -1,4 +1,4 @@
-import { isId } from './activity-formats';
+import { isId } from '@pacer/sales-domain';
 
 /** The keyset position after which the next page starts: (occurredAt as stored, activityId). */
 export interface CursorPosition {

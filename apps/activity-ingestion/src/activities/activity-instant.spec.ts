@@ -1,4 +1,4 @@
-import { isInstant } from './activity-formats';
+import { isInstant } from '@pacer/sales-domain';
 import { sampleActivity } from '../../test/activity-samples';
 import { validateActivity } from './activity.validator';
 

@@ -1,15 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ACTIVITY_KINDS, ActivityKind } from '@pacer/contracts';
-import { IsId, IsInstant, IsStorableText } from './activity-format.decorators';
+import { IsFreeText, IsId, IsInstantInWindow } from '@pacer/http';
+import { INPUT_LIMITS } from '@pacer/sales-domain';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 
 /** `GET /v1/activities` filters; `from` is inclusive and `to` exclusive, both on occurredAt. */
 export class ListActivitiesQueryDto {
-  @ApiPropertyOptional({ type: String })
+  @ApiPropertyOptional({ type: String, minLength: INPUT_LIMITS.idMinLength, maxLength: INPUT_LIMITS.idMaxLength })
   @IsOptional()
   @IsId()
   repId?: string;
@@ -21,12 +22,12 @@ export class ListActivitiesQueryDto {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'occurredAt ≥ from' })
   @IsOptional()
-  @IsInstant()
+  @IsInstantInWindow()
   from?: string;
 
   @ApiPropertyOptional({ type: String, format: 'date-time', description: 'occurredAt < to' })
   @IsOptional()
-  @IsInstant()
+  @IsInstantInWindow()
   to?: string;
 
   @ApiPropertyOptional({ type: String, description: 'nextCursor of the previous page (opaque)' })
@@ -45,10 +46,12 @@ export class ListActivitiesQueryDto {
 }
 
 export class VoidActivityDto {
-  @ApiProperty({ type: String, minLength: 1, maxLength: 2000, example: 'logged against the wrong rep' })
-  @IsStorableText()
-  @MaxLength(2000)
-  @MinLength(1)
-  @IsString()
+  @ApiProperty({
+    type: String,
+    minLength: 1,
+    maxLength: INPUT_LIMITS.freeTextMaxLength,
+    example: 'logged against the wrong rep',
+  })
+  @IsFreeText({ min: 1 })
   reason!: string;
 }

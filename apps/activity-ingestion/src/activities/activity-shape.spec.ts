@@ -30,11 +30,12 @@ describe('validateActivity: the item itself', () => {
     ]);
   });
 
-  it('limits ids to 1–200 characters', () => {
+  it('limits ids to 1–128 characters without control characters', () => {
     const base = { kind: 'email_sent', repId: 'r', occurredAt: '2026-11-27T09:30:00Z' };
     expect(validateActivity({ ...base, activityId: '' }).ok).toBe(false);
-    expect(validateActivity({ ...base, activityId: 'x'.repeat(201) }).ok).toBe(false);
-    expect(validateActivity({ ...base, activityId: 'x'.repeat(200) }).ok).toBe(true);
+    expect(validateActivity({ ...base, activityId: 'x'.repeat(129) }).ok).toBe(false);
+    expect(validateActivity({ ...base, activityId: 'a\u0001b' }).ok).toBe(false);
+    expect(validateActivity({ ...base, activityId: 'x'.repeat(128) }).ok).toBe(true);
     expect(validateActivity({ ...base, activityId: 42 }).ok).toBe(false);
   });
 

@@ -7,15 +7,13 @@ import {
   IsIn,
   IsInt,
   IsOptional,
-  IsString,
   Max,
-  MaxLength,
   Min,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
 import { ACTIVITY_KINDS, ActivityKind, CALL_OUTCOMES, CallOutcome } from '@pacer/contracts';
-import { IsCurrencyCode, IsId, IsInstant, IsMoney, IsShare } from './activity-format.decorators';
+import { IsCurrencyCode, IsFreeText, IsId, IsInstantInWindow, IsMoney, IsShare } from '@pacer/http';
+import { INPUT_LIMITS } from '@pacer/sales-domain';
 
 // One class per activity kind (SPEC §3). They are the single source of the validation rules
 // (`validateActivity` runs them for single, batch and import alike) and of the OpenAPI schemas.
@@ -23,12 +21,12 @@ import { IsCurrencyCode, IsId, IsInstant, IsMoney, IsShare } from './activity-fo
 // Decorators run bottom-up and validation stops at a property's first failure, so the type check is
 // written last: a number where a string belongs says "must be a string", not "too long".
 
-const ID = { type: String, minLength: 1, maxLength: 200 } as const;
+const ID = { type: String, minLength: INPUT_LIMITS.idMinLength, maxLength: INPUT_LIMITS.idMaxLength } as const;
 const INSTANT = { type: String, format: 'date-time', example: '2026-11-27T09:30:00Z' } as const;
 const MONEY = { type: String, pattern: '^(0|[1-9]\\d{0,14})(\\.\\d{1,2})?$' } as const;
 
 /** Longest free-text fields (reasons, lead sources, stage names), to keep rows and events bounded. */
-export const TEXT_MAX = { source: 200, toStage: 200, reason: 2000 } as const;
+export const TEXT_MAX = { source: 200, toStage: 200, reason: INPUT_LIMITS.freeTextMaxLength } as const;
 
 abstract class ActivityBaseDto {
   @ApiProperty({
@@ -49,8 +47,11 @@ abstract class ActivityBaseDto {
   @IsId()
   repId!: string;
 
-  @ApiProperty({ ...INSTANT, description: 'When it happened, an ISO 8601 instant with offset.' })
-  @IsInstant()
+  @ApiProperty({
+    ...INSTANT,
+    description: 'When it happened, an ISO 8601 instant with offset, from 1970 to 7 days after receipt.',
+  })
+  @IsInstantInWindow('occurred')
   occurredAt!: string;
 }
 
@@ -85,8 +86,11 @@ export class MeetingScheduledDto extends ActivityBaseDto {
   @IsId()
   meetingId!: string;
 
-  @ApiProperty({ ...INSTANT, description: 'When the meeting is due; it counts at occurredAt (when booked).' })
-  @IsInstant()
+  @ApiProperty({
+    ...INSTANT,
+    description: 'When the meeting is due (at most 10 years after receipt); it counts at occurredAt (when booked).',
+  })
+  @IsInstantInWindow('lookAhead')
   scheduledFor!: string;
 }
 
@@ -111,8 +115,7 @@ export class LeadCreatedDto extends ActivityBaseDto {
 
   @ApiPropertyOptional({ type: String, maxLength: TEXT_MAX.source, example: 'webinar' })
   @IsOptional()
-  @MaxLength(TEXT_MAX.source)
-  @IsString()
+  @IsFreeText({ max: TEXT_MAX.source })
   source?: string;
 }
 
@@ -144,9 +147,7 @@ export class OpportunityStageChangedDto extends ActivityBaseDto {
   opportunityId!: string;
 
   @ApiProperty({ type: String, minLength: 1, maxLength: TEXT_MAX.toStage, example: 'negotiation' })
-  @MaxLength(TEXT_MAX.toStage)
-  @MinLength(1)
-  @IsString()
+  @IsFreeText({ min: 1, max: TEXT_MAX.toStage })
   toStage!: string;
 }
 
@@ -205,7 +206,7 @@ export class DealWonDto extends ActivityBaseDto {
 
   @ApiPropertyOptional({ ...INSTANT, description: 'When the deal was opened (sales cycle length).' })
   @IsOptional()
-  @IsInstant()
+  @IsInstantInWindow('occurred')
   openedAt?: string;
 
   @ApiPropertyOptional({
@@ -245,8 +246,7 @@ export class DealLostDto extends ActivityBaseDto {
 
   @ApiPropertyOptional({ type: String, maxLength: TEXT_MAX.reason })
   @IsOptional()
-  @MaxLength(TEXT_MAX.reason)
-  @IsString()
+  @IsFreeText({ max: TEXT_MAX.reason })
   reason?: string;
 }
 
@@ -261,8 +261,7 @@ export class DealCancelledDto extends ActivityBaseDto {
 
   @ApiPropertyOptional({ type: String, maxLength: TEXT_MAX.reason })
   @IsOptional()
-  @MaxLength(TEXT_MAX.reason)
-  @IsString()
+  @IsFreeText({ max: TEXT_MAX.reason })
   reason?: string;
 }
 

@@ -5,7 +5,7 @@ import { FieldError } from '@pacer/http';
 import { sharesSumToOne } from '@pacer/sales-domain';
 import { ACTIVITY_DTOS, DealWonDto } from './activity.dto';
 import { ACTIVITY_FIELD_ORDER } from './activity-fields';
-import { isStorableText, normaliseMoney, normaliseShare } from './activity-formats';
+import { isStorableText, normaliseMoney, normaliseShare } from '@pacer/sales-domain';
 
 export type ActivityValidation =
   | { ok: true; activity: Activity }

@@ -1,15 +1,9 @@
-import { DateTime } from 'luxon';
 import { KPI_METRICS, PlanBody, planBodyProblem } from '@pacer/contracts';
 import type { FieldError } from '@pacer/http';
-import { isIsoCurrency } from '@pacer/sales-domain';
+import { isCalendarDate, isIsoCurrency } from '@pacer/sales-domain';
 import { Dec } from '../calculation/decimal';
 import { isSpiffMetric, SPIFF_METRICS } from '../calculation/spiff-metrics';
 
-
-/** Whether a `YYYY-MM-DD` string names a real calendar date. */
-export function isCalendarDate(date: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(date) && DateTime.fromISO(date, { zone: 'utc' }).isValid;
-}
 
 function dotted(pointer: string): string {
   return pointer.replace(/^\//, '').replace(/\//g, '.');

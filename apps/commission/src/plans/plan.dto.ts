@@ -11,18 +11,11 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
 import { KPI_METRICS, PLAN_PERIODS, PlanPeriod, TIER_MODES, TierMode } from '@pacer/contracts';
-import {
-  IsCurrencyCode,
-  IsDecimalString,
-  IsId,
-  IsLocalDate,
-  IsMoneyString,
-  IsPositiveMoney,
-} from '../common/format.decorators';
+import { IsCalendarDate, IsCurrencyCode, IsDecimalString, IsFreeText, IsId, IsMoney } from '@pacer/http';
+import { INPUT_LIMITS } from '@pacer/sales-domain';
 import { SPIFF_METRICS } from '../calculation/spiff-metrics';
 
 // Decorators run bottom-up and a property's checks stop at the first failure, so the type check is
@@ -44,7 +37,7 @@ export class PlanTierDto {
 }
 
 export class PlanSpiffDto {
-  @ApiProperty({ minLength: 1, maxLength: 200, example: 'club' })
+  @ApiProperty({ minLength: INPUT_LIMITS.idMinLength, maxLength: INPUT_LIMITS.idMaxLength, example: 'club' })
   @IsId()
   id!: string;
 
@@ -62,17 +55,14 @@ export class PlanSpiffDto {
   threshold!: string;
 
   @ApiProperty({ example: '1000.00' })
-  @IsMoneyString()
-  @IsString()
+  @IsMoney()
   amount!: string;
 }
 
 /** `PUT /v1/plans/{planId}`: a new, immutable version of the plan (SPEC §6). */
 export class PlanDto {
-  @ApiProperty({ example: 'AE 2026' })
-  @MaxLength(200)
-  @MinLength(1)
-  @IsString()
+  @ApiProperty({ example: 'AE 2026', minLength: 1, maxLength: 200 })
+  @IsFreeText({ min: 1, max: 200 })
   name!: string;
 
   @ApiProperty({
@@ -80,7 +70,6 @@ export class PlanDto {
     description: 'ISO 4217; deals in another currency are not credited (exceptions).',
   })
   @IsCurrencyCode()
-  @IsString()
   currency!: string;
 
   @ApiProperty({ enum: PLAN_PERIODS })
@@ -105,7 +94,7 @@ export class PlanDto {
     example: null,
     description: 'Limit of the period total (lines + SPIFFs); null for none.',
   })
-  @IsPositiveMoney()
+  @IsMoney(true)
   @IsOptional()
   cap?: string | null;
 
@@ -126,32 +115,32 @@ export class PlanDto {
 
   @ApiProperty({
     example: '2026-01-01',
-    description: 'Tenant-calendar date from which this version governs periods starting on or after it.',
+    format: 'date',
+    description:
+      'Tenant-calendar date (1970 to ten years ahead) from which this version governs periods starting on or after it.',
   })
-  @IsLocalDate()
-  @IsString()
+  @IsCalendarDate()
   effectiveFrom!: string;
 }
 
 /** `PUT /v1/reps/{repId}/plan`. */
 export class AssignPlanDto {
-  @ApiProperty({ example: 'ae-2026' })
+  @ApiProperty({ example: 'ae-2026', minLength: INPUT_LIMITS.idMinLength, maxLength: INPUT_LIMITS.idMaxLength })
   @IsId()
   planId!: string;
 
   @ApiProperty({
     example: '2026-01-01',
-    description: 'Tenant-calendar date; mid-period it takes effect at the next period boundary.',
+    format: 'date',
+    description: 'Tenant-calendar date (1970 to ten years ahead); mid-period it takes effect at the next period boundary.',
   })
-  @IsLocalDate()
-  @IsString()
+  @IsCalendarDate()
   effectiveFrom!: string;
 }
 
 /** `PUT /v1/reps/{repId}/quotas/{periodKey}`. */
 export class QuotaDto {
   @ApiProperty({ example: '100000.00', description: "In the currency of the rep's plan for that period." })
-  @IsPositiveMoney()
-  @IsString()
+  @IsMoney(true)
   amount!: string;
 }

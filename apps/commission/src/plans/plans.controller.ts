@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpStatus, Param, ParseIntPipe, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, hasRole, Principal, Roles } from '@pacer/auth';
-import { ProblemException } from '@pacer/http';
+import { IntParamPipe, ProblemException } from '@pacer/http';
+import { INPUT_LIMITS, isId } from '@pacer/sales-domain';
 import { PlanDto } from './plan.dto';
 import { PlansService, PlanVersionView } from './plans.service';
 
@@ -59,7 +60,7 @@ export class PlansController {
   async getVersion(
     @CurrentPrincipal() principal: Principal,
     @Param('planId') planId: string,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', new IntParamPipe({ min: 1 })) version: number,
   ): Promise<PlanVersionView> {
     await this.assertCanReadPlan(principal, planId);
     const found = await this.plans.version(principal.tenantId, planId, version);
@@ -82,9 +83,12 @@ export class PlansController {
 }
 
 export function checkId(name: string, value: string): void {
-  if (value.length < 1 || value.length > 200) {
+  if (!isId(value)) {
     throw ProblemException.validation([
-      { path: name, message: `${name} must be a string of 1 to 200 characters` },
+      {
+        path: name,
+        message: `${name} must be ${INPUT_LIMITS.idMinLength} to ${INPUT_LIMITS.idMaxLength} characters without control characters`,
+      },
     ]);
   }
 }

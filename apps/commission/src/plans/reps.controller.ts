@@ -3,11 +3,18 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
 import { ProblemException } from '@pacer/http';
-import { isPlanPeriodKey } from '../common/format.decorators';
+import { PlanPeriodKey } from '@pacer/contracts';
 import { AccessPolicy } from '../statements/access-policy.service';
 import { AssignPlanDto, QuotaDto } from './plan.dto';
 import { checkId } from './plans.controller';
 import { PlansService } from './plans.service';
+
+const PLAN_PERIOD_KEY = new RegExp(PlanPeriodKey.pattern ?? '^$');
+
+/** Whether a path segment is a month (`2026-11`), fiscal quarter (`FY2027-Q1`) or fiscal year (`FY2027`) key. */
+function isPlanPeriodKey(key: string): boolean {
+  return PLAN_PERIOD_KEY.test(key);
+}
 
 @ApiTags('plans')
 @ApiBearerAuth()

@@ -1,18 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
-import { IsCurrencyCode, IsId, IsPositiveMoney } from '../common/format.decorators';
-
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+import { IsOptional, Matches } from 'class-validator';
+import { IsCurrencyCode, IsFreeText, IsId, IsInstantInWindow, IsMoney } from '@pacer/http';
+import { INPUT_LIMITS } from '@pacer/sales-domain';
 
 /** `POST /v1/estimate`: a hypothetical deal credited wholly to the rep. */
 export class EstimateDto {
-  @ApiProperty({ example: 'rep-ana' })
+  @ApiProperty({ example: 'rep-ana', minLength: INPUT_LIMITS.idMinLength, maxLength: INPUT_LIMITS.idMaxLength })
   @IsId()
   repId!: string;
 
   @ApiProperty({ example: '25000.00' })
-  @IsPositiveMoney()
-  @IsString()
+  @IsMoney(true)
   amount!: string;
 
   @ApiPropertyOptional({ example: 'USD', description: "Defaults to the plan's currency." })
@@ -22,12 +20,10 @@ export class EstimateDto {
 
   @ApiPropertyOptional({
     example: '2026-11-27T09:30:00Z',
-    description: 'When the deal would be won; defaults to now.',
+    format: 'date-time',
+    description: 'When the deal would be won (from 1970 to 7 days ahead); defaults to now.',
   })
-  @Matches(INSTANT, {
-    message: 'occurredAt must be an ISO 8601 instant with offset, e.g. "2026-11-27T09:30:00Z"',
-  })
-  @IsString()
+  @IsInstantInWindow('occurred')
   @IsOptional()
   occurredAt?: string;
 }
@@ -39,12 +35,12 @@ export class ExceptionsQueryDto {
   repId?: string;
 
   @ApiPropertyOptional({ example: 'FY2027-Q1' })
-  @IsString()
+  @IsId()
   @IsOptional()
   periodKey?: string;
 
   @ApiPropertyOptional({ enum: ['currency_mismatch', 'duplicate_deal', 'no_plan'] })
-  @IsString()
+  @IsFreeText({ max: 100 })
   @IsOptional()
   reason?: string;
 
@@ -53,8 +49,8 @@ export class ExceptionsQueryDto {
   @IsOptional()
   limit?: string;
 
-  @ApiPropertyOptional()
-  @IsString()
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsFreeText({ max: 1000 })
   @IsOptional()
   cursor?: string;
 }

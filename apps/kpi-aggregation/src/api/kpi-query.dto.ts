@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { KPI_METRICS, KPI_SCOPES, KpiMetric, KpiScope, PERIOD_TYPES, PeriodType } from '@pacer/contracts';
+import { IsDateOrInstant, IsId } from '@pacer/http';
 
 export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 10_000;
 
-// An instant with offset, or a calendar date read as local midnight in the tenant's zone.
-const INSTANT_OR_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** `GET /v1/kpis`: snapshots of one scope, optionally one period type and key or periods overlapping [from, to). */
 export class KpisQueryDto {
@@ -15,11 +14,9 @@ export class KpisQueryDto {
   @IsIn(KPI_SCOPES)
   scope!: KpiScope;
 
-  @ApiPropertyOptional({ type: String, description: "Rep or team id; defaults to the tenant id for org and to the caller's rep for rep." })
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 128, description: "Rep or team id; defaults to the tenant id for org and to the caller's rep for rep." })
   @IsOptional()
-  @MaxLength(200)
-  @MinLength(1)
-  @IsString()
+  @IsId()
   scopeId?: string;
 
   @ApiPropertyOptional({ enum: PERIOD_TYPES, description: 'Period type; all types when omitted.' })
@@ -29,19 +26,17 @@ export class KpisQueryDto {
 
   @ApiPropertyOptional({ type: String, description: 'One period key (2026-11-27, 2026-W48, 2026-11, FY2027-Q1, FY2027 or a sprint id); needs period.' })
   @IsOptional()
-  @MaxLength(200)
-  @MinLength(1)
-  @IsString()
+  @IsId()
   key?: string;
 
   @ApiPropertyOptional({ type: String, description: 'Periods ending after this instant (or local date).', example: '2026-11-01' })
   @IsOptional()
-  @Matches(INSTANT_OR_DATE, { message: 'from must be an ISO 8601 instant with offset or a date (YYYY-MM-DD)' })
+  @IsDateOrInstant()
   from?: string;
 
   @ApiPropertyOptional({ type: String, description: 'Periods starting before this instant (or local date).', example: '2026-12-01' })
   @IsOptional()
-  @Matches(INSTANT_OR_DATE, { message: 'to must be an ISO 8601 instant with offset or a date (YYYY-MM-DD)' })
+  @IsDateOrInstant()
   to?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
@@ -57,9 +52,7 @@ export class KpisQueryDto {
 export class LeaderboardQueryDto {
   @ApiPropertyOptional({ type: String, description: "The team whose members are ranked; the whole org's reps when omitted." })
   @IsOptional()
-  @MaxLength(200)
-  @MinLength(1)
-  @IsString()
+  @IsId()
   teamId?: string;
 
   @ApiProperty({ enum: PERIOD_TYPES })
@@ -67,9 +60,7 @@ export class LeaderboardQueryDto {
   period!: PeriodType;
 
   @ApiProperty({ type: String, description: 'Period key (or sprint id).', example: '2026-11' })
-  @MaxLength(200)
-  @MinLength(1)
-  @IsString()
+  @IsId()
   key!: string;
 
   @ApiPropertyOptional({ enum: KPI_METRICS, default: 'revenueWon' })

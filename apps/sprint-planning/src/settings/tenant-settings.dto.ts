@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsFreeText } from '@pacer/http';
 
 /** PUT /v1/settings: the whole settings document; an omitted field takes the SPEC default. */
 export class TenantSettingsDto {
   @ApiPropertyOptional({ description: 'IANA time zone name', example: 'Europe/Berlin', default: 'UTC' })
   @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @IsFreeText({ min: 1, max: 64 })
   timezone?: string;
 
   @ApiPropertyOptional({
