@@ -5,7 +5,7 @@ describeServiceBoot(KpiAggregationService, [
   'outbox',
   'consumer_offsets',
   'processed_events',
-  'kpi_state',
+  'kpi_rebuilds',
   'kpi_facts',
   'kpi_accumulators',
   'kpi_snapshots',

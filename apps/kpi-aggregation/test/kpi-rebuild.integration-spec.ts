@@ -1,28 +1,114 @@
-import { TOPICS } from '@pacer/contracts';
-import { pollUntil, RunningService, startTestService, testBrokers, testKafka, TopicRecorder, uniqueName } from '@pacer/testing';
+import { mintToken } from '@pacer/auth';
+import { KpiSnapshotData, TOPICS } from '@pacer/contracts';
+import {
+  pollUntil,
+  RunningService,
+  startTestService,
+  TEST_JWT_SECRET,
+  testBrokers,
+  testKafka,
+  TopicRecorder,
+  uniqueName,
+} from '@pacer/testing';
 import { KpiAggregationService } from '../src/app.module';
 import { rebuildKpis } from '../src/rebuild';
-import { RebuildStatus } from '../src/rebuild/kpi-rebuild.service';
+import { KpiRebuildService, RebuildStatus } from '../src/rebuild/kpi-rebuild.service';
+import { KpiEventBuilder } from './support/kpi-event.builder';
 import { oracleSnapshots } from './support/kpi-oracle';
-import { buildScenario } from './support/kpi-scenario';
-import { getJson, inputProducer, latestSnapshots, postJson, produceEvents, token } from './support/kpi-service.fixture';
+import { buildScenario, KpiScenario } from './support/kpi-scenario';
+import {
+  getJson,
+  inputProducer,
+  latestSnapshots,
+  postJson,
+  produceEvents,
+  token,
+} from './support/kpi-service.fixture';
 
 interface SnapshotRow {
   kpi_key: string;
-  metrics: unknown;
+  metrics: KpiSnapshotData['metrics'];
   as_of_ms: string;
   revision: number;
   period_start: string;
   period_end: string;
 }
 
-describe('POST /v1/admin/rebuild', () => {
+interface Problem {
+  type: string;
+  errors?: { path: string; message: string }[];
+}
+
+/** A POST without any body (no content type either), as `curl -X POST` sends it. */
+async function postNoBody<T>(
+  baseUrl: string,
+  path: string,
+  bearer: string,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bearer}` },
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the others', () => {
   let svc: RunningService;
   let kpiTopic: TopicRecorder;
+  let scenario: KpiScenario;
+  let admin: string;
+  let operator: string;
+
+  const tenantA = (): string => scenario.tenantId;
+  const orgMonth = (tenant: string, month: string): string => `${tenant}:org:${tenant}:month:${month}`;
+
+  const snapshotsOf = async (tenantId: string): Promise<SnapshotRow[]> =>
+    (await svc.dataSource.query(
+      `SELECT kpi_key, metrics, as_of_ms, revision, period_start, period_end FROM kpi_snapshots WHERE tenant_id = $1 ORDER BY kpi_key`,
+      [tenantId],
+    )) as SnapshotRow[];
+  const recordsOf = (tenantId: string): number =>
+    kpiTopic.records.filter((r) => r.value?.toString().includes(`"tenantid":"${tenantId}"`)).length;
+  const outboxDrained = (): Promise<number | undefined> =>
+    pollUntil(
+      async () =>
+        ((await svc.dataSource.query(`SELECT count(*)::int AS n FROM outbox`)) as { n: number }[])[0]?.n,
+      (n) => n === 0,
+      {
+        timeoutMs: 20_000,
+        what: 'the outbox to drain',
+      },
+    );
+  const finished = (bearer: string, query = ''): Promise<RebuildStatus> =>
+    pollUntil(
+      async () => (await getJson<RebuildStatus>(svc.baseUrl, `/v1/admin/rebuild${query}`, bearer)).body,
+      (s) => !s.rebuilding,
+      { timeoutMs: 90_000, intervalMs: 200, what: 'the rebuild to end' },
+    );
+  const durationOf = (s: RebuildStatus): number =>
+    Date.parse(s.completedAt ?? s.failedAt ?? '') - Date.parse(s.startedAt ?? '');
 
   beforeAll(async () => {
     svc = await startTestService(KpiAggregationService);
     kpiTopic = await new TopicRecorder(testKafka(), [svc.topic(TOPICS.kpi)]).start();
+    scenario = buildScenario(uniqueName('rebuild-a'), 3000, 5);
+    const producer = await inputProducer();
+    await produceEvents(producer, svc.topicPrefix, [...scenario.activities, ...scenario.setup]);
+    await producer.disconnect();
+    const expected = oracleSnapshots(scenario.tenantId, [...scenario.setup, ...scenario.activities]);
+    await pollUntil(
+      () => latestSnapshots(kpiTopic.records, scenario.tenantId),
+      (topic) =>
+        [...expected].every(
+          ([k, want]) =>
+            JSON.stringify(topic.get(k)?.metrics) === JSON.stringify(want.metrics) &&
+            topic.get(k)?.asOf === want.asOf,
+        ),
+      { timeoutMs: 60_000, what: 'every snapshot the oracle expects' },
+    );
+    await outboxDrained();
+    admin = await token(scenario.tenantId, ['admin']);
+    operator = await mintToken({ secret: TEST_JWT_SECRET, roles: ['operator'], subject: 'ops' });
   });
 
   afterAll(async () => {
@@ -30,64 +116,167 @@ describe('POST /v1/admin/rebuild', () => {
     await svc?.close();
   });
 
-  const snapshots = async (): Promise<SnapshotRow[]> =>
-    (await svc.dataSource.query(
-      `SELECT kpi_key, metrics, as_of_ms, revision, period_start, period_end FROM kpi_snapshots ORDER BY kpi_key`,
-    )) as SnapshotRow[];
-
-  it('replays the topics into empty read models and ends with identical snapshots, publishing nothing new', async () => {
-    const scenario = buildScenario(uniqueName('rebuild'), 3000, 5);
-    const producer = await inputProducer();
-    await produceEvents(producer, svc.topicPrefix, [...scenario.activities, ...scenario.setup]);
-    await producer.disconnect();
-    const expected = oracleSnapshots(scenario.tenantId, [...scenario.setup, ...scenario.activities]);
-    const orgKey = `${scenario.tenantId}:org:${scenario.tenantId}:month:2026-11`;
-    await pollUntil(
-      () => latestSnapshots(kpiTopic.records, scenario.tenantId),
-      (topic) => [...expected].every(([k, want]) => JSON.stringify(topic.get(k)?.metrics) === JSON.stringify(want.metrics) && topic.get(k)?.asOf === want.asOf),
-      { timeoutMs: 30_000, what: 'every snapshot the oracle expects' },
+  it('takes {} or no body and names any property it is sent; admins rebuild their tenant, operators everything', async () => {
+    const bad = await postJson<Problem>(svc.baseUrl, '/v1/admin/rebuild', admin, { tenants: ['other'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors?.map((e) => e.path)).toEqual(['tenants']);
+    const badScope = await postJson<Problem>(svc.baseUrl, '/v1/admin/rebuild?scope=everything', admin);
+    expect(badScope.status).toBe(400);
+    expect(badScope.body.errors?.map((e) => e.path)).toEqual(['scope']);
+    expect((await postJson(svc.baseUrl, '/v1/admin/rebuild', await token(tenantA(), ['bi']))).status).toBe(
+      403,
     );
-    // Let the relay publish everything committed before taking the picture.
-    await pollUntil(async () => ((await svc.dataSource.query(`SELECT count(*)::int AS n FROM outbox`)) as { n: number }[])[0]?.n, (n) => n === 0);
-    const before = await snapshots();
-    const facts = ((await svc.dataSource.query(`SELECT count(*)::int AS n FROM kpi_facts`)) as { n: number }[])[0]?.n;
-    const recordsBefore = kpiTopic.records.length;
-
-    const admin = await token(scenario.tenantId, ['admin']);
-    expect((await postJson(svc.baseUrl, '/v1/admin/rebuild', await token(scenario.tenantId, ['bi']))).status).toBe(403);
-    const started = await postJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin);
-    expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({ rebuilding: true, epoch: 1 });
-    expect((await postJson(svc.baseUrl, '/v1/admin/rebuild', admin)).status).toBe(409);
-
-    const done = await pollUntil(
-      async () => (await getJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin)).body,
-      (s) => !s.rebuilding,
-      { timeoutMs: 40_000, intervalMs: 200, what: 'the rebuild to finish' },
-    );
-    expect(done).toMatchObject({ epoch: 1, republished: 0, remaining: 0 });
-    expect(await snapshots()).toEqual(before);
-    expect(((await svc.dataSource.query(`SELECT count(*)::int AS n FROM kpi_facts`)) as { n: number }[])[0]?.n).toBe(facts);
-    expect(kpiTopic.records.length).toBe(recordsBefore);
-
-    // After the rebuild the service carries on as before.
-    const b = await inputProducer();
-    const { KpiEventBuilder } = await import('./support/kpi-event.builder');
-    const more = new KpiEventBuilder(scenario.tenantId, '2026-12-01T00:00:00Z');
-    await produceEvents(b, svc.topicPrefix, [more.call('ann', '2026-11-30T10:00:00Z')]);
-    await b.disconnect();
-    const wantCalls = (expected.get(orgKey)?.metrics.calls ?? 0) + 1;
-    await pollUntil(
-      () => latestSnapshots(kpiTopic.records, scenario.tenantId).get(orgKey)?.metrics.calls,
-      (n) => n === wantCalls,
-      { timeoutMs: 20_000, what: 'a call after the rebuild' },
-    );
+    expect(
+      (
+        await postJson(
+          svc.baseUrl,
+          '/v1/admin/rebuild',
+          await mintToken({
+            secret: TEST_JWT_SECRET,
+            tenantId: tenantA(),
+            roles: ['display'],
+            teamId: 'hunters',
+          }),
+        )
+      ).status,
+    ).toBe(403);
+    const adminAll = await postJson<Problem>(svc.baseUrl, '/v1/admin/rebuild?scope=all', admin);
+    expect([adminAll.status, adminAll.body.type]).toEqual([403, 'urn:pacer:problem:forbidden']);
+    const operatorTenant = await postJson<Problem>(svc.baseUrl, '/v1/admin/rebuild', operator);
+    expect(operatorTenant.status).toBe(400);
+    expect(operatorTenant.body.errors?.map((e) => e.path)).toEqual(['scope']);
+    expect((await getJson(svc.baseUrl, '/v1/admin/rebuild', operator)).status).toBe(400);
+    expect((await getJson(svc.baseUrl, '/v1/admin/rebuild?scope=all', admin)).status).toBe(403);
+    // Nothing was started by any of these.
+    expect((await getJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin)).body).toMatchObject({
+      epoch: 0,
+      status: 'idle',
+      rebuilding: false,
+    });
   });
 
-  it('is also what the CLI function does, while the service keeps consuming', async () => {
-    await pollUntil(async () => ((await svc.dataSource.query(`SELECT count(*)::int AS n FROM outbox`)) as { n: number }[])[0]?.n, (n) => n === 0);
-    const before = await snapshots();
-    expect(before.length).toBeGreaterThan(0);
+  it("rebuilds tenant A with identical snapshots and nothing republished, while tenant B's KPIs keep flowing", async () => {
+    const before = await snapshotsOf(tenantA());
+    const recordsBefore = recordsOf(tenantA());
+    expect(before.length).toBeGreaterThan(100);
+
+    const started = await postNoBody<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin);
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ scope: tenantA(), epoch: 1, status: 'running', rebuilding: true });
+    expect((await postJson(svc.baseUrl, '/v1/admin/rebuild', admin)).status).toBe(409);
+
+    // Tenant B starts sending while A rebuilds: its first snapshot must not wait for A.
+    const tenantB = uniqueName('rebuild-b');
+    const b = new KpiEventBuilder(tenantB, '2026-12-01T00:00:00Z');
+    const producer = await inputProducer();
+    const sentAt = Date.now();
+    await produceEvents(producer, svc.topicPrefix, [
+      b.call('bea', '2026-11-30T10:00:00Z', 'connected', { activityId: uniqueName('b-call') }),
+    ]);
+    await producer.disconnect();
+    await pollUntil(
+      () => latestSnapshots(kpiTopic.records, tenantB).get(orgMonth(tenantB, '2026-11'))?.metrics.calls,
+      (n) => n === 1,
+      { timeoutMs: 20_000, intervalMs: 50, what: "tenant B's snapshot" },
+    );
+    const bLatencyMs = Date.now() - sentAt;
+    const aMeanwhile = (await getJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin)).body;
+    // B's admin sees only B's (never started) rebuild.
+    expect(
+      (await getJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', await token(tenantB, ['admin']))).body,
+    ).toMatchObject({ scope: tenantB, epoch: 0 });
+
+    const done = await finished(admin);
+    process.stdout.write(
+      `[rebuild figures] tenant B snapshot ${bLatencyMs} ms after its call while A rebuilt (A then: ${aMeanwhile.status}/${aMeanwhile.phase}); ` +
+        `tenant A rebuild (3000 activities, ${before.length} keys) took ${durationOf(done)} ms\n`,
+    );
+    expect(aMeanwhile.rebuilding).toBe(true);
+    expect(bLatencyMs).toBeLessThan(5_000);
+    expect(done).toMatchObject({
+      status: 'completed',
+      epoch: 1,
+      republished: 0,
+      remaining: 0,
+      parked: 0,
+      reason: null,
+      swapped: [tenantA()],
+    });
+    expect(await snapshotsOf(tenantA())).toEqual(before);
+    await outboxDrained();
+    expect(recordsOf(tenantA())).toBe(recordsBefore);
+  });
+
+  it("counts tenant A's records that arrive during its rebuild exactly once", async () => {
+    const key = orgMonth(tenantA(), '2026-11');
+    const callsBefore = (await snapshotsOf(tenantA())).find((s) => s.kpi_key === key)?.metrics.calls ?? 0;
+    expect((await postJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin)).status).toBe(202);
+    const more = new KpiEventBuilder(tenantA(), '2026-12-01T00:00:00Z');
+    const producer = await inputProducer();
+    // CloudEvent ids are deduplicated across tenants: a fresh activity id, not the builder's call-000001.
+    const late = more.call('ann', '2026-11-30T10:00:00Z', 'connected', {
+      activityId: uniqueName('late-call'),
+    });
+    // Sent twice: a redelivery must not count twice either.
+    await produceEvents(producer, svc.topicPrefix, [late, late]);
+    await producer.disconnect();
+    // The live tables keep serving A during its own rebuild.
+    await pollUntil(
+      () => latestSnapshots(kpiTopic.records, tenantA()).get(key)?.metrics.calls,
+      (n) => n === callsBefore + 1,
+      {
+        timeoutMs: 20_000,
+        what: "A's call during its rebuild",
+      },
+    );
+    const done = await finished(admin);
+    expect(done).toMatchObject({ status: 'completed', epoch: 2, republished: 0 });
+    expect((await snapshotsOf(tenantA())).find((s) => s.kpi_key === key)?.metrics.calls).toBe(
+      callsBefore + 1,
+    );
+    const [acc] = (await svc.dataSource.query(
+      `SELECT calls FROM kpi_accumulators WHERE tenant_id = $1 AND kpi_key = $2`,
+      [tenantA(), key],
+    )) as {
+      calls: number;
+    }[];
+    expect(acc?.calls).toBe(callsBefore + 1);
+  });
+
+  it('resumes a rebuild whose runner stopped mid-way when the service object starts again', async () => {
+    await outboxDrained();
+    const before = await snapshotsOf(tenantA());
+    const rebuilds = svc.app.get(KpiRebuildService);
+    expect((await postJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin)).status).toBe(202);
+    // Stopped while its replay consumer is still joining: nothing is swapped, the state stays in Postgres.
+    await rebuilds.onModuleDestroy();
+    const stopped = (await getJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin)).body;
+    expect(stopped).toMatchObject({ status: 'running', epoch: 3, swapped: [] });
+    rebuilds.onApplicationBootstrap();
+    const done = await finished(admin);
+    expect(done).toMatchObject({ status: 'completed', epoch: 3, republished: 0, attempts: 0 });
+    expect(await snapshotsOf(tenantA())).toEqual(before);
+  });
+
+  it('rebuilds every tenant for an operator (scope=all) and from the CLI function', async () => {
+    await outboxDrained();
+    const before = await svc.dataSource.query(
+      `SELECT tenant_id, kpi_key, metrics, revision FROM kpi_snapshots ORDER BY 1, 2`,
+    );
+    const started = await postJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild?scope=all', operator);
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ scope: '*', status: 'running' });
+    // A tenant rebuild cannot start under a platform-wide one.
+    expect((await postJson(svc.baseUrl, '/v1/admin/rebuild', admin)).status).toBe(409);
+    const done = await finished(operator, '?scope=all');
+    expect(done).toMatchObject({ status: 'completed', republished: 0 });
+    expect(done.swapped.length).toBeGreaterThanOrEqual(2);
+    expect(
+      await svc.dataSource.query(
+        `SELECT tenant_id, kpi_key, metrics, revision FROM kpi_snapshots ORDER BY 1, 2`,
+      ),
+    ).toEqual(before);
+
     const state = await rebuildKpis({
       env: {
         DATABASE_URL: svc.db.url,
@@ -96,10 +285,36 @@ describe('POST /v1/admin/rebuild', () => {
         PACER_TOPIC_PREFIX: svc.topicPrefix,
         LOG_LEVEL: 'silent',
       },
-      timeoutMs: 40_000,
+      tenant: tenantA(),
+      timeoutMs: 60_000,
     });
-    expect(state).toMatchObject({ epoch: 2, rebuilding: false, republished: 0 });
-    expect(await snapshots()).toEqual(before);
-    expect(((await svc.dataSource.query(`SELECT count(*)::int AS n FROM outbox`)) as { n: number }[])[0]?.n).toBe(0);
+    expect(state).toMatchObject({ scope: tenantA(), status: 'completed', rebuilding: false, republished: 0 });
+    expect(
+      await svc.dataSource.query(
+        `SELECT tenant_id, kpi_key, metrics, revision FROM kpi_snapshots ORDER BY 1, 2`,
+      ),
+    ).toEqual(before);
+  });
+
+  it('ends failed with a reason, instead of running forever, when it cannot make progress', async () => {
+    // A fault only the replay meets: every shadow fact insert fails.
+    await svc.dataSource
+      .query(`CREATE FUNCTION kpi_rebuild.injected_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'injected fault in the shadow kpi_facts'; END $$`);
+    await svc.dataSource.query(
+      `CREATE TRIGGER injected_fault BEFORE INSERT ON kpi_rebuild.kpi_facts FOR EACH STATEMENT EXECUTE FUNCTION kpi_rebuild.injected_fault()`,
+    );
+    try {
+      expect((await postJson(svc.baseUrl, '/v1/admin/rebuild', admin)).status).toBe(202);
+      const done = await finished(admin);
+      expect(done).toMatchObject({ status: 'failed', rebuilding: false, attempts: 3 });
+      expect(done.reason).toMatch(/injected fault/);
+      expect(done.failedAt).not.toBeNull();
+    } finally {
+      await svc.dataSource.query(`DROP TRIGGER injected_fault ON kpi_rebuild.kpi_facts`);
+    }
+    // A failed rebuild leaves the live read models as they were, and the next one works.
+    expect((await postJson(svc.baseUrl, '/v1/admin/rebuild', admin)).status).toBe(202);
+    expect(await finished(admin)).toMatchObject({ status: 'completed', republished: 0 });
   });
 });

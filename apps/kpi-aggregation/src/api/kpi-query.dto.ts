@@ -126,15 +126,24 @@ export class PartitionOffsetDto {
 }
 
 export class RebuildStatusDto {
-  @ApiProperty({ type: 'integer' }) epoch!: number;
+  @ApiProperty({ description: 'The tenant rebuilt, or * for a platform-wide rebuild.' }) scope!: string;
+  @ApiProperty({ type: 'integer', description: 'Increases with every rebuild of this scope (0: never rebuilt).' }) epoch!: number;
+  @ApiProperty({ enum: ['idle', 'running', 'completed', 'failed'] }) status!: string;
+  @ApiProperty({ description: 'context, activities, inbox, swap or done.' }) phase!: string;
   @ApiProperty() rebuilding!: boolean;
   @ApiProperty({ type: [PartitionOffsetDto], description: 'End offsets of the input partitions when the rebuild started.' })
   targets!: PartitionOffsetDto[];
   @ApiProperty({ type: [PartitionOffsetDto], description: 'Next offset the replay reads, per partition.' })
   progress!: PartitionOffsetDto[];
+  @ApiProperty({ type: [String], description: 'Tenants already swapped in.' }) swapped!: string[];
+  @ApiProperty({ type: 'integer', description: 'Failed runs so far (the rebuild fails for good at 3).' }) attempts!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the last run failed; the failure reason once failed.' })
+  reason!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) startedAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) completedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) failedAt!: string | null;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Snapshots that differed after the rebuild (and were published).' })
   republished!: number | null;
   @ApiProperty({ type: 'integer', description: 'Messages still to replay.' }) remaining!: number;
+  @ApiProperty({ type: 'integer', description: 'Inputs that arrived during the rebuild, not yet folded into it.' }) parked!: number;
 }

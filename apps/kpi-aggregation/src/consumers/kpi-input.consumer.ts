@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { PacerEvent } from '@pacer/contracts';
 import { BatchContext, ConsumedMessage, ConsumerHandler } from '@pacer/messaging';
 import { KafkaConsumer } from '@pacer/platform';
-import { KpiBatchProcessor } from '../domain/kpi-batch.processor';
 import { KpiInput, toKpiInput } from '../domain/kpi-input';
 import { kpiAggregationDuration, kpiBatchInputs, kpiBatchSnapshots } from '../observability/kpi.metrics';
-import { PgKpiStore } from '../persistence/pg-kpi.store';
-import { KPI_INPUT_TOPICS, readRebuildState } from '../rebuild/kpi-rebuild';
+import { KPI_INPUT_TOPICS } from '../rebuild/kpi-rebuild';
+import { foldLiveBatch } from '../rebuild/kpi-rebuild-inbox';
 import { assertPlaceable } from './kpi-placeable';
 import { snapshotMessages } from './kpi-snapshot.events';
 
@@ -33,11 +32,9 @@ export class KpiInputConsumer implements ConsumerHandler<PacerEvent> {
     const inputs = this.pending.get(ctx) ?? [];
     this.pending.delete(ctx);
     if (inputs.length === 0) return;
-    // Shared lock on the rebuild state first (the order every writer follows): a rebuild starting or
-    // finishing waits for this batch, and while one replays, batches fold in but publish nothing.
-    const state = await readRebuildState(ctx.manager, 'FOR SHARE');
     const end = kpiAggregationDuration.startTimer();
-    const published = await new KpiBatchProcessor(new PgKpiStore(ctx.manager)).process(inputs, { publish: !state.rebuilding });
+    // Also parks the inputs of tenants being rebuilt for their rebuild (see rebuild/kpi-rebuild-inbox.ts).
+    const published = await foldLiveBatch(ctx.manager, inputs);
     await ctx.publish(snapshotMessages(published));
     end();
     kpiBatchInputs.observe(inputs.length);

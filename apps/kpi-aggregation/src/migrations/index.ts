@@ -2,11 +2,17 @@ import { CreateOutbox1764230400000 } from '@pacer/event-store';
 import { CreateConsumerState1764230400100 } from '@pacer/messaging';
 import { MigrationClass } from '@pacer/platform';
 import { CreateKpiReadModels1764400000000 } from './1764400000000-create-kpi-read-models';
+import { PerTenantRebuilds1765100000000 } from './1765100000000-per-tenant-rebuilds';
 
 /** In order of application. KPIs are derived read models only: no event store, just consume and publish. */
-export const MIGRATIONS: MigrationClass[] = [CreateOutbox1764230400000, CreateConsumerState1764230400100, CreateKpiReadModels1764400000000];
+export const MIGRATIONS: MigrationClass[] = [
+  CreateOutbox1764230400000,
+  CreateConsumerState1764230400100,
+  CreateKpiReadModels1764400000000,
+  PerTenantRebuilds1765100000000,
+];
 
-/** The read models a rebuild drops (every table derived from the topics; not the published snapshots). */
+/** The read models a rebuild replays into shadow copies and swaps in (every table derived from the topics; not the published snapshots). */
 export const REBUILT_TABLES = [
   'kpi_settings',
   'kpi_membership_events',

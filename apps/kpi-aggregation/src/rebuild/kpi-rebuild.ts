@@ -1,144 +1,70 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Consumer, Kafka } from 'kafkajs';
-import { parseCloudEvent, TOPICS } from '@pacer/contracts';
-import { enqueueOutbox } from '@pacer/event-store';
+import { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { DLQ_HEADERS, parseCloudEvent, TOPICS } from '@pacer/contracts';
+import { enqueueOutbox, OutboxMessage } from '@pacer/event-store';
 import { Logger } from '@pacer/observability';
 import { snapshotMessages } from '../consumers/kpi-snapshot.events';
 import { KpiBatchProcessor } from '../domain/kpi-batch.processor';
 import { KpiInput, toKpiInput } from '../domain/kpi-input';
-import { REBUILT_TABLES } from '../migrations';
 import { kpiRebuilding } from '../observability/kpi.metrics';
 import { PgKpiStore } from '../persistence/pg-kpi.store';
+import { drainInbox } from './kpi-rebuild-inbox';
+import {
+  ALL_TENANTS,
+  KPI_INPUT_TOPICS,
+  partitionId,
+  readRebuild,
+  RebuildState,
+  recordRebuildFailure,
+} from './kpi-rebuild-state';
+import {
+  inShadow,
+  OneTenantKpiStore,
+  SHADOW_SCHEMA,
+  SHADOWED_TABLES,
+  ShadowKpiStore,
+} from './shadow-kpi.store';
 
-/** The topics the KPIs are computed from (canonical names; the service adds its topic prefix). */
-export const KPI_INPUT_TOPICS = [TOPICS.activities, TOPICS.roster, TOPICS.sprints, TOPICS.plans] as const;
-
-/** A partition position: `offset` is the next offset to read (an end offset for a target). */
-export interface PartitionOffset {
-  topic: string;
-  partition: number;
-  offset: string;
-}
-
-export interface RebuildState {
-  /** Increases with every rebuild. */
-  epoch: number;
-  rebuilding: boolean;
-  /** End offsets of every input partition when the rebuild started: what it replays. */
-  targets: PartitionOffset[];
-  /** How far the replay got, per partition (committed with the rebuilt read models). */
-  progress: PartitionOffset[];
-  startedAt: string | null;
-  completedAt: string | null;
-  /** Snapshots the finished rebuild found different from what had been published (and published). */
-  republished: number | null;
-}
-
-export class RebuildInProgressError extends Error {
-  override readonly name = 'RebuildInProgressError';
-}
-
-type Db = DataSource | EntityManager;
+export {
+  ALL_TENANTS,
+  KPI_INPUT_TOPICS,
+  MAX_REBUILD_ATTEMPTS,
+  readRebuild,
+  rebuildRemaining,
+  RebuildInProgressError,
+  runningScopes,
+  startRebuild,
+} from './kpi-rebuild-state';
+export type { PartitionOffset, RebuildState } from './kpi-rebuild-state';
 
 const REPLAY_CHUNK = 20_000;
-const RUNNER_LOCK = 'pacer-kpi-rebuild-runner';
+const INBOX_CHUNK = 5_000;
+/** The inbox is drained outside the swap down to this many inputs; the rest is folded under the tenant lock. */
+const SWAP_INBOX_MAX = 2_000;
+/** A replay that reads nothing for this long while records are missing fails (the watcher retries it). */
+const STALL_MS = 60_000;
+/** How long a swap waits for the tenant's live batch before giving up (and being retried). */
+const SWAP_LOCK_TIMEOUT = '15s';
 
-function toState(r: Record<string, unknown>): RebuildState {
-  const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
-  return {
-    epoch: Number(r['epoch']),
-    rebuilding: r['rebuilding'] === true,
-    targets: (r['targets'] as PartitionOffset[] | null) ?? [],
-    progress: (r['progress'] as PartitionOffset[] | null) ?? [],
-    startedAt: iso(r['started_at']),
-    completedAt: iso(r['completed_at']),
-    republished: r['republished'] === null || r['republished'] === undefined ? null : Number(r['republished']),
-  };
-}
-
-export async function readRebuildState(db: Db, lock: '' | 'FOR SHARE' | 'FOR UPDATE' = ''): Promise<RebuildState> {
-  const rows = (await db.query(`SELECT * FROM kpi_state WHERE id = 1 ${lock}`)) as Record<string, unknown>[];
-  const row = rows[0];
-  if (!row) throw new Error('kpi_state is missing its row: the migrations did not run');
-  return toState(row);
-}
-
-const partitionId = (p: { topic: string; partition: number }): string => `${p.topic}|${p.partition}`;
-
-/** Messages the replay still has to read. */
-export function rebuildRemaining(state: RebuildState): number {
-  if (!state.rebuilding) return 0;
-  const done = new Map(state.progress.map((p) => [partitionId(p), BigInt(p.offset)]));
-  let remaining = 0n;
-  for (const t of state.targets) {
-    const left = BigInt(t.offset) - (done.get(partitionId(t)) ?? 0n);
-    if (left > 0n) remaining += left;
-  }
-  return Number(remaining);
-}
-
-/** The end offsets of every partition of the input topics right now. */
-async function endOffsets(kafka: Kafka, topicPrefix: string): Promise<PartitionOffset[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const targets: PartitionOffset[] = [];
-    for (const topic of KPI_INPUT_TOPICS.map((t) => topicPrefix + t)) {
-      for (const p of await admin.fetchTopicOffsets(topic)) targets.push({ topic, partition: p.partition, offset: p.high });
-    }
-    return targets;
-  } finally {
-    await admin.disconnect();
-  }
+class RebuildSupersededError extends Error {
+  override readonly name = 'RebuildSupersededError';
 }
 
 /**
- * Starts a rebuild: under kpi_state's row lock (so no consumer batch is half-way), records the end
- * offsets of every input partition, empties every derived read model (not the published snapshots)
- * and marks the rebuild. From then on the live consumers keep consuming but publish nothing, and a
- * replay (`KpiRebuildRunner`) reads every input partition from its start to the recorded end. Facts
- * merge idempotently and in any order, so the two overlapping is harmless.
- */
-export async function startRebuild(dataSource: DataSource, kafka: Kafka, topicPrefix: string): Promise<RebuildState> {
-  return dataSource.transaction(async (m) => {
-    const current = await readRebuildState(m, 'FOR UPDATE');
-    if (current.rebuilding) throw new RebuildInProgressError(`a rebuild (epoch ${current.epoch}) is already running`);
-    // Read after taking the lock: everything the live consumers committed before is below these offsets.
-    const targets = await endOffsets(kafka, topicPrefix);
-    await m.query(`TRUNCATE ${REBUILT_TABLES.join(', ')}`);
-    await m.query(
-      `UPDATE kpi_state SET epoch = epoch + 1, rebuilding = true, targets = $1::jsonb, progress = '[]'::jsonb,
-              started_at = now(), completed_at = NULL, republished = NULL
-        WHERE id = 1`,
-      [JSON.stringify(targets)],
-    );
-    return readRebuildState(m);
-  });
-}
-
-/**
- * Ends a replayed rebuild: compares every rebuilt key with what was published, publishes only the
- * differences and clears the flag, under kpi_state's row lock (consumer batches wait, then publish
- * normally). Returns how many snapshots differed, or undefined if that epoch is not rebuilding.
- */
-export async function finishRebuild(dataSource: DataSource, epoch: number): Promise<number | undefined> {
-  return dataSource.transaction(async (m) => {
-    const state = await readRebuildState(m, 'FOR UPDATE');
-    if (!state.rebuilding || state.epoch !== epoch) return undefined;
-    const published = await new KpiBatchProcessor(new PgKpiStore(m)).publishEverything();
-    await enqueueOutbox(m, snapshotMessages(published));
-    await m.query(`UPDATE kpi_state SET rebuilding = false, completed_at = now(), republished = $1 WHERE id = 1`, [published.length]);
-    return published.length;
-  });
-}
-
-/**
- * Replays the input topics into the emptied read models: a consumer of its own (group
- * `<group>-rebuild-<epoch>-<phase>`) reads every partition from where the replay got to up to the rebuild's end
- * offsets and folds big chunks of inputs in one transaction each, committing its progress with them —
- * no per-message bookkeeping, because facts merge idempotently. One runner at a time (a session
- * advisory lock); if its process dies, another replica's watcher (or the CLI) takes over from the
- * stored progress. When every partition is done it finishes the rebuild.
+ * Runs one rebuild (one tenant, or `*` for every tenant) to its end:
+ *
+ * 1. replays every input partition up to the end offsets captured at start into the shadow tables
+ *    (`kpi_rebuild` schema), roster/sprints/plans first, then activities, in big chunks, each committed
+ *    with its progress — a crash resumes from there. Other tenants' records are skipped; records no
+ *    one can read are dead-lettered (a platform-wide rebuild only: they belong to no tenant);
+ * 2. folds the inputs the live consumer parked in the inbox meanwhile into the shadow;
+ * 3. swaps each tenant in under its own lock, in one short transaction: the last parked inputs are
+ *    folded, the tenant's live rows are replaced by the shadow ones, and every key is compared with
+ *    what was published, publishing only the differences.
+ *
+ * One runner per scope at a time (a session advisory lock), so any replica's watcher can take over a
+ * rebuild whose runner died. A failed run is recorded; after MAX_REBUILD_ATTEMPTS the rebuild is
+ * `failed` with the error as its reason.
  */
 export class KpiRebuildRunner {
   private consumer?: Consumer;
@@ -154,33 +80,58 @@ export class KpiRebuildRunner {
     private readonly kafka: Kafka,
     private readonly groupId: string,
     private readonly logger: Logger,
+    readonly scope: string,
   ) {}
 
-  /** Runs the current rebuild to its end; resolves false if another process runs it or none is running. */
+  /** Runs the scope's rebuild to its end; resolves false if another process runs it, none is running or it was stopped. */
   async run(): Promise<boolean> {
     const holder = this.dataSource.createQueryRunner();
     await holder.connect();
-    const [lock] = (await holder.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [RUNNER_LOCK])) as { locked: boolean }[];
+    const lockKey = `pacer-kpi-rebuild-runner:${this.scope}`;
+    const [lock] = (await holder.query(`SELECT pg_try_advisory_lock(hashtextextended($1, 7305)) AS locked`, [
+      lockKey,
+    ])) as { locked: boolean }[];
     if (!lock?.locked) {
       await holder.release();
       return false;
     }
+    let state: RebuildState | undefined;
     try {
-      const state = await readRebuildState(this.dataSource);
+      state = await readRebuild(this.dataSource, this.scope);
       if (!state.rebuilding) return false;
       kpiRebuilding.set(1);
+      const started = Date.now();
       // Roster, sprints and quotas first: activities then land in their teams, sprints and calendar at
       // once, instead of every late membership or settings event re-attributing what came before it.
       const context = new Set<string>([TOPICS.roster, TOPICS.sprints, TOPICS.plans]);
       await this.replay(state, 'context', (t) => context.has(this.canonical(t)));
       if (!this.stopping) await this.replay(state, 'activities', (t) => !context.has(this.canonical(t)));
       if (this.stopping) return false;
-      const republished = await finishRebuild(this.dataSource, state.epoch);
-      if (republished !== undefined) this.logger.info({ epoch: state.epoch, republished }, 'KPI rebuild finished');
-      kpiRebuilding.set(0);
+      await this.drain(state);
+      if (this.stopping) return false;
+      const republished = await this.swapAll(state);
+      if (republished === undefined) return false;
+      this.logger.info(
+        { scope: this.scope, epoch: state.epoch, republished, durationMs: Date.now() - started },
+        'KPI rebuild finished',
+      );
       return true;
+    } catch (e) {
+      if (this.stopping || e instanceof RebuildSupersededError || !state) throw e;
+      const reason = e instanceof Error ? e.message : String(e);
+      const after = await recordRebuildFailure(this.dataSource, this.scope, state.epoch, reason).catch(
+        () => undefined,
+      );
+      this.logger.error(
+        { err: e, scope: this.scope, epoch: state.epoch, attempts: after?.attempts, status: after?.status },
+        'KPI rebuild run failed',
+      );
+      throw e;
     } finally {
-      await holder.query(`SELECT pg_advisory_unlock(hashtext($1))`, [RUNNER_LOCK]).catch(() => undefined);
+      kpiRebuilding.set(0);
+      await holder
+        .query(`SELECT pg_advisory_unlock(hashtextextended($1, 7305))`, [lockKey])
+        .catch(() => undefined);
       await holder.release();
     }
   }
@@ -197,40 +148,89 @@ export class KpiRebuildRunner {
     return KPI_INPUT_TOPICS.find((t) => topic.endsWith(t)) ?? topic;
   }
 
+  private inScope(tenantId: string): boolean {
+    return this.scope === ALL_TENANTS || tenantId === this.scope;
+  }
+
+  /** Re-reads the rebuild inside a transaction, locking its row; throws if another rebuild replaced it. */
+  private async current(m: EntityManager, epoch: number): Promise<RebuildState> {
+    const state = await readRebuild(m, this.scope, 'FOR UPDATE');
+    if (!state.rebuilding || state.epoch !== epoch)
+      throw new RebuildSupersededError(`rebuild ${this.scope}#${epoch} is no longer running`);
+    return state;
+  }
+
+  private async setPhase(epoch: number, phase: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await this.current(m, epoch);
+      await m.query(`UPDATE kpi_rebuilds SET phase = $2 WHERE scope = $1`, [this.scope, phase]);
+    });
+  }
+
   /** Replays the partitions of the topics `inPhase` accepts up to their targets (resuming from the stored progress). */
-  private async replay(initial: RebuildState, phase: string, inPhase: (topic: string) => boolean): Promise<void> {
-    const state = await readRebuildState(this.dataSource);
-    if (!state.rebuilding || state.epoch !== initial.epoch) throw new Error(`rebuild ${initial.epoch} was superseded`);
+  private async replay(
+    initial: RebuildState,
+    phase: string,
+    inPhase: (topic: string) => boolean,
+  ): Promise<void> {
+    await this.setPhase(initial.epoch, phase);
+    const state = await readRebuild(this.dataSource, this.scope);
     const phaseTargets = state.targets.filter((t) => inPhase(t.topic));
     const targets = new Map(phaseTargets.map((t) => [partitionId(t), BigInt(t.offset)]));
     const next = new Map(state.progress.map((p) => [partitionId(p), BigInt(p.offset)]));
     const isDone = (): boolean => [...targets].every(([id, end]) => (next.get(id) ?? 0n) >= end);
     if (isDone()) return;
     const topics = [...new Set(phaseTargets.map((t) => t.topic))];
-    const group = `${this.groupId}-rebuild-${state.epoch}-${phase}`;
-    const consumer = this.kafka.consumer({ groupId: group, maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 50 });
+    const scopeName = this.scope === ALL_TENANTS ? 'all' : `tenant-${this.scope}`;
+    const group = `${this.groupId}-rebuild-${scopeName}-${state.epoch}-${phase}`;
+    const consumer = this.kafka.consumer({
+      groupId: group,
+      maxBytesPerPartition: 16 * 1024 * 1024,
+      maxBytes: 64 * 1024 * 1024,
+      maxWaitTimeInMs: 50,
+    });
     this.consumer = consumer;
     let pending: KpiInput[] = [];
+    let deadLetters: OutboxMessage[] = [];
     // Next offset read per partition (never behind `next`, which is what the database has committed).
     const read = new Map(next);
     let failed: unknown;
+    let lastRead = Date.now();
     let resolveDone: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (resolveDone = resolve));
+    const fail = (e: unknown): void => {
+      failed ??= e;
+      resolveDone();
+    };
 
-    const flush = async (inputs: KpiInput[], reached: [string, bigint][]): Promise<void> => {
+    const flush = async (
+      inputs: KpiInput[],
+      dlq: OutboxMessage[],
+      reached: [string, bigint][],
+    ): Promise<void> => {
       await this.dataSource.transaction(async (m) => {
-        const current = await readRebuildState(m, 'FOR SHARE');
-        if (!current.rebuilding || current.epoch !== state.epoch) throw new Error(`rebuild ${state.epoch} was superseded`);
-        if (inputs.length > 0) await new KpiBatchProcessor(new PgKpiStore(m)).process(inputs, { publish: false });
+        const current = await this.current(m, state.epoch);
+        if (inputs.length > 0) {
+          await inShadow(m, () =>
+            new KpiBatchProcessor(new ShadowKpiStore(m)).process(inputs, { publish: false }),
+          );
+        }
+        if (dlq.length > 0) await enqueueOutbox(m, dlq);
         const progress = new Map(current.progress.map((p) => [partitionId(p), p]));
         for (const [id, offset] of reached) {
           const cut = id.lastIndexOf('|');
-          progress.set(id, { topic: id.slice(0, cut), partition: Number(id.slice(cut + 1)), offset: offset.toString() });
+          progress.set(id, {
+            topic: id.slice(0, cut),
+            partition: Number(id.slice(cut + 1)),
+            offset: offset.toString(),
+          });
         }
-        await m.query(`UPDATE kpi_state SET progress = $1::jsonb WHERE id = 1`, [JSON.stringify([...progress.values()])]);
+        await m.query(`UPDATE kpi_rebuilds SET progress = $2::jsonb WHERE scope = $1`, [
+          this.scope,
+          JSON.stringify([...progress.values()]),
+        ]);
       });
       for (const [id, offset] of reached) next.set(id, offset);
-      kpiRebuilding.set(1);
       if (isDone()) resolveDone();
     };
     // One flush in flight while the next chunk is fetched and parsed: the database and this process overlap.
@@ -238,58 +238,248 @@ export class KpiRebuildRunner {
     const startFlush = async (): Promise<void> => {
       await inFlight;
       const inputs = pending;
+      const dlq = deadLetters;
       pending = [];
-      inFlight = flush(inputs, [...read]).catch((e: unknown) => {
-        failed = e;
-        resolveDone();
-      });
+      deadLetters = [];
+      inFlight = flush(inputs, dlq, [...read]).catch(fail);
     };
+
+    // Fails a replay that stopped reading (a partition that cannot be read to its target, a broker
+    // gone for good): it must end with a reason rather than show `remaining` forever.
+    const watchdog = setInterval(() => {
+      if (Date.now() - lastRead > STALL_MS && !isDone()) {
+        const behind = [...targets]
+          .filter(([id, end]) => (read.get(id) ?? 0n) < end)
+          .map(([id, end]) => `${id} at ${read.get(id) ?? 0n} of ${end}`);
+        fail(
+          new Error(
+            `the replay read nothing for ${STALL_MS / 1000} s with partitions behind: ${behind.join(', ')}`,
+          ),
+        );
+      }
+    }, 1_000);
+    watchdog.unref();
 
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
-        for (const partition of partitions) consumer.seek({ topic, partition, offset: (read.get(partitionId({ topic, partition })) ?? 0n).toString() });
+        for (const partition of partitions)
+          consumer.seek({
+            topic,
+            partition,
+            offset: (read.get(partitionId({ topic, partition })) ?? 0n).toString(),
+          });
       }
     });
-    await consumer.connect();
-    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, heartbeat, isRunning }) => {
-        if (failed !== undefined || !isRunning()) return;
-        const id = partitionId(batch);
-        const end = targets.get(id) ?? 0n;
-        const from = read.get(id) ?? 0n;
-        for (const message of batch.messages) {
-          const offset = BigInt(message.offset);
-          if (offset < from || offset >= end) continue;
-          // Undecodable or unplaceable events were dead-lettered when first consumed; the replay skips them.
-          const parsed = parseCloudEvent(message.value);
-          if (parsed.ok) {
-            try {
-              const input = toKpiInput(parsed.event);
-              if (input) pending.push(input);
-            } catch (e) {
-              this.logger.warn({ err: e, topic: batch.topic, partition: batch.partition, offset: message.offset }, 'rebuild skipped an event');
-            }
-          }
-          read.set(id, offset + 1n);
-        }
-        const allRead = [...targets].every(([pid, target]) => (read.get(pid) ?? 0n) >= target);
-        if (pending.length >= REPLAY_CHUNK || (allRead && (pending.length > 0 || !isDone()))) {
-          await startFlush();
-          await heartbeat();
-        }
-      },
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) fail(e.payload.error);
     });
-    if (isDone()) resolveDone();
-    await Promise.race([done, this.stopped]);
-    this.consumer = undefined;
-    await consumer.disconnect().catch(() => undefined);
-    await inFlight;
-    await this.deleteGroup(group);
+    try {
+      await consumer.connect();
+      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch, heartbeat, isRunning }) => {
+          if (failed !== undefined || !isRunning()) return;
+          const id = partitionId(batch);
+          const end = targets.get(id) ?? 0n;
+          const from = read.get(id) ?? 0n;
+          for (const message of batch.messages) {
+            const offset = BigInt(message.offset);
+            if (offset < from || offset >= end) continue;
+            this.collect(batch.topic, batch.partition, message, group, pending, deadLetters);
+            read.set(id, offset + 1n);
+            lastRead = Date.now();
+          }
+          const allRead = [...targets].every(([pid, target]) => (read.get(pid) ?? 0n) >= target);
+          if (
+            pending.length >= REPLAY_CHUNK ||
+            (allRead && (pending.length > 0 || deadLetters.length > 0 || !isDone()))
+          ) {
+            await startFlush();
+            await heartbeat();
+          }
+        },
+      });
+      if (isDone()) resolveDone();
+      await Promise.race([done, this.stopped]);
+    } finally {
+      clearInterval(watchdog);
+      this.consumer = undefined;
+      await consumer.disconnect().catch(() => undefined);
+      await inFlight;
+      await this.deleteGroup(group);
+    }
     if (failed !== undefined) throw failed;
   }
 
+  /** Reads one replayed record: an input of a tenant in scope, a dead letter, or nothing. */
+  private collect(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    group: string,
+    pending: KpiInput[],
+    dlq: OutboxMessage[],
+  ): void {
+    const parsed = parseCloudEvent(message.value);
+    if (!parsed.ok) {
+      // A type this contract does not know belongs to another consumer or a newer version: skipped, as live.
+      if (parsed.unknownType) return;
+      // No tenant can be told from an unreadable record: only a platform-wide rebuild owns it.
+      if (this.scope === ALL_TENANTS)
+        dlq.push(this.deadLetter(topic, partition, message, group, parsed.error));
+      return;
+    }
+    if (!this.inScope(parsed.event.tenantid)) return;
+    try {
+      const input = toKpiInput(parsed.event);
+      if (input) pending.push(input);
+    } catch (e) {
+      dlq.push(this.deadLetter(topic, partition, message, group, e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  private deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    group: string,
+    error: string,
+  ): OutboxMessage {
+    this.logger.warn(
+      { topic, partition, offset: message.offset, err: error, scope: this.scope },
+      'rebuild dead-lettered a record',
+    );
+    return {
+      topic: TOPICS.dlq,
+      key: message.key?.toString() ?? null,
+      value: message.value ?? Buffer.alloc(0),
+      headers: {
+        ...stringHeaders(message.headers),
+        [DLQ_HEADERS.error]: error.slice(0, 2000),
+        [DLQ_HEADERS.sourceTopic]: topic,
+        [DLQ_HEADERS.sourcePartition]: String(partition),
+        [DLQ_HEADERS.sourceOffset]: message.offset,
+        [DLQ_HEADERS.consumerGroup]: group,
+        [DLQ_HEADERS.attempts]: '1',
+        [DLQ_HEADERS.failedAt]: new Date().toISOString(),
+      },
+    };
+  }
+
+  /** Folds what the live consumer parked while the replay ran, down to what the swap can fold quickly. */
+  private async drain(state: RebuildState): Promise<void> {
+    await this.setPhase(state.epoch, 'inbox');
+    for (;;) {
+      if (this.stopping) return;
+      const folded = await this.dataSource.transaction(async (m) => {
+        await this.current(m, state.epoch);
+        return drainInbox(m, this.scope, undefined, INBOX_CHUNK);
+      });
+      if (folded < INBOX_CHUNK) {
+        const [left] = (await this.dataSource.query(
+          `SELECT count(*)::int AS n FROM kpi_rebuild_inbox WHERE scope = $1`,
+          [this.scope],
+        )) as { n: number }[];
+        if ((left?.n ?? 0) <= SWAP_INBOX_MAX) return;
+      }
+    }
+  }
+
+  /** Swaps every tenant of the rebuild in; returns the snapshots republished, or undefined if stopped. */
+  private async swapAll(state: RebuildState): Promise<number | undefined> {
+    await this.setPhase(state.epoch, 'swap');
+    const tenants = this.scope === ALL_TENANTS ? await this.tenantsOfAll() : [this.scope];
+    const swapped = new Set((await readRebuild(this.dataSource, this.scope)).swapped);
+    const todo = tenants.filter((t) => !swapped.has(t));
+    for (const [i, tenantId] of todo.entries()) {
+      if (this.stopping) return undefined;
+      await this.swap(state.epoch, tenantId, i === todo.length - 1);
+    }
+    if (todo.length === 0) await this.complete(state.epoch);
+    return (await readRebuild(this.dataSource, this.scope)).republished ?? 0;
+  }
+
+  private async complete(epoch: number): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await this.current(m, epoch);
+      await m.query(
+        `UPDATE kpi_rebuilds SET status = 'completed', phase = 'done', completed_at = now(), reason = NULL, republished = coalesce(republished, 0)
+          WHERE scope = $1`,
+        [this.scope],
+      );
+      await m.query(`DELETE FROM kpi_rebuild_inbox WHERE scope = $1`, [this.scope]);
+    });
+  }
+
+  /** Every tenant a platform-wide rebuild must swap: anything in the live or shadow tables, or parked. */
+  private async tenantsOfAll(): Promise<string[]> {
+    const sources = [
+      ...SHADOWED_TABLES.flatMap((t) => [
+        `SELECT DISTINCT tenant_id FROM public.${t}`,
+        `SELECT DISTINCT tenant_id FROM ${SHADOW_SCHEMA}.${t}`,
+      ]),
+      `SELECT DISTINCT tenant_id FROM kpi_snapshots`,
+      `SELECT DISTINCT tenant_id FROM kpi_rebuild_inbox WHERE scope = '${ALL_TENANTS}'`,
+    ];
+    const rows = (await this.dataSource.query(`${sources.join(' UNION ')} ORDER BY 1`)) as {
+      tenant_id: string;
+    }[];
+    return rows.map((r) => r.tenant_id);
+  }
+
+  /**
+   * The swap of one tenant, in one transaction under the tenant's live lock (its live batches wait;
+   * no other tenant does): fold its last parked inputs, replace its live rows by the shadow ones,
+   * publish the keys that differ from what was published, and record the tenant as swapped.
+   */
+  private async swap(epoch: number, tenantId: string, last: boolean): Promise<void> {
+    const republished = await this.dataSource.transaction(async (m) => {
+      await m.query(`SET LOCAL lock_timeout = '${SWAP_LOCK_TIMEOUT}'`);
+      await new PgKpiStore(m).lockTenant(tenantId);
+      await this.current(m, epoch);
+      while ((await drainInbox(m, this.scope, tenantId, INBOX_CHUNK)) > 0) {
+        // until the tenant's inbox is empty; no live batch of the tenant can add to it while we hold its lock
+      }
+      for (const table of SHADOWED_TABLES) {
+        const columns = (await this.columnsOf(m, table)).join(', ');
+        await m.query(`DELETE FROM public.${table} WHERE tenant_id = $1`, [tenantId]);
+        await m.query(
+          `INSERT INTO public.${table} (${columns}) SELECT ${columns} FROM ${SHADOW_SCHEMA}.${table} WHERE tenant_id = $1`,
+          [tenantId],
+        );
+        await m.query(`DELETE FROM ${SHADOW_SCHEMA}.${table} WHERE tenant_id = $1`, [tenantId]);
+      }
+      const published = await new KpiBatchProcessor(new OneTenantKpiStore(m, tenantId)).publishEverything();
+      await enqueueOutbox(m, snapshotMessages(published));
+      const finish = this.scope !== ALL_TENANTS || last;
+      await m.query(
+        `UPDATE kpi_rebuilds SET swapped = array_append(swapped, $2), republished = coalesce(republished, 0) + $3
+           ${finish ? `, status = 'completed', phase = 'done', completed_at = now(), reason = NULL` : ''}
+          WHERE scope = $1`,
+        [this.scope, tenantId, published.length],
+      );
+      // Inputs of tenants that appeared after the tenant list was read: their live rows hold them already.
+      if (finish) await m.query(`DELETE FROM kpi_rebuild_inbox WHERE scope = $1`, [this.scope]);
+      return published.length;
+    });
+    this.logger.info({ scope: this.scope, epoch, tenantId, republished }, 'KPI rebuild swapped a tenant in');
+  }
+
+  private readonly columns = new Map<string, string[]>();
+
+  /** The live table's columns, named explicitly so the copy never depends on column order. */
+  private async columnsOf(m: EntityManager, table: string): Promise<string[]> {
+    const known = this.columns.get(table);
+    if (known) return known;
+    const rows = (await m.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
+      [table],
+    )) as { column_name: string }[];
+    const names = rows.map((r) => `"${r.column_name}"`);
+    this.columns.set(table, names);
+    return names;
+  }
 
   private async deleteGroup(group: string): Promise<void> {
     const admin = this.kafka.admin();
@@ -302,4 +492,14 @@ export class KpiRebuildRunner {
       await admin.disconnect().catch(() => undefined);
     }
   }
+}
+
+/** Kafka headers as strings (the outbox's header type); a header without a value is dropped. */
+function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
 }
