@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 /** Who to sign in as: a role (the first such person of the demo tenant) or an exact demo subject. */
 export type Who = 'admin' | 'manager' | 'rep' | 'display' | { subject: string };
@@ -21,14 +21,14 @@ export const START_SCREEN: Record<'admin' | 'manager' | 'rep' | 'display', strin
 };
 
 /** The demo tenant's people as the development sign-in lists them. */
-export async function demoPeople(page: Page): Promise<DevPerson[]> {
-  const res = await page.request.get('/api/dev/people');
+export async function demoPeople(api: APIRequestContext): Promise<DevPerson[]> {
+  const res = await api.get('/api/dev/people');
   expect(res.status(), 'GET /api/dev/people').toBe(200);
   return (await res.json()) as DevPerson[];
 }
 
-export async function personFor(page: Page, who: Who): Promise<DevPerson> {
-  const people = await demoPeople(page);
+export async function personFor(api: APIRequestContext, who: Who): Promise<DevPerson> {
+  const people = await demoPeople(api);
   const person = typeof who === 'string' ? people.find((p) => p.roles.includes(who)) : people.find((p) => p.subject === who.subject);
   if (!person) throw new Error(`no demo person for ${JSON.stringify(who)}`);
   return person;
@@ -39,7 +39,7 @@ export async function personFor(page: Page, who: Who): Promise<DevPerson> {
  * their start screen. Returns who it was, for assertions on their numbers.
  */
 export async function signIn(page: Page, who: Who): Promise<DevPerson> {
-  const person = await personFor(page, who);
+  const person = await personFor(page.request, who);
   await page.goto('/sign-in');
   await page.getByTestId(`sign-in-${person.subject}`).click();
   const role = (['admin', 'manager', 'display', 'rep'] as const).find((r) => person.roles.includes(r));
@@ -47,10 +47,10 @@ export async function signIn(page: Page, who: Who): Promise<DevPerson> {
   return person;
 }
 
-/** Signs in without the UI (a cookie for this page's context only): for a second actor in a test. */
-export async function signInQuietly(page: Page, who: Who): Promise<DevPerson> {
-  const person = await personFor(page, who);
-  const res = await page.request.post('/api/dev/sign-in', { data: { subject: person.subject } });
+/** Signs in an API context without the UI (its own cookie jar): a second actor in a test. */
+export async function signInQuietly(api: APIRequestContext, who: Who): Promise<DevPerson> {
+  const person = await personFor(api, who);
+  const res = await api.post('/api/dev/sign-in', { data: { subject: person.subject } });
   expect(res.status(), `sign-in of ${person.subject}`).toBe(204);
   return person;
 }

@@ -37,12 +37,17 @@ interface Proc {
   name: string;
   child: ChildProcess;
   url: string;
+  /** The last chunks of output, for the message when it dies during start. */
+  output: string[];
 }
 
 async function waitReady(proc: Proc, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode} before it was ready`);
+    if (proc.child.exitCode !== null) {
+      const tail = proc.output.join('').split('\n').slice(-15).join('\n');
+      throw new Error(`${proc.name} exited with ${proc.child.exitCode} before it was ready; its last lines:\n${tail}`);
+    }
     const ok = await fetch(`${proc.url}/health/ready`)
       .then((r) => r.ok)
       .catch(() => false);
@@ -115,7 +120,13 @@ async function main(): Promise<void> {
       });
       child.stdout?.pipe(out, { end: false });
       child.stderr?.pipe(out, { end: false });
-      const proc = { name, child, url: `http://127.0.0.1:${port}` };
+      const proc: Proc = { name, child, url: `http://127.0.0.1:${port}`, output: [] };
+      for (const stream of [child.stdout, child.stderr]) {
+        stream?.on('data', (chunk: Buffer) => {
+          proc.output.push(chunk.toString('utf8'));
+          if (proc.output.length > 50) proc.output.shift();
+        });
+      }
       procs.push(proc);
       return proc;
     };
