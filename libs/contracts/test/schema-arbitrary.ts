@@ -48,7 +48,7 @@ function stringArbitrary(schema: Json): fc.Arbitrary<string> {
   const pattern = typeof schema.pattern === 'string' ? new RegExp(schema.pattern, 'u') : undefined;
   // A pattern that only excludes characters (ids: no control characters; text: no NUL) constrains
   // free text, so it filters the text generator below instead of generating lone surrogates.
-  if (pattern && !schema.pattern.toString().startsWith('^[^')) {
+  if (pattern && !pattern.source.startsWith('^[^')) {
     const arbitrary = fc.stringMatching(pattern);
     return arbitrary.filter((s) => [...s].length >= minLength && (maxLength === undefined || [...s].length <= maxLength));
   }

@@ -1,4 +1,4 @@
-import { buildMessage, ValidateBy, ValidationOptions } from 'class-validator';
+import { buildMessage, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import {
   INPUT_LIMITS,
   InputWindow,
@@ -105,3 +105,11 @@ export const IsShare = (options?: ValidationOptions): PropertyDecorator =>
 /** A real ISO 4217 currency (a three-letter pattern alone admits "ZZZ"). */
 export const IsCurrencyCode = (options?: ValidationOptions): PropertyDecorator =>
   inputFormat('isCurrencyCode', isIsoCurrency, 'an ISO 4217 currency code, e.g. "USD"', options);
+
+/**
+ * An optional property that may be left out but not sent as `null` (class-validator's @IsOptional
+ * lets null through to the handler, which would read it as a value). Use @IsOptional where null
+ * means "not given" on purpose.
+ */
+export const IsOmittable = (options?: ValidationOptions): PropertyDecorator =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined, options);

@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { KPI_METRICS, PLAN_PERIODS, PlanPeriod, TIER_MODES, TierMode } from '@pacer/contracts';
-import { IsCalendarDate, IsCurrencyCode, IsDecimalString, IsFreeText, IsId, IsMoney } from '@pacer/http';
+import { IsCalendarDate, IsCurrencyCode, IsDecimalString, IsFreeText, IsId, IsMoney, IsOmittable } from '@pacer/http';
 import { INPUT_LIMITS } from '@pacer/sales-domain';
 import { SPIFF_METRICS } from '../calculation/spiff-metrics';
 
@@ -103,14 +103,14 @@ export class PlanDto {
   @Type(() => PlanSpiffDto)
   @ArrayMaxSize(100)
   @IsArray()
-  @IsOptional()
+  @IsOmittable()
   spiffs?: PlanSpiffDto[];
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 3650, default: 0, example: 90 })
   @Max(3650)
   @Min(0)
   @IsInt()
-  @IsOptional()
+  @IsOmittable()
   clawbackDays?: number;
 
   @ApiProperty({

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import { IsCurrencyCode, IsFreeText, IsId, IsInstantInWindow, IsMoney } from '@pacer/http';
+import { IsCurrencyCode, IsFreeText, IsId, IsInstantInWindow, IsMoney, IsOmittable } from '@pacer/http';
 import { INPUT_LIMITS } from '@pacer/sales-domain';
 
 /** `POST /v1/estimate`: a hypothetical deal credited wholly to the rep. */
@@ -15,7 +15,7 @@ export class EstimateDto {
 
   @ApiPropertyOptional({ example: 'USD', description: "Defaults to the plan's currency." })
   @IsCurrencyCode()
-  @IsOptional()
+  @IsOmittable()
   currency?: string;
 
   @ApiPropertyOptional({
@@ -24,7 +24,7 @@ export class EstimateDto {
     description: 'When the deal would be won (from 1970 to 7 days ahead); defaults to now.',
   })
   @IsInstantInWindow('occurred')
-  @IsOptional()
+  @IsOmittable()
   occurredAt?: string;
 }
 

@@ -1,11 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { IsFreeText } from '@pacer/http';
+import { IsInt, Max, Min } from 'class-validator';
+import { IsFreeText, IsOmittable } from '@pacer/http';
 
 /** PUT /v1/settings: the whole settings document; an omitted field takes the SPEC default. */
 export class TenantSettingsDto {
   @ApiPropertyOptional({ description: 'IANA time zone name', example: 'Europe/Berlin', default: 'UTC' })
-  @IsOptional()
+  @IsOmittable()
   @IsFreeText({ min: 1, max: 64 })
   timezone?: string;
 
@@ -15,7 +15,7 @@ export class TenantSettingsDto {
     maximum: 7,
     default: 1,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(7)
@@ -27,7 +27,7 @@ export class TenantSettingsDto {
     maximum: 12,
     default: 1,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(12)

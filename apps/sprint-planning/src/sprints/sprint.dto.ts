@@ -12,11 +12,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { KPI_METRICS, SPRINT_ITEM_STATUSES, SprintItemStatus } from '@pacer/contracts';
-import { IsCalendarDate, IsFreeText, IsId } from '@pacer/http';
+import { IsCalendarDate, IsFreeText, IsId, IsOmittable } from '@pacer/http';
 
 export class PlanSprintDto {
   @ApiPropertyOptional({ description: 'Client-chosen id; a UUID is generated when omitted', minLength: 1, maxLength: 128 })
-  @IsOptional()
+  @IsOmittable()
   @IsId()
   sprintId?: string;
 
@@ -25,14 +25,14 @@ export class PlanSprintDto {
   startDate!: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 366, default: 7 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(1)
   @Max(366)
   lengthDays?: number;
 
   @ApiPropertyOptional({ example: 'Book 12 demos', default: '' })
-  @IsOptional()
+  @IsOmittable()
   @IsFreeText()
   goal?: string;
 }
@@ -47,12 +47,12 @@ export class SprintItemDto {
   title!: string;
 
   @ApiPropertyOptional({ example: 'opp-42', minLength: 1, maxLength: 128 })
-  @IsOptional()
+  @IsOmittable()
   @IsId()
   opportunityId?: string;
 
   @ApiPropertyOptional({ example: '2026-12-02', format: 'date', description: 'A calendar date at most ten years ahead' })
-  @IsOptional()
+  @IsOmittable()
   @IsCalendarDate()
   dueDate?: string;
 }
@@ -64,12 +64,12 @@ export class CommitmentDto {
     additionalProperties: { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', pattern: '^\\d+(\\.\\d{1,2})?$' }] },
     example: { calls: 60, meetingsHeld: 5, revenueWon: '20000.00' },
   })
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   targets?: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: [SprintItemDto] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })

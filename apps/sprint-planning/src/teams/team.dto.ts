@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { ROLES, Role, SALES_MODELS, SalesModel } from '@pacer/contracts';
-import { IsDateOrInstant, IsFreeText, IsId } from '@pacer/http';
+import { IsDateOrInstant, IsFreeText, IsId, IsOmittable } from '@pacer/http';
 
 export class CreateTeamDto {
   @ApiPropertyOptional({
@@ -10,7 +10,7 @@ export class CreateTeamDto {
     minLength: 1,
     maxLength: 128,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsId()
   teamId?: string;
 
@@ -45,7 +45,7 @@ export class PutMemberDto {
     description: 'When it takes effect: a date (tenant-local midnight) or an instant; default now',
     example: '2026-11-30',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsDateOrInstant()
   effectiveFrom?: string;
 }
