@@ -59,9 +59,14 @@ export class LeaderboardQueryDto {
   @IsIn(PERIOD_TYPES)
   period!: PeriodType;
 
-  @ApiProperty({ type: String, description: 'Period key (or sprint id).', example: '2026-11' })
+  @ApiPropertyOptional({
+    type: String,
+    description: "Period key (or sprint id); defaults to the current period in the tenant's zone and calendar (for a sprint: the team's running one).",
+    example: '2026-11',
+  })
+  @IsOptional()
   @IsId()
-  key!: string;
+  key?: string;
 
   @ApiPropertyOptional({ enum: KPI_METRICS, default: 'revenueWon' })
   @IsOptional()
@@ -105,6 +110,8 @@ export class KpiPageDto {
 export class LeaderboardEntryDto {
   @ApiProperty({ type: 'integer', description: 'Position, 1-based; equal values are ordered by repId.' }) rank!: number;
   @ApiProperty() repId!: string;
+  @ApiProperty({ type: String, nullable: true, description: "The rep's display name from the roster; null when none was received." })
+  name!: string | null;
   @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true }) value!: number | string | null;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Revision of the rep snapshot; null when the rep has none.' })
   revision!: number | null;

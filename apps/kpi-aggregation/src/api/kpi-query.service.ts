@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
-import { Principal } from '@pacer/auth';
+import { hasRole, Principal } from '@pacer/auth';
 import { isPeriodKeyOf, KPI_METRIC_VALUE_KINDS, KpiMetric, KpiSnapshotData, PERIOD_TYPES, PeriodType } from '@pacer/contracts';
 import { ProblemException } from '@pacer/http';
-import { CalendarError, startOfLocalDate } from '@pacer/sales-domain';
+import { CalendarError, startOfLocalDate, TenantCalendar } from '@pacer/sales-domain';
 import { isCalendarPeriod } from '../domain/kpi-key';
 import { deriveMetrics } from '../domain/kpi-metrics.calculator';
 import { snapshotData } from '../domain/kpi-snapshot';
@@ -29,7 +29,9 @@ export class KpiQueryService {
 
   async kpis(principal: Principal, query: KpisQueryDto): Promise<KpiSnapshotData[]> {
     const tenantId = principal.tenantId;
-    const scopeId = query.scopeId ?? (query.scope === 'org' ? tenantId : query.scope === 'rep' ? principal.repId : undefined);
+    const scopeId =
+      query.scopeId ??
+      (query.scope === 'org' ? tenantId : query.scope === 'rep' ? principal.repId : hasRole(principal, 'display') ? principal.teamId : undefined);
     if (scopeId === undefined) throw ProblemException.validation([{ path: 'scopeId', message: `scopeId is required for scope ${query.scope}` }]);
     if (query.key !== undefined) {
       if (query.period === undefined) throw ProblemException.validation([{ path: 'key', message: 'key needs period' }]);
@@ -56,41 +58,122 @@ export class KpiQueryService {
     return rows.map((r) => snapshotData(toSnapshot(r)));
   }
 
+  /**
+   * A team's selling members (or the org's reps) ranked by one metric of one period, each named from
+   * the roster. Managers are not ranked; `key` defaults to the period containing now.
+   */
   async leaderboard(principal: Principal, query: LeaderboardQueryDto): Promise<LeaderboardDto> {
     const tenantId = principal.tenantId;
     const metric: KpiMetric = query.metric ?? 'revenueWon';
-    if (!isPeriodKeyOf(query.period, query.key)) {
-      throw ProblemException.validation([{ path: 'key', message: `"${query.key}" is not a ${query.period} key` }]);
-    }
+    // A TV screen shows its own team: the team is implied, and no other is readable.
+    const teamId = query.teamId ?? (hasRole(principal, 'display') ? principal.teamId : undefined);
     const viewer = await this.viewer(principal);
-    if (query.teamId === undefined ? !seesEverything(principal) : !maySee(viewer, 'team', query.teamId)) {
-      throw new ProblemException(403, 'forbidden', query.teamId === undefined ? 'Only admin and bi may rank the whole org.' : `You may not read team ${query.teamId}.`);
+    if (teamId === undefined ? !seesEverything(principal) : !maySee(viewer, 'team', teamId)) {
+      throw new ProblemException(403, 'forbidden', teamId === undefined ? 'Only admin and bi may rank the whole org.' : `You may not read team ${teamId}.`);
     }
-    const members = query.teamId === undefined ? undefined : await this.membersDuring(tenantId, query.teamId, query.period, query.key);
+    const store = new PgKpiStore(this.dataSource.manager);
+    const calendar = calendarOf(await store.loadSettings(tenantId));
+    const key = query.key ?? (await this.currentKey(store, tenantId, calendar, query.period, teamId));
+    if (!isPeriodKeyOf(query.period, key)) {
+      throw ProblemException.validation([{ path: 'key', message: `"${key}" is not a ${query.period} key` }]);
+    }
+    const window = await this.windowOf(store, tenantId, calendar, query.period, key, teamId);
+    const members = teamId === undefined ? undefined : await this.membersDuring(store, tenantId, teamId, window);
     const rows = (await this.dataSource.query(
       `SELECT * FROM kpi_snapshots
         WHERE tenant_id = $1 AND scope = 'rep' AND period_type = $2 AND period_key = $3 AND ($4::text[] IS NULL OR scope_id = ANY($4))`,
-      [tenantId, query.period, query.key, members ?? null],
+      [tenantId, query.period, key, members ?? null],
     )) as Record<string, unknown>[];
     const snapshots = new Map(rows.map((r) => [String(r['scope_id']), toSnapshot(r)]));
+    const profiles = await this.profiles(tenantId, teamId, window?.endMs ?? null);
     const empty = deriveMetrics(emptyTally(), null);
-    const entries = [...new Set([...(members ?? []), ...snapshots.keys()])].map((repId) => {
-      const s = snapshots.get(repId);
-      return {
-        repId,
-        value: s ? s.metrics[metric] : empty[metric],
-        revision: s ? s.revision : null,
-        asOf: s ? new Date(s.asOfMs).toISOString() : null,
-      };
-    });
+    const entries = [...new Set([...(members ?? []), ...snapshots.keys()])]
+      .filter((repId) => profiles.get(repId)?.role !== 'MANAGER')
+      .map((repId) => {
+        const s = snapshots.get(repId);
+        return {
+          repId,
+          name: profiles.get(repId)?.name ?? null,
+          value: s ? s.metrics[metric] : empty[metric],
+          revision: s ? s.revision : null,
+          asOf: s ? new Date(s.asOfMs).toISOString() : null,
+        };
+      });
     entries.sort((a, b) => compareValues(metric, b.value, a.value) || (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0));
     const ranked: LeaderboardEntryDto[] = entries.slice(0, query.limit ?? DEFAULT_LIMIT).map((e, i) => ({ rank: i + 1, ...e }));
-    return { teamId: query.teamId ?? null, period: query.period, key: query.key, metric, entries: ranked };
+    return { teamId: teamId ?? null, period: query.period, key, metric, entries: ranked };
+  }
+
+  /** The key of the period containing now in the tenant's calendar; for a sprint, the team's running one. */
+  private async currentKey(store: PgKpiStore, tenantId: string, calendar: TenantCalendar, period: PeriodType, teamId: string | undefined): Promise<string> {
+    const now = Date.now();
+    if (isCalendarPeriod(period)) {
+      const [day, week, month, quarter, year] = periodResolverFor(calendar).keysAt(now);
+      return { day, week, month, quarter, year }[period];
+    }
+    if (teamId === undefined) throw ProblemException.validation([{ path: 'key', message: 'a sprint leaderboard without teamId needs the sprint id as key' }]);
+    const running = (await store.loadSprints(tenantId, { teamIds: [teamId] }))
+      .filter((s) => s.teamId === teamId)
+      .map((s) => sprintSpan(s, calendar))
+      .find((span) => span.startMs <= now && now < span.endMs);
+    if (!running) throw ProblemException.notFound(`A sprint of team ${teamId} running now`);
+    return running.sprintId;
+  }
+
+  /** The period's window; a sprint must be the team's (404 otherwise). Undefined for an org sprint not seen yet. */
+  private async windowOf(
+    store: PgKpiStore,
+    tenantId: string,
+    calendar: TenantCalendar,
+    period: PeriodType,
+    key: string,
+    teamId: string | undefined,
+  ): Promise<{ startMs: number; endMs: number } | undefined> {
+    if (isCalendarPeriod(period)) {
+      try {
+        return periodResolverFor(calendar).window(period, key);
+      } catch (e) {
+        if (e instanceof CalendarError) throw ProblemException.validation([{ path: 'key', message: e.message }]);
+        throw e;
+      }
+    }
+    const [sprint] = await store.loadSprints(tenantId, { sprintIds: [key] });
+    if (teamId === undefined) return sprint ? sprintSpan(sprint, calendar) : undefined;
+    if (!sprint || sprint.teamId !== teamId) throw ProblemException.notFound(`Sprint ${key} of team ${teamId}`);
+    return sprintSpan(sprint, calendar);
+  }
+
+  /**
+   * Each rep's display name and role as the roster had them at the end of the window (their latest
+   * join or change before it), within the team when one is given.
+   */
+  private async profiles(tenantId: string, teamId: string | undefined, beforeMs: number | null): Promise<Map<string, { name: string; role: string | null }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT ON (rep_id) rep_id, name, role FROM kpi_membership_events
+        WHERE tenant_id = $1 AND member AND name IS NOT NULL AND ($2::text IS NULL OR team_id = $2) AND ($3::bigint IS NULL OR at_ms < $3)
+        ORDER BY rep_id, at_ms DESC, recorded_ms DESC`,
+      [tenantId, teamId ?? null, beforeMs],
+    )) as { rep_id: string; name: string; role: string | null }[];
+    return new Map(rows.map((r) => [r.rep_id, { name: r.name, role: r.role }]));
   }
 
   private async viewer(principal: Principal): Promise<Viewer> {
-    if (seesEverything(principal) || principal.repId === undefined) return { principal, teams: new Set() };
-    return { principal, teams: await this.teamsOf(principal.tenantId, principal.repId) };
+    if (seesEverything(principal) || principal.repId === undefined) return { principal, teams: new Set(), managed: new Set() };
+    const [teams, managed] = await Promise.all([this.teamsOf(principal.tenantId, principal.repId), this.managedBy(principal.tenantId, principal.repId)]);
+    return { principal, teams, managed };
+  }
+
+  /** Teams whose MANAGER member the rep is now: its latest membership event there, up to now, is a MANAGER join or change. */
+  private async managedBy(tenantId: string, repId: string): Promise<Set<string>> {
+    const rows = (await this.dataSource.query(
+      `SELECT team_id FROM (
+         SELECT DISTINCT ON (team_id) team_id, member, role FROM kpi_membership_events
+          WHERE tenant_id = $1 AND rep_id = $2 AND at_ms <= $3
+          ORDER BY team_id, at_ms DESC, recorded_ms DESC) latest
+        WHERE member AND role = 'MANAGER'`,
+      [tenantId, repId, Date.now()],
+    )) as { team_id: string }[];
+    return new Set(rows.map((r) => r.team_id));
   }
 
   private async teamsOf(tenantId: string, repId: string): Promise<Set<string>> {
@@ -115,27 +198,12 @@ export class KpiQueryService {
     }
   }
 
-  /** Reps who were members of the team at any time during the period (the members of a sprint's team during it). */
-  private async membersDuring(tenantId: string, teamId: string, period: PeriodType, key: string): Promise<string[]> {
-    const store = new PgKpiStore(this.dataSource.manager);
-    const calendar = calendarOf(await store.loadSettings(tenantId));
-    let window: { startMs: number; endMs: number } | undefined;
-    if (isCalendarPeriod(period)) {
-      try {
-        window = periodResolverFor(calendar).window(period, key);
-      } catch (e) {
-        if (e instanceof CalendarError) throw ProblemException.validation([{ path: 'key', message: e.message }]);
-        throw e;
-      }
-    } else {
-      const [sprint] = await store.loadSprints(tenantId, { sprintIds: [key] });
-      if (!sprint || sprint.teamId !== teamId) throw ProblemException.notFound(`Sprint ${key} of team ${teamId}`);
-      window = sprintSpan(sprint, calendar);
-    }
+  /** Reps who were members of the team at any time during the window (all its members when there is none). */
+  private async membersDuring(store: PgKpiStore, tenantId: string, teamId: string, window: { startMs: number; endMs: number } | undefined): Promise<string[]> {
     const intervals = await store.loadIntervals(tenantId, { teamIds: [teamId] });
     const byRep = new Map<string, typeof intervals>();
-    for (const i of intervals) byRep.set(i.repId, [...(byRep.get(i.repId) ?? []), i]);
-    return [...byRep].filter(([, list]) => overlaps(list, window.startMs, window.endMs)).map(([repId]) => repId);
+    for (const i of intervals) if (i.teamId === teamId) byRep.set(i.repId, [...(byRep.get(i.repId) ?? []), i]);
+    return [...byRep].filter(([, list]) => window === undefined || overlaps(list, window.startMs, window.endMs)).map(([repId]) => repId);
   }
 }
 

@@ -139,7 +139,16 @@ export function toKpiInput(event: PacerEvent): KpiInput | undefined {
       return {
         type: 'membership',
         tenantId,
-        event: { eventId: event.id, teamId: event.data.teamId, repId: event.data.repId, member: true, atMs: instantMs(event.data.effectiveFrom), recordedMs },
+        event: {
+          eventId: event.id,
+          teamId: event.data.teamId,
+          repId: event.data.repId,
+          member: true,
+          atMs: instantMs(event.data.effectiveFrom),
+          recordedMs,
+          name: event.data.name,
+          role: event.data.role,
+        },
       };
     case 'pacer.roster.member_left.v1':
       return {

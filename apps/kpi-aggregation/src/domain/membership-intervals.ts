@@ -6,6 +6,9 @@ export interface MembershipEvent {
   member: boolean;
   atMs: number;
   recordedMs: number;
+  /** The member's display name and role from this event on (joins and changes; a leave has none). */
+  name?: string;
+  role?: string;
 }
 
 /** `[fromMs, toMs)` during which the rep belonged to the team; `toMs` null while still a member. */

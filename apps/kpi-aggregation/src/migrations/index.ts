@@ -3,6 +3,7 @@ import { CreateConsumerState1764230400100 } from '@pacer/messaging';
 import { MigrationClass } from '@pacer/platform';
 import { CreateKpiReadModels1764400000000 } from './1764400000000-create-kpi-read-models';
 import { PerTenantRebuilds1765100000000 } from './1765100000000-per-tenant-rebuilds';
+import { MemberNames1765200000000 } from './1765200000000-member-names';
 
 /** In order of application. KPIs are derived read models only: no event store, just consume and publish. */
 export const MIGRATIONS: MigrationClass[] = [
@@ -10,6 +11,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateConsumerState1764230400100,
   CreateKpiReadModels1764400000000,
   PerTenantRebuilds1765100000000,
+  MemberNames1765200000000,
 ];
 
 /** The read models a rebuild replays into shadow copies and swaps in (every table derived from the topics; not the published snapshots). */

@@ -161,8 +161,8 @@ export class PgKpiStore implements KpiStore {
   async addMembershipEvents(tenantId: string, events: readonly MembershipEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.q(
-      `INSERT INTO kpi_membership_events (tenant_id, event_id, team_id, rep_id, member, at_ms, recorded_ms)
-       SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::bigint[], $7::bigint[])
+      `INSERT INTO kpi_membership_events (tenant_id, event_id, team_id, rep_id, member, at_ms, recorded_ms, name, role)
+       SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::bigint[], $7::bigint[], $8::text[], $9::text[])
        ON CONFLICT DO NOTHING`,
       [
         tenantId,
@@ -172,6 +172,8 @@ export class PgKpiStore implements KpiStore {
         events.map((e) => e.member),
         events.map((e) => e.atMs),
         events.map((e) => e.recordedMs),
+        events.map((e) => e.name ?? null),
+        events.map((e) => e.role ?? null),
       ],
     );
   }
@@ -191,6 +193,8 @@ export class PgKpiStore implements KpiStore {
       member: r['member'] === true,
       atMs: num(r['at_ms']),
       recordedMs: num(r['recorded_ms']),
+      ...(typeof r['name'] === 'string' ? { name: r['name'] } : {}),
+      ...(typeof r['role'] === 'string' ? { role: r['role'] } : {}),
     }));
   }
 

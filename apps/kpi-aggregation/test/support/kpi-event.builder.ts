@@ -150,7 +150,7 @@ export class KpiEventBuilder {
       tenantId: this.tenantId,
       time: effectiveFrom,
       recordedTime: this.nextRecorded(o.recordedAt),
-      data: { teamId, repId, name: repId, role, effectiveFrom },
+      data: { teamId, repId, name: repId.charAt(0).toUpperCase() + repId.slice(1), role, effectiveFrom },
     });
   }
 
@@ -160,7 +160,7 @@ export class KpiEventBuilder {
       tenantId: this.tenantId,
       time: effectiveFrom,
       recordedTime: this.nextRecorded(o.recordedAt),
-      data: { teamId, repId, name: repId, role, effectiveFrom },
+      data: { teamId, repId, name: repId.charAt(0).toUpperCase() + repId.slice(1), role, effectiveFrom },
     });
   }
 
