@@ -67,7 +67,7 @@ export function ImportPanel() {
               <caption>{t('import.errors')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t('import.line')}</th>
+                  <th scope="col" className="num">{t('import.line')}</th>
                   <th scope="col">{t('import.activity')}</th>
                   <th scope="col">{t('import.problem')}</th>
                 </tr>

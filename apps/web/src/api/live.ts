@@ -41,13 +41,22 @@ export function useLiveKpis(enabled = true): LiveState {
     if (!enabled || typeof EventSource === 'undefined') return undefined;
     const source = new EventSource('/api/live');
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let trailing: ReturnType<typeof setTimeout> | undefined;
+    const refetchDerived = () => {
+      void client.invalidateQueries({ queryKey: ['kpi-aggregation', 'leaderboard'] });
+      void client.invalidateQueries({ queryKey: ['sprint-planning', 'board'] });
+      void client.invalidateQueries({ queryKey: ['commission', 'statement'] });
+    };
+    // Boards are read from sprint-planning, which consumes the same snapshots on its own schedule:
+    // a refetch a second after a burst, and one more a few seconds after the last snapshot, so a
+    // board that lagged the stream still lands on the new numbers.
     const refreshDerived = () => {
+      if (trailing) clearTimeout(trailing);
+      trailing = setTimeout(refetchDerived, 4000);
       if (timer) return;
       timer = setTimeout(() => {
         timer = undefined;
-        void client.invalidateQueries({ queryKey: ['kpi-aggregation', 'leaderboard'] });
-        void client.invalidateQueries({ queryKey: ['sprint-planning', 'board'] });
-        void client.invalidateQueries({ queryKey: ['commission', 'statement'] });
+        refetchDerived();
       }, 1000);
     };
     source.onopen = () => setState('open');
@@ -62,6 +71,7 @@ export function useLiveKpis(enabled = true): LiveState {
     });
     return () => {
       if (timer) clearTimeout(timer);
+      if (trailing) clearTimeout(trailing);
       source.close();
     };
   }, [client, enabled]);

@@ -83,6 +83,9 @@ export function useBoard(sprintId: string | undefined) {
     queryKey: sprintKeys.board(sprintId ?? ''),
     queryFn: () => sp<SprintBoard>(`/v1/sprints/${seg(sprintId ?? '')}/board`),
     enabled: !!sprintId,
+    // sprint-planning applies KPI snapshots on its own consumer's schedule, so a running sprint's
+    // board is also re-read every few seconds: the live stream alone could refetch it too early.
+    refetchInterval: (query) => (query.state.data?.status === 'active' ? 5000 : false),
   });
 }
 

@@ -26,6 +26,7 @@ export function initI18n(): typeof i18n {
     supportedLngs: ['en', 'nb'],
     interpolation: { escapeValue: false },
     returnNull: false,
+    showSupportNotice: false,
   });
   i18n.on('languageChanged', (lng) => {
     localStorage.setItem(STORAGE_KEY, lng);

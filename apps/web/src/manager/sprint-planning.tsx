@@ -9,7 +9,7 @@ import { useFormat } from '../shell/format';
 import { CommitmentEditor } from './commitment-editor';
 import { TeamPicker, useTeamChoice } from './manager-board';
 
-function NewSprintForm({ teamId, sprints }: { teamId: string; sprints: Sprint[] }) {
+function NewSprintForm({ teamId, sprints, onPlanned }: { teamId: string; sprints: Sprint[]; onPlanned: (sprintId: string) => void }) {
   const { t } = useTranslation();
   const f = useFormat();
   const plan = usePlanSprint(teamId);
@@ -23,7 +23,15 @@ function NewSprintForm({ teamId, sprints }: { teamId: string; sprints: Sprint[] 
       data-testid="new-sprint"
       onSubmit={(e) => {
         e.preventDefault();
-        plan.mutate({ startDate, lengthDays: Number(lengthDays), goal }, { onSuccess: () => setGoal('') });
+        plan.mutate(
+          { startDate, lengthDays: Number(lengthDays), goal },
+          {
+            onSuccess: (sprint) => {
+              setGoal('');
+              onPlanned(sprint.sprintId);
+            },
+          },
+        );
       }}
     >
       <div className="row">
@@ -68,7 +76,7 @@ function Commitments({ sprint, teamId }: { sprint: Sprint; teamId: string }) {
       {reps.length === 0 && <Empty>{t('planning.noReps')}</Empty>}
       <div className="commitments">
         {reps.map((r) => (
-          <CommitmentEditor key={`${sprint.sprintId}-${r.repId}-${board.dataUpdatedAt}`} sprintId={sprint.sprintId} rep={r} />
+          <CommitmentEditor key={`${sprint.sprintId}-${r.repId}`} sprintId={sprint.sprintId} rep={r} />
         ))}
       </div>
     </>
@@ -211,7 +219,7 @@ export function SprintPlanning({ principal }: { principal: Principal }) {
             </table>
             <FormProblem error={transition.error} shownPaths={[]} />
             <h3>{t('planning.new')}</h3>
-            <NewSprintForm key={`${teamId}-${list.length}`} teamId={teamId} sprints={list} />
+            <NewSprintForm key={`${teamId}-${list.length}`} teamId={teamId} sprints={list} onPlanned={setSelected} />
           </Card>
           <Card title={t('velocity.title')} labelledBy="velocity-title">
             <VelocityChart teamId={teamId} />

@@ -1,5 +1,6 @@
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { useLiveKpis } from '../api/live';
 import { useSession, useSignOut } from '../api/session';
 import { LanguageSwitch } from './language-switch';
 
@@ -9,6 +10,8 @@ export function Layout() {
   const signOut = useSignOut();
   const navigate = useNavigate();
   const p = session.data;
+  // Every signed-in screen follows the KPI stream, so numbers move without a reload.
+  useLiveKpis(!!p);
   const links: { to: string; label: string }[] = [];
   if (p?.roles.includes('rep') || (p?.roles.includes('manager') && p.repId)) {
     links.push({ to: '/rep', label: t('nav.mySprint') }, { to: '/rep/statement', label: t('nav.myStatement') });
