@@ -44,7 +44,52 @@ describe('pacer token', () => {
   it('reports a missing required option as a usage error (exit 2)', async () => {
     const io = captureIo({ PACER_JWT_SECRET: secret });
     await expect(
-      buildProgram(io).parseAsync(['node', 'pacer', 'token', '--roles', 'admin']),
-    ).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('--tenant') });
+      buildProgram(io).parseAsync(['node', 'pacer', 'token', '--tenant', 'acme']),
+    ).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('--roles') });
+  });
+
+  it('mints an operator token without a tenant, and refuses one with a tenant or a tenant role', async () => {
+    const io = captureIo({ PACER_JWT_SECRET: secret });
+    await buildProgram(io).parseAsync(['node', 'pacer', 'token', '--roles', 'operator', '--subject', 'ops']);
+    await expect(new JwtVerifier({ secret }).verify(io.out().trim())).resolves.toEqual({
+      subject: 'ops',
+      tenantId: '',
+      roles: ['operator'],
+    });
+    const env = { PACER_JWT_SECRET: secret };
+    await expect(mintDevToken({ tenant: 'acme', roles: 'operator', expires: '1h' }, env)).rejects.toThrow(
+      /no tenant/,
+    );
+    await expect(mintDevToken({ roles: 'operator,admin', expires: '1h' }, env)).rejects.toThrow(
+      /stands alone/,
+    );
+    await expect(mintDevToken({ roles: 'admin', expires: '1h' }, env)).rejects.toThrow(/--tenant/);
+  });
+
+  it('mints a display token for one team with --team', async () => {
+    const io = captureIo({ PACER_JWT_SECRET: secret });
+    await buildProgram(io).parseAsync([
+      'node',
+      'pacer',
+      'token',
+      '--tenant',
+      'acme',
+      '--roles',
+      'display',
+      '--team',
+      'east',
+    ]);
+    await expect(new JwtVerifier({ secret }).verify(io.out().trim())).resolves.toMatchObject({
+      tenantId: 'acme',
+      roles: ['display'],
+      teamId: 'east',
+    });
+    const env = { PACER_JWT_SECRET: secret };
+    await expect(mintDevToken({ tenant: 'acme', roles: 'display', expires: '1h' }, env)).rejects.toThrow(
+      /--team/,
+    );
+    await expect(
+      mintDevToken({ tenant: 'acme', roles: 'admin', team: 'east', expires: '1h' }, env),
+    ).rejects.toThrow(/display role/);
   });
 });
