@@ -43,7 +43,7 @@ test('the TV leaderboard moves within 2 s of an activity accepted by the API', a
   const acceptedAt = Date.now();
 
   // The number the KPI API serves once the activity is counted is the number the TV must show.
-  await expect.poll(callsOf, { timeout: LIVE_BUDGET_MS, intervals: [50] }).toBe(before + 1);
+  await expect.poll(callsOf, { timeout: LIVE_BUDGET_MS, intervals: [200] }).toBe(before + 1);
   const expected = new Intl.NumberFormat('en-US').format(before + 1);
   await expect(row).toHaveText(expected, { timeout: Math.max(1, LIVE_BUDGET_MS - (Date.now() - acceptedAt)) });
   const shownAfterMs = Date.now() - acceptedAt;
