@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const kafkaWasUp = process.env['KAFKA_BROKERS'] ? true : await kafkaAnswers([LOCAL_KAFKA_BROKER]);
   const infra = await ensureInfra();
   const secret = process.env['PACER_JWT_SECRET'] ?? DEV_SECRET;
-  const children = new Map<ServiceName, ChildProcess>();
+  const children = new Map<ServiceName | 'web', ChildProcess>();
   let stopping = false;
   async function shutdown(code: number): Promise<void> {
     if (stopping) return;
@@ -60,7 +60,11 @@ async function main(): Promise<void> {
     children.set(service, child);
   });
 
+  const webBuild = buildWebApp();
   await waitForReady();
+  await webBuild;
+  startWeb(infra.kafkaBrokers, secret, children, () => stopping, shutdown);
+  await waitForWeb();
   const token = await mintToken({ secret, tenantId: DEMO_TENANT, roles: ['admin'], subject: 'demo-admin', expiresIn: '7d' });
   const client = new PacerClient(localServiceUrls(), token, { retryForMs: 30_000 });
   const scenario = buildScenario({ tenantId: DEMO_TENANT, now: DateTime.now(), activityCount: DEMO_ACTIVITIES });
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'Pacer is up.',
+    `  Web app: http://127.0.0.1:${WEB_PORT}   (development sign-in: pick anyone of tenant "${DEMO_TENANT}")`,
     ...SERVICES.map((s) => `  ${s.padEnd(20)} http://127.0.0.1:${DEFAULT_PORTS[s]}   docs: http://127.0.0.1:${DEFAULT_PORTS[s]}/docs`),
     '',
     `  Kafka: ${infra.kafkaBrokers.join(',')} (${infra.kafkaMode})    Postgres: ${infra.databaseServerUrl} (${infra.postgresMode})`,
@@ -98,6 +103,62 @@ async function main(): Promise<void> {
 }
 
 const DEMO_TENANT = 'demo';
+const WEB_PORT = Number(process.env['PACER_WEB_PORT'] ?? 3000);
+
+/** The browser app is served built (vite build into dist/apps/web/public), built while the services boot. */
+function buildWebApp(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build of the web app failed (${code})`))));
+  });
+}
+
+/** The web app's server (apps/web/server) on WEB_PORT, in development mode so its sign-in lists the demo people. */
+function startWeb(
+  brokers: string[],
+  secret: string,
+  children: Map<ServiceName | 'web', ChildProcess>,
+  isStopping: () => boolean,
+  shutdown: (code: number) => Promise<void>,
+): void {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/web/server/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: process.env['NODE_ENV'] ?? 'development',
+      PORT: String(WEB_PORT),
+      KAFKA_BROKERS: brokers.join(','),
+      PACER_JWT_SECRET: secret,
+      PACER_WEB_DEMO_TENANT: DEMO_TENANT,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `\x1b[34m${'web'.padEnd(18)}\x1b[0m| `;
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) process.stdout.write(`${prefix}${line}\n`);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    children.delete('web');
+    if (!isStopping()) {
+      process.stdout.write(`${prefix}exited (${signal ?? code}); stopping everything\n`);
+      void shutdown(1);
+    }
+  });
+  children.set('web', child);
+}
+
+async function waitForWeb(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`http://127.0.0.1:${WEB_PORT}/health/ready`).then((r) => r.ok).catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('the web app did not become ready within 60 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 const DEMO_ACTIVITIES = Number(process.env['PACER_DEMO_ACTIVITIES'] ?? 3000);
 
 /**
