@@ -56,10 +56,15 @@ export function RepHome({ principal }: { principal: Principal }) {
         <h1>{t('rep.hello', { name: principal.name ?? principal.repId ?? '' })}</h1>
       </div>
       <div className="grid two">
-        <Card title={t('log.title')} labelledBy="log-title">
-          {principal.repId ? <QuickLog repId={principal.repId} /> : <Empty>{t('rep.noRep')}</Empty>}
-        </Card>
-        <Card title={t('rep.mySprint')} labelledBy="sprint-title" className="span-row">
+        <div className="stack">
+          <Card title={t('log.title')} labelledBy="log-title">
+            {principal.repId ? <QuickLog repId={principal.repId} /> : <Empty>{t('rep.noRep')}</Empty>}
+          </Card>
+          <Card title={t('sprint.items')} labelledBy="items-title">
+            {b && me ? <Items sprintId={b.sprintId} items={me.items} editable={b.status !== 'closed'} /> : <Empty>{t('sprint.noItems')}</Empty>}
+          </Card>
+        </div>
+        <Card title={t('rep.mySprint')} labelledBy="sprint-title">
           {(sprints.isPending || board.isPending) && sprint !== undefined && <Loading />}
           <ErrorNote error={sprints.error ?? board.error} />
           {!sprints.isPending && !sprint && <Empty>{t('sprint.none')}</Empty>}
@@ -81,9 +86,6 @@ export function RepHome({ principal }: { principal: Principal }) {
               )}
             </>
           )}
-        </Card>
-        <Card title={t('sprint.items')} labelledBy="items-title">
-          {b && me ? <Items sprintId={b.sprintId} items={me.items} editable={b.status !== 'closed'} /> : <Empty>{t('sprint.noItems')}</Empty>}
         </Card>
       </div>
       {principal.repId && <KpiTrends scope="rep" scopeId={principal.repId} title={t('rep.myKpis')} />}
