@@ -145,3 +145,38 @@ describe('the request-input guard: content type, required and optional bodies, p
     expect(proto).toMatchObject({ status: 400, json: { errors: [{ path: '__proto__' }] } });
   });
 });
+
+describe('an optional body declared on a DTO without fields', () => {
+  @Controller()
+  class RebuildController {
+    @Post('rebuild')
+    @TakesBody('optional-json')
+    rebuild(@Body() body: EmptyDto): object {
+      return { body };
+    }
+  }
+
+  @Module({ controllers: [RebuildController] })
+  class RebuildModule {}
+
+  it('takes none or {}, and names a field it does not take', async () => {
+    const nest = await NestFactory.create<NestExpressApplication>(RebuildModule, { logger: false, bodyParser: false });
+    useRequestInputGuard(nest, { bodyLimit: '1mb' });
+    nest.useGlobalFilters(new ProblemFilter(createLogger('http-spec', 'silent')));
+    nest.useGlobalPipes(createValidationPipe());
+    await nest.listen(0, '127.0.0.1');
+    try {
+      const url = `http://127.0.0.1:${(nest.getHttpServer().address() as AddressInfo).port}/rebuild`;
+      const post = (body?: string) =>
+        fetch(url, { method: 'POST', body, headers: body === undefined ? {} : { 'content-type': 'application/json' } });
+      expect((await post()).status).toBe(201);
+      expect((await post('{}')).status).toBe(201);
+      const extra = await post('{"tenant":"other"}');
+      expect(extra.status).toBe(400);
+      expect(await extra.json()).toMatchObject({ errors: [{ path: 'tenant' }] });
+      expect((await post('[]')).status).toBe(400);
+    } finally {
+      await nest.close();
+    }
+  });
+});

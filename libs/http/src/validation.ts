@@ -17,22 +17,32 @@ export function flattenValidationErrors(errors: readonly ValidationError[], pare
   return out;
 }
 
+function declaresNoFields(metadata: ArgumentMetadata): boolean {
+  const { metatype, type } = metadata;
+  return (
+    type === 'body' &&
+    typeof metatype === 'function' &&
+    metatype !== Object &&
+    getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length === 0
+  );
+}
+
 /**
- * A body DTO that declares no fields (a rebuild request: `{}` or nothing) has nothing to validate;
- * the request-input guard has already refused any field in it, and class-validator would call `{}`
- * "an unknown value".
+ * A body DTO that declares no fields (a rebuild request: `{}` or nothing) takes exactly that:
+ * class-validator would call `{}` "an unknown value" and would not see an extra field at all.
  */
 class InputValidationPipe extends ValidationPipe {
-  protected override toValidate(metadata: ArgumentMetadata): boolean {
-    const { metatype, type } = metadata;
-    if (
-      type === 'body' &&
-      typeof metatype === 'function' &&
-      getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length === 0
-    ) {
-      return false;
-    }
-    return super.toValidate(metadata);
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (!declaresNoFields(metadata)) return super.transform(value, metadata);
+    if (value === undefined || value === null) return {};
+    const keys = typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : undefined;
+    if (keys?.length === 0) return value;
+    const first = keys?.[0];
+    throw ProblemException.validation([
+      first !== undefined
+        ? { path: first, message: `${first} is not a field of this endpoint` }
+        : { path: '', message: 'the body must be {} or absent' },
+    ]);
   }
 }
 
