@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { StoredEvent } from '@pacer/event-store';
 import { PROJECTION_TABLES, SprintPlanningProjection } from './sprint-planning.projection';
 
@@ -16,47 +16,145 @@ interface EventRow {
   recorded_at: Date;
 }
 
+/** What a rebuild of one tenant did. */
+export interface TenantRebuild {
+  tenantId: string;
+  events: number;
+}
+
+/** A tenant whose rebuild failed every attempt; its read models are left as they were. */
+export interface TenantRebuildFailure {
+  tenantId: string;
+  reason: string;
+}
+
+/** A rebuild that could not be done; `failures` names each tenant and why. */
+export class RebuildFailedError extends Error {
+  override readonly name = 'RebuildFailedError';
+
+  constructor(
+    readonly failures: TenantRebuildFailure[],
+    readonly rebuilt: TenantRebuild[],
+  ) {
+    super(failures.map((f) => `${f.tenantId}: ${f.reason}`).join('; '));
+  }
+}
+
+const ATTEMPTS = 3;
+/** A command holding one of the tenant's streams longer than this fails the attempt instead of stalling it. */
+const LOCK_TIMEOUT = '10s';
+// Worth another attempt: a stream created by a concurrent command (unique_violation when its rows
+// meet the replay's), a lock not granted in time, a deadlock or serialization failure.
+const RETRYABLE = new Set(['23505', '55P03', '40P01', '40001']);
+
+function toStored(r: EventRow): StoredEvent {
+  return {
+    globalPosition: BigInt(r.global_position),
+    streamId: r.stream_id,
+    streamType: r.stream_type,
+    version: r.version,
+    eventId: r.event_id,
+    type: r.type,
+    tenantId: r.tenant_id,
+    data: r.data,
+    metadata: r.metadata,
+    occurredAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+  };
+}
+
 /**
- * Empties the read models and replays the whole event store into them, in global order, in one
- * transaction. Appends are held off meanwhile: `LOCK streams IN EXCLUSIVE MODE` conflicts with every
- * command (each locks or inserts a stream head before it appends), so once the lock is granted every
- * event writer has committed and none can start — which is also why this reads `events` directly
- * rather than through `EventStore.readAll`, whose in-flight-transaction horizon is about live tailing.
- * KPI snapshots are not touched: they are another service's numbers, not a projection of ours.
+ * Replays one tenant's events into its emptied read models, in global order, in one transaction.
+ * Only that tenant's writes wait: the transaction locks the heads of the tenant's streams, which every
+ * command on them locks before it appends, so once the locks are granted no event of those streams is
+ * in flight and none can start. A stream a concurrent command creates meanwhile either committed before
+ * the replay read the events (replayed) or after (its rows stay, as its own transaction wrote them),
+ * or its rows meet the replay's (unique violation) and the attempt is retried. Reads `events`
+ * directly: `EventStore.readAll`'s in-flight horizon is for live tailing, and the locks already fence
+ * the tenant's writers. KPI snapshots are not touched: they are another service's numbers.
+ */
+async function rebuildTenantOnce(
+  m: EntityManager,
+  projection: SprintPlanningProjection,
+  tenantId: string,
+  batchSize: number,
+): Promise<number> {
+  await m.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+  await m.query(
+    `SELECT stream_id FROM streams WHERE stream_id IN (SELECT DISTINCT stream_id FROM events WHERE tenant_id = $1) ORDER BY stream_id FOR UPDATE`,
+    [tenantId],
+  );
+  for (const table of PROJECTION_TABLES)
+    await m.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
+  let after = '0';
+  let total = 0;
+  for (;;) {
+    const rows = (await m.query(
+      `SELECT global_position, stream_id, stream_type, version, event_id, type, tenant_id, data, metadata, occurred_at, recorded_at
+         FROM events WHERE tenant_id = $1 AND global_position > $2 ORDER BY global_position LIMIT $3`,
+      [tenantId, after, batchSize],
+    )) as EventRow[];
+    if (rows.length === 0) return total;
+    await projection.apply(m, rows.map(toStored));
+    total += rows.length;
+    after = rows[rows.length - 1]?.global_position ?? after;
+  }
+}
+
+/** Rebuilds one tenant's read models from its events; retries a conflict, and fails with the reason after the last attempt. */
+export async function rebuildTenantReadModels(
+  dataSource: DataSource,
+  projection: SprintPlanningProjection,
+  tenantId: string,
+  batchSize = 1000,
+): Promise<TenantRebuild> {
+  let reason = '';
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+    try {
+      const events = await dataSource.transaction((m) =>
+        rebuildTenantOnce(m, projection, tenantId, batchSize),
+      );
+      return { tenantId, events };
+    } catch (e) {
+      const code =
+        (e as { driverError?: { code?: string } }).driverError?.code ?? (e as { code?: unknown }).code;
+      reason = e instanceof Error ? e.message : String(e);
+      if (typeof code !== 'string' || !RETRYABLE.has(code)) break;
+    }
+  }
+  throw new RebuildFailedError([{ tenantId, reason }], []);
+}
+
+/** Every tenant with events or with rows in the read models (rows without events are removed by its rebuild). */
+async function tenantsOf(dataSource: DataSource): Promise<string[]> {
+  const sources = [
+    'SELECT DISTINCT tenant_id FROM events',
+    ...PROJECTION_TABLES.map((t) => `SELECT DISTINCT tenant_id FROM ${t}`),
+  ];
+  const rows = (await dataSource.query(`${sources.join(' UNION ')} ORDER BY 1`)) as { tenant_id: string }[];
+  return rows.map((r) => r.tenant_id);
+}
+
+/**
+ * Rebuilds every tenant's read models (an operator's platform-wide rebuild), one tenant per
+ * transaction so no tenant waits for another's replay. Goes on past a tenant that fails and then
+ * throws `RebuildFailedError` naming each failed tenant; the others stay rebuilt.
  */
 export async function rebuildReadModels(
   dataSource: DataSource,
   projection: SprintPlanningProjection,
   batchSize = 1000,
-): Promise<{ events: number }> {
-  return dataSource.transaction(async (m) => {
-    await m.query('LOCK TABLE streams IN EXCLUSIVE MODE');
-    await m.query(`TRUNCATE ${PROJECTION_TABLES.join(', ')}`);
-    let after = '0';
-    let total = 0;
-    for (;;) {
-      const rows = (await m.query(
-        `SELECT global_position, stream_id, stream_type, version, event_id, type, tenant_id, data, metadata, occurred_at, recorded_at
-           FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-        [after, batchSize],
-      )) as EventRow[];
-      if (rows.length === 0) return { events: total };
-      const events: StoredEvent[] = rows.map((r) => ({
-        globalPosition: BigInt(r.global_position),
-        streamId: r.stream_id,
-        streamType: r.stream_type,
-        version: r.version,
-        eventId: r.event_id,
-        type: r.type,
-        tenantId: r.tenant_id,
-        data: r.data,
-        metadata: r.metadata,
-        occurredAt: r.occurred_at,
-        recordedAt: r.recorded_at,
-      }));
-      await projection.apply(m, events);
-      total += rows.length;
-      after = rows[rows.length - 1]?.global_position ?? after;
+): Promise<{ tenants: number; events: number }> {
+  const rebuilt: TenantRebuild[] = [];
+  const failures: TenantRebuildFailure[] = [];
+  for (const tenantId of await tenantsOf(dataSource)) {
+    try {
+      rebuilt.push(await rebuildTenantReadModels(dataSource, projection, tenantId, batchSize));
+    } catch (e) {
+      if (!(e instanceof RebuildFailedError)) throw e;
+      failures.push(...e.failures);
     }
-  });
+  }
+  if (failures.length > 0) throw new RebuildFailedError(failures, rebuilt);
+  return { tenants: rebuilt.length, events: rebuilt.reduce((n, r) => n + r.events, 0) };
 }
