@@ -1,5 +1,6 @@
 // The web app's server (SPEC §8): one origin for the browser app, its session, the services' APIs and
 // the live KPI stream. Run from source like the services: node -r @swc-node/register apps/web/server/main.ts
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { createKafka } from '@pacer/messaging';
@@ -9,9 +10,14 @@ import { loadWebConfig } from './config/web-config';
 import { KpiFeed } from './live/kpi-feed';
 
 const ROOT = path.resolve(__dirname, '../../..');
+// From source the browser app is in <repo>/dist/apps/web/public; in the image the server itself runs
+// from dist/apps/web/server, beside it.
+const BUILT_APP = [path.resolve(__dirname, '../public'), path.join(ROOT, 'dist/apps/web/public')];
 
 async function main(): Promise<void> {
-  const config = loadWebConfig(process.env, { staticDir: path.join(ROOT, 'dist/apps/web/public') });
+  const config = loadWebConfig(process.env, {
+    staticDir: BUILT_APP.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? (BUILT_APP[1] as string),
+  });
   const logger = createLogger('web', config.logLevel);
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
   const feed = new KpiFeed(kafka, config.kafka.topicPrefix, logger);

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadWebConfig, WEB_CONFIG_VARIABLES } from './web-config';
+
+const defaults = { staticDir: '/srv/web' };
+const documented = new Set(
+  readFileSync(path.resolve(__dirname, '../../../../.env.example'), 'utf8')
+    .split('\n')
+    .map((line) => /^#?\s*([A-Z][A-Z0-9_]*)=/.exec(line.trim())?.[1])
+    .filter((n): n is string => n !== undefined),
+);
+
+describe('the web server configuration', () => {
+  it.each(WEB_CONFIG_VARIABLES)('.env.example documents %s', (name) => {
+    expect(documented.has(name)).toBe(true);
+  });
+
+  it('runs in development with defaults for everything', () => {
+    const config = loadWebConfig({}, defaults);
+    expect(config).toMatchObject({ development: true, port: 3000, staticDir: '/srv/web', demoTenant: 'demo' });
+    expect(config.services['kpi-aggregation']).toBe('http://127.0.0.1:3003');
+    expect(config.services.notifications).toBe('http://127.0.0.1:3005');
+    expect(config.oidc).toBeUndefined();
+  });
+
+  it('refuses production without a session secret or an OIDC issuer, naming the variable', () => {
+    expect(() => loadWebConfig({ NODE_ENV: 'production', PACER_OIDC_ISSUER: 'https://idp.example.com', PACER_OIDC_CLIENT_ID: 'web' }, defaults)).toThrow(
+      /PACER_WEB_SESSION_SECRET/,
+    );
+    expect(() => loadWebConfig({ NODE_ENV: 'production', PACER_WEB_SESSION_SECRET: 'x'.repeat(32) }, defaults)).toThrow(/PACER_OIDC_ISSUER/);
+    expect(() => loadWebConfig({ PACER_WEB_SESSION_SECRET: 'short' }, defaults)).toThrow(/PACER_WEB_SESSION_SECRET must be at least 32/);
+    expect(() => loadWebConfig({ PACER_KPI_AGGREGATION_URL: 'not a url' }, defaults)).toThrow(/PACER_KPI_AGGREGATION_URL/);
+    expect(() => loadWebConfig({ PACER_OIDC_ISSUER: 'https://idp.example.com' }, defaults)).toThrow(/PACER_OIDC_CLIENT_ID/);
+  });
+
+  it('reads the OIDC settings and claim names; an http issuer only outside production', () => {
+    const env = {
+      PACER_OIDC_ISSUER: 'http://127.0.0.1:9000',
+      PACER_OIDC_CLIENT_ID: 'pacer-web',
+      PACER_OIDC_CLAIM_ROLES: 'realm_access.roles',
+      PACER_OIDC_DISCOVERY_INSECURE: 'true',
+    };
+    expect(loadWebConfig(env, defaults).oidc).toMatchObject({ clientId: 'pacer-web', allowInsecureIssuer: true, claims: { roles: 'realm_access.roles', tenant: 'tid' } });
+    const prod = loadWebConfig({ ...env, NODE_ENV: 'production', PACER_WEB_SESSION_SECRET: 'x'.repeat(32) }, defaults);
+    expect(prod.oidc?.allowInsecureIssuer).toBe(false);
+  });
+});
