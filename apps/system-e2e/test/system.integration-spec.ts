@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 import { buildScenario, PacerClient, Scenario, SeedReport, seedScenario } from '@pacer/api-client';
 import { TOPICS } from '@pacer/contracts';
@@ -69,18 +70,25 @@ describe('the whole system', () => {
     }
   });
 
-  it("shows each committed rep's sprint actuals on the board as the KPI reference has them", async () => {
-    const sprint = seeded.sprints[0]!;
-    const spec = scenario.sprints[0]!;
-    for (const commitment of spec.commitments) {
-      const ref = expectedKpis.get(snapshotKey('rep', commitment.repId, 'sprint', sprint.sprintId));
-      const board = await admin.board<unknown>(sprint.sprintId);
-      const actuals = findActuals(board.body, commitment.repId);
-      for (const metric of Object.keys(commitment.targets)) {
-        const want = ref ? ref.metrics[metric as keyof typeof ref.metrics] : 0;
-        const got = actuals?.[metric];
-        expect({ rep: commitment.repId, metric, value: normalise(got) }).toEqual({ rep: commitment.repId, metric, value: normalise(want) });
-      }
+  it("shows each committed rep's sprint actuals on the board as the KPI reference has them, and the team line as their sum", async () => {
+    expect(seeded.sprints).toHaveLength(scenario.sprints.length);
+    for (const spec of scenario.sprints) {
+      const sprint = seeded.sprints.find((s) => s.teamId === spec.teamId && s.startDate === spec.startDate)!;
+      const want = boardExpectation(spec.commitments, (repId) => expectedKpis.get(snapshotKey('rep', repId, 'sprint', sprint.sprintId))?.metrics);
+      const got = await pollUntil(
+        async () => boardFigures((await admin.board<unknown>(sprint.sprintId)).body, spec.commitments),
+        (g) => JSON.stringify(g) === JSON.stringify(want),
+        { timeoutMs: 60_000, intervalMs: 1_000, what: `board of ${sprint.sprintId} equal to the reference` },
+      ).catch(async () => boardFigures((await admin.board<unknown>(sprint.sprintId)).body, spec.commitments));
+      expect({ sprint: sprint.sprintId, ...got }).toEqual({ sprint: sprint.sprintId, ...want });
+    }
+  }, 120_000);
+
+  it('closed the earlier sprints with a report, and the running one is active', async () => {
+    for (const spec of scenario.sprints) {
+      const sprint = seeded.sprints.find((s) => s.teamId === spec.teamId && s.startDate === spec.startDate)!;
+      const report = await admin.request<{ reps?: unknown[] }>('sprint-planning', 'GET', `/v1/sprints/${sprint.sprintId}/report`, undefined, { accept: [409] });
+      expect({ sprint: sprint.sprintId, status: report.status }).toEqual({ sprint: sprint.sprintId, status: spec.outcome === 'closed' ? 200 : 409 });
     }
   });
 
@@ -108,6 +116,39 @@ describe('the whole system', () => {
     expect(dlqTopic.records).toEqual([]);
   });
 });
+
+type Commitments = Scenario['sprints'][number]['commitments'];
+
+/**
+ * What the board must show: each committed rep's targeted metrics as the reference has them, and the
+ * team line (SPEC §4) as the sum over those same reps — every demo target is a count or money.
+ */
+function boardExpectation(commitments: Commitments, refOf: (repId: string) => Record<string, unknown> | undefined): { reps: Record<string, Record<string, unknown>>; team: Record<string, unknown> } {
+  const reps: Record<string, Record<string, unknown>> = {};
+  const team: Record<string, Decimal> = {};
+  for (const c of commitments) {
+    const ref = refOf(c.repId);
+    reps[c.repId] = {};
+    for (const metric of Object.keys(c.targets)) {
+      const value = ref ? ref[metric] : 0;
+      reps[c.repId]![metric] = normalise(value);
+      team[metric] = (team[metric] ?? new Decimal(0)).plus(new Decimal(String(value ?? 0)));
+    }
+  }
+  return { reps, team: Object.fromEntries(Object.entries(team).map(([m, v]) => [m, normalise(v.isInteger() ? v.toNumber() : v.toFixed(2))])) };
+}
+
+function boardFigures(board: unknown, commitments: Commitments): { reps: Record<string, Record<string, unknown>>; team: Record<string, unknown> } {
+  const reps: Record<string, Record<string, unknown>> = {};
+  for (const c of commitments) {
+    const actuals = findActuals(board, c.repId);
+    reps[c.repId] = Object.fromEntries(Object.keys(c.targets).map((m) => [m, normalise(actuals?.[m])]));
+  }
+  const teamActuals = ((board as { team?: { actuals?: Record<string, unknown> } }).team?.actuals ?? {}) as Record<string, unknown>;
+  const metrics = [...new Set(commitments.flatMap((c) => Object.keys(c.targets)))];
+  const team = Object.fromEntries(metrics.map((m) => [m, normalise(teamActuals[m])]));
+  return { reps, team };
+}
 
 function findActuals(board: unknown, repId: string): Record<string, unknown> | undefined {
   let found: Record<string, unknown> | undefined;

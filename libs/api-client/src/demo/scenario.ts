@@ -1,5 +1,6 @@
+import { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
-import { TenantCalendar } from '@pacer/sales-domain';
+import { periodContaining, TenantCalendar } from '@pacer/sales-domain';
 
 /** mulberry32: a tiny seeded PRNG, so a scenario is the same on every run and every machine. */
 export function seededRandom(seed: number): () => number {
@@ -51,8 +52,17 @@ export interface SprintSpec {
   startDate: string;
   lengthDays: number;
   goal: string;
-  commitments: { repId: string; targets: Record<string, number | string>; items: { itemId: string; title: string }[] }[];
+  /** `closed`: started and closed during seeding, once its KPI actuals have arrived; `active`: the running one. */
+  outcome: 'closed' | 'active';
+  /** Targets in each metric's own representation: money as decimal strings, counts as numbers. */
+  commitments: {
+    repId: string;
+    targets: Record<string, number | string>;
+    /** `done` items are ticked off before the close; the others carry over to the next sprint. */
+    items: { itemId: string; title: string; done?: boolean }[];
+  }[];
 }
+
 
 export interface Scenario {
   tenantId: string;
@@ -133,27 +143,27 @@ export function buildScenario(options: { tenantId: string; now: DateTime; activi
   }));
   const historyDays = 35;
   const first = local.minus({ days: historyDays });
-  const quarterKeys = new Set<string>();
-  for (let d = first; d <= local; d = d.plus({ days: 1 })) {
-    const fy = d.month >= calendar.fiscalYearStartMonth ? d.year + 1 : d.year;
-    const q = Math.floor(((d.month - calendar.fiscalYearStartMonth + 12) % 12) / 3) + 1;
-    quarterKeys.add(`FY${fy}-Q${q}`);
-  }
-  const quotas = closers.flatMap((repId, i) => [...quarterKeys].map((periodKey) => ({ repId, periodKey, amount: `${(40 + 10 * (i % 4)) * 1000}.00` })));
 
-  const sprintStart = local.minus({ days: 3 }).toISODate()!;
+  // Two closed weekly sprints before the running one, so the report and velocity have history.
+  const sprintAt = (daysAgo: number, outcome: SprintSpec['outcome'], goal: string, n: number): SprintSpec => ({
+    teamId: 'hunters',
+    startDate: local.minus({ days: daysAgo }).toISODate()!,
+    lengthDays: 7,
+    goal,
+    outcome,
+    commitments: ['h1', 'h2', 'h3'].map((repId, i) => ({
+      repId,
+      targets: { calls: 30 + 5 * ((i + n) % 3), meetingsHeld: 3, revenueWon: `${20000 + 5000 * ((i + n) % 2)}.00` },
+      items: [
+        { itemId: `${repId}-s${n}-follow-up`, title: `Follow up open deals of ${repId}`, done: outcome === 'closed' },
+        { itemId: `${repId}-s${n}-referrals`, title: `Ask two customers of ${repId} for referrals`, done: outcome === 'closed' && i === 0 },
+      ],
+    })),
+  });
   const sprints: SprintSpec[] = [
-    {
-      teamId: 'hunters',
-      startDate: sprintStart,
-      lengthDays: 7,
-      goal: 'Book demos and close the quarter',
-      commitments: ['h1', 'h2', 'h3'].map((repId) => ({
-        repId,
-        targets: { calls: 30, meetingsHeld: 3, revenueWon: '20000.00' },
-        items: [{ itemId: `${repId}-follow-up`, title: `Follow up open deals of ${repId}` }],
-      })),
-    },
+    sprintAt(17, 'closed', 'Fill the pipeline', 1),
+    sprintAt(10, 'closed', 'Convert demos into proposals', 2),
+    sprintAt(3, 'active', 'Book demos and close the quarter', 3),
   ];
 
   const activities: Activity[] = [];
@@ -224,6 +234,7 @@ export function buildScenario(options: { tenantId: string; now: DateTime; activi
   const cancellations: Activity[] = cancelled
     ? [{ activityId: 'cancel-1', kind: 'deal_cancelled', repId: cancelled.repId, occurredAt: local.minus({ hours: 2 }).toISO({ suppressMilliseconds: true })!, dealId: String(cancelled['dealId']), reason: 'refund' }]
     : [];
+  const quotas = quotasFor(closers, activities, first, local, calendar);
   return {
     tenantId: options.tenantId,
     calendar,
@@ -241,4 +252,42 @@ export function buildScenario(options: { tenantId: string; now: DateTime; activi
     voids,
     cancellations,
   };
+}
+
+// Attainment each closer is aimed at, spread across the plan's tiers (below 100 %, 100-150 %, above).
+const AIMED_ATTAINMENT = [0.55, 0.8, 1.05, 1.3, 1.45, 0.7, 0.95, 1.2];
+
+/**
+ * Quarterly quotas sized from the closers' credited revenue in the generated history, so attainment
+ * lands between about 40 % and 160 % instead of every deal paying at the top tier. A quarter without
+ * revenue gets a nominal quota.
+ */
+function quotasFor(
+  closers: readonly string[],
+  activities: readonly Activity[],
+  first: DateTime,
+  local: DateTime,
+  calendar: TenantCalendar,
+): { repId: string; periodKey: string; amount: string }[] {
+  const quarterOf = (instant: string): string => periodContaining('quarter', instant, calendar).key;
+  const quarterKeys = new Set<string>();
+  for (let d = first; d <= local; d = d.plus({ days: 1 })) quarterKeys.add(quarterOf(d.toISO()!));
+  const revenue = new Map<string, Decimal>();
+  for (const a of activities) {
+    if (a.kind !== 'deal_won') continue;
+    const quarter = quarterOf(a.occurredAt);
+    const credits = (a['credits'] as { repId: string; share: string }[] | undefined) ?? [{ repId: a.repId, share: '1' }];
+    for (const c of credits) {
+      const key = `${c.repId}|${quarter}`;
+      revenue.set(key, (revenue.get(key) ?? new Decimal(0)).plus(new Decimal(String(a['amount'])).times(c.share)));
+    }
+  }
+  return closers.flatMap((repId, i) =>
+    [...quarterKeys].map((periodKey) => {
+      const earned = revenue.get(`${repId}|${periodKey}`) ?? new Decimal(0);
+      const aimed = earned.dividedBy(AIMED_ATTAINMENT[i % AIMED_ATTAINMENT.length] as number);
+      const amount = Decimal.max(5000, aimed.dividedBy(1000).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).times(1000));
+      return { repId, periodKey, amount: amount.toFixed(2) };
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import { ApiError, PacerClient } from '../pacer-client';
-import { Activity, Scenario, seededRandom } from './scenario';
+import { Activity, Scenario, seededRandom, SprintSpec } from './scenario';
 
 export interface SeededSprint {
   sprintId: string;
@@ -50,6 +50,51 @@ async function postAll(
   return { accepted, duplicates };
 }
 
+/** Plans the sprint, or finds it by start date when an earlier seeding planned it; undefined if another overlaps. */
+async function planSprint(client: PacerClient, s: SprintSpec, log: (line: string) => void): Promise<string | undefined> {
+  const created = await tolerate(client.createSprint(s.teamId, { startDate: s.startDate, lengthDays: s.lengthDays, goal: s.goal }), [409]);
+  if (created) return created;
+  const list = await client.request<unknown>('sprint-planning', 'GET', `/v1/teams/${s.teamId}/sprints`);
+  const items = (Array.isArray(list.body) ? list.body : ((list.body as { items?: unknown[] }).items ?? [])) as {
+    sprintId?: string;
+    id?: string;
+    startDate?: string;
+  }[];
+  const found = items.find((x) => x.startDate === s.startDate);
+  const sprintId = found?.sprintId ?? found?.id;
+  // An earlier seeding on another day planned an overlapping sprint; that one stays.
+  if (!sprintId) log(`sprint of ${s.teamId} starting ${s.startDate} overlaps an existing one; keeping it`);
+  return sprintId;
+}
+
+interface BoardRevisions {
+  reps?: { actualsRevision?: number | null; targets?: Record<string, unknown> }[];
+  team?: { snapshotRevision?: number | null };
+}
+
+/**
+ * Waits until the sprint board's KPI actuals have arrived and stopped changing (the same revisions on
+ * two reads a second apart), so a report frozen at close shows the history; false at the deadline.
+ * The committed reps of the demo all have activity in every sprint window.
+ */
+async function actualsSettled(client: PacerClient, sprintId: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  const revisions = async (): Promise<string> => {
+    const board = (await client.board<BoardRevisions>(sprintId)).body;
+    // Only the committed reps: a member without activity (the manager) never gets a snapshot.
+    const committed = (board.reps ?? []).filter((r) => Object.keys(r.targets ?? {}).length > 0);
+    return JSON.stringify([board.team?.snapshotRevision ?? null, ...committed.map((r) => r.actualsRevision ?? null)]);
+  };
+  let last = await revisions();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = await revisions();
+    if (now === last && !now.includes('null')) return true;
+    last = now;
+  }
+  return false;
+}
+
 /**
  * Sends a scenario to a running Pacer through its public APIs only, in an order a real organisation
  * might produce: roster and plans first, then history out of order, duplicates, voids, a
@@ -59,7 +104,13 @@ async function postAll(
 export async function seedScenario(
   client: PacerClient,
   scenario: Scenario,
-  options: { batchSize?: number; log?: (line: string) => void; pauseMsBetweenBatches?: number } = {},
+  options: {
+    batchSize?: number;
+    log?: (line: string) => void;
+    pauseMsBetweenBatches?: number;
+    /** How long to wait for a sprint's KPI actuals to stop changing before closing it (default 60 s). */
+    settleTimeoutMs?: number;
+  } = {},
 ): Promise<SeedReport> {
   const log = options.log ?? (() => undefined);
   const batchSize = options.batchSize ?? 500;
@@ -77,31 +128,18 @@ export async function seedScenario(
   for (const q of scenario.quotas) await client.putQuota(q.repId, q.periodKey, q.amount);
   log(`plans: ${scenario.plans.length}, assignments: ${scenario.assignments.length}, quotas: ${scenario.quotas.length}`);
 
-  const sprints: SeededSprint[] = [];
+  // Every sprint is planned (and committed to) before the history arrives, so the KPI service counts
+  // the history into each sprint; the closed ones are started and closed once their actuals are in.
+  const planned: { spec: SprintSpec; sprintId: string }[] = [];
   for (const s of scenario.sprints) {
-    let sprintId: string | undefined = await tolerate(
-      client.createSprint(s.teamId, { startDate: s.startDate, lengthDays: s.lengthDays, goal: s.goal }),
-      [409],
-    );
-    if (!sprintId) {
-      const list = await client.request<unknown>('sprint-planning', 'GET', `/v1/teams/${s.teamId}/sprints`);
-      const items = (Array.isArray(list.body) ? list.body : ((list.body as { items?: unknown[] }).items ?? [])) as {
-        sprintId?: string;
-        id?: string;
-        startDate?: string;
-      }[];
-      const found = items.find((x) => x.startDate === s.startDate);
-      sprintId = found?.sprintId ?? found?.id;
-      if (!sprintId) {
-        // An earlier seeding on another day planned an overlapping sprint; that one stays current.
-        log(`sprint of ${s.teamId} starting ${s.startDate} overlaps an existing one; keeping it`);
-        continue;
-      }
+    const sprintId = await planSprint(client, s, log);
+    if (!sprintId) continue;
+    for (const c of s.commitments) {
+      await tolerate(client.putCommitment(sprintId, c.repId, { targets: c.targets, items: c.items.map(({ itemId, title }) => ({ itemId, title })) }), [409]);
     }
-    for (const c of s.commitments) await tolerate(client.putCommitment(sprintId, c.repId, { targets: c.targets, items: c.items }), [409]);
-    await tolerate(client.sprintAction(sprintId, 'start'), [409]);
-    sprints.push({ sprintId, teamId: s.teamId, startDate: s.startDate, lengthDays: s.lengthDays });
+    planned.push({ spec: s, sprintId });
   }
+  const sprints: SeededSprint[] = planned.map(({ spec, sprintId }) => ({ sprintId, teamId: spec.teamId, startDate: spec.startDate, lengthDays: spec.lengthDays }));
   log(`sprints: ${sprints.map((s) => s.sprintId).join(', ')}`);
 
   const first = await postAll(client, scenario.activities, batchSize, options.pauseMsBetweenBatches);
@@ -112,6 +150,21 @@ export async function seedScenario(
     await client.putMember(m.teamId, m.repId, { name: m.name, role: m.role, effectiveFrom: m.effectiveFrom });
   }
   log(`activities: ${first.accepted + cancels.accepted} accepted, ${first.duplicates + again.duplicates + cancels.duplicates} duplicates, ${scenario.voids.length} voided`);
+
+  // In order: a team has one active sprint, and a close carries unfinished items to the next planned one.
+  for (const { spec, sprintId } of planned) {
+    await tolerate(client.sprintAction(sprintId, 'start'), [409]);
+    if (spec.outcome !== 'closed') continue;
+    for (const c of spec.commitments) {
+      for (const item of c.items.filter((i) => i.done)) {
+        await tolerate(client.request('sprint-planning', 'PATCH', `/v1/sprints/${sprintId}/items/${item.itemId}`, { status: 'done' }), [404, 409]);
+      }
+    }
+    const settled = await actualsSettled(client, sprintId, options.settleTimeoutMs ?? 60_000);
+    if (!settled) log(`sprint ${sprintId}: KPI actuals still moving after the wait; closing with what has arrived`);
+    await tolerate(client.sprintAction(sprintId, 'close'), [409]);
+  }
+  log(`sprints closed: ${planned.filter((p) => p.spec.outcome === 'closed').length}, running: ${planned.filter((p) => p.spec.outcome === 'active').length}`);
   return { sprints, accepted: first.accepted + cancels.accepted, duplicates: first.duplicates + again.duplicates + cancels.duplicates };
 }
 
@@ -126,11 +179,12 @@ export async function simulateActivity(
 ): Promise<number> {
   const random = seededRandom(Date.now() % 2 ** 31);
   const reps = scenario.members.filter((m) => m.role !== 'MANAGER').map((m) => m.repId);
-  const kinds = ['call_logged', 'call_logged', 'call_logged', 'email_sent', 'email_sent', 'meeting_held', 'lead_created', 'deal_won'];
+  const kinds = ['call_logged', 'call_logged', 'call_logged', 'email_sent', 'email_sent', 'meeting_held', 'lead_created'];
   let sent = 0;
   while (!options.signal.aborted) {
     const repId = reps[Math.floor(random() * reps.length)] as string;
-    const kind = kinds[Math.floor(random() * kinds.length)] as string;
+    // Deals are rare and small, so an hour of demo moves quota attainment by points, not by multiples.
+    const kind = random() < 0.025 ? 'deal_won' : (kinds[Math.floor(random() * kinds.length)] as string);
     const activityId = `live-${Date.now().toString(36)}-${sent}`;
     const base = { activityId, kind, repId, occurredAt: new Date().toISOString() };
     const extra: Record<string, unknown> =
@@ -141,7 +195,7 @@ export async function simulateActivity(
           : kind === 'lead_created'
             ? { leadId: `ld-${activityId}`, source: 'web' }
             : kind === 'deal_won'
-              ? { dealId: `dw-${activityId}`, opportunityId: `op-${activityId}`, amount: `${(5 + Math.floor(random() * 100)) * 100}.00`, currency: 'USD' }
+              ? { dealId: `dw-${activityId}`, opportunityId: `op-${activityId}`, amount: `${(5 + Math.floor(random() * 25)) * 100}.00`, currency: 'USD' }
               : {};
     try {
       await client.postActivities([{ ...base, ...extra }]);
