@@ -45,8 +45,30 @@ describe('docker-compose.yml', () => {
     expect(missingVariables).toEqual([]);
   });
 
-  it('has the four services, their migrations, kafka, postgres and topic-init', () => {
-    expect(Object.keys(services).sort()).toEqual([...SERVICES, ...SERVICES.map(migrateOf), ...INFRA].sort());
+  it('has the four services, their migrations, kafka, postgres, topic-init and the web app', () => {
+    expect(Object.keys(services).sort()).toEqual([...SERVICES, ...SERVICES.map(migrateOf), ...INFRA, 'web'].sort());
+  });
+
+  describe('web', () => {
+    const web = services['web'] as Record<string, any>;
+    const env = environmentOf(web);
+
+    it('is built with apps/web/Dockerfile, publishes 3000 and checks /health/ready on it', () => {
+      expect(web['build']).toEqual({ context: '.', dockerfile: 'apps/web/Dockerfile' });
+      expect(existsSync(path.join(REPO_ROOT, 'apps/web/Dockerfile'))).toBe(true);
+      expect(portsOf(web)).toEqual(['127.0.0.1:3000:3000']);
+      expect([web['healthcheck']?.['test']].flat().join(' ')).toContain('http://127.0.0.1:3000/health/ready');
+    });
+
+    // apps/web/server/config/web-config.spec.ts checks this environment against the web server's config.
+    it('forwards to each service by its compose name, reads Kafka internally, and is hardened', () => {
+      for (const service of SERVICES) {
+        expect(env[`PACER_${service.toUpperCase().replace(/-/g, '_')}_URL`]).toBe(`http://${service}:${DEFAULT_PORTS[service]}`);
+      }
+      expect(env['KAFKA_BROKERS']).toBe(internalBootstrap());
+      expect(web['read_only']).toBe(true);
+      expect(web['cap_drop']).toEqual(['ALL']);
+    });
   });
 
   describe('kafka', () => {

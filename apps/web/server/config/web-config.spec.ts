@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { loadWebConfig, WEB_CONFIG_VARIABLES } from './web-config';
 
 const defaults = { staticDir: '/srv/web' };
@@ -43,5 +44,17 @@ describe('the web server configuration', () => {
     expect(loadWebConfig(env, defaults).oidc).toMatchObject({ clientId: 'pacer-web', allowInsecureIssuer: true, claims: { roles: 'realm_access.roles', tenant: 'tid' } });
     const prod = loadWebConfig({ ...env, NODE_ENV: 'production', PACER_WEB_SESSION_SECRET: 'x'.repeat(32) }, defaults);
     expect(prod.oidc?.allowInsecureIssuer).toBe(false);
+  });
+
+  it('accepts the environment docker-compose.yml gives the web service, and nothing it does not read', () => {
+    const compose = parse(readFileSync(path.resolve(__dirname, '../../../../docker-compose.yml'), 'utf8')) as {
+      services: { web: { environment: Record<string, string> } };
+    };
+    // Compose interpolation with an empty environment: ${NAME:-default} becomes the default.
+    const env = Object.fromEntries(
+      Object.entries(compose.services.web.environment).map(([k, v]) => [k, String(v).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')]),
+    );
+    expect(Object.keys(env).filter((n) => !(WEB_CONFIG_VARIABLES as readonly string[]).includes(n))).toEqual([]);
+    expect(loadWebConfig(env, defaults)).toMatchObject({ development: true, port: 3000 });
   });
 });
