@@ -47,7 +47,10 @@ async function main(): Promise<void> {
     const prefix = `${COLORS[i % COLORS.length]}${service.padEnd(18)}\x1b[0m| `;
     for (const stream of [child.stdout, child.stderr]) {
       stream?.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) process.stdout.write(`${prefix}${line}\n`);
+        for (const line of chunk.toString().split('\n').filter(Boolean)) {
+          if (isQuietAccessLine(line)) requestCounts.set(service, (requestCounts.get(service) ?? 0) + 1);
+          else process.stdout.write(`${prefix}${line}\n`);
+        }
       });
     }
     child.on('exit', (code, signal) => {
@@ -103,6 +106,29 @@ async function main(): Promise<void> {
 }
 
 const DEMO_TENANT = 'demo';
+
+// The simulator makes every service log a line per request; one summary a minute keeps the banner
+// (URLs, token, kcat command) on screen. Requests that fail (4xx/5xx) are still printed as they happen.
+const ACCESS_SUMMARY_MS = 60_000;
+const requestCounts = new Map<string, number>();
+
+/** A service's JSON access-log line for a request that succeeded. */
+function isQuietAccessLine(line: string): boolean {
+  if (!line.startsWith('{') || !line.includes('"request"')) return false;
+  try {
+    const entry = JSON.parse(line) as { msg?: unknown; status?: unknown };
+    return entry.msg === 'request' && typeof entry.status === 'number' && entry.status < 400;
+  } catch {
+    return false;
+  }
+}
+
+setInterval(() => {
+  if (requestCounts.size === 0) return;
+  const counts = [...requestCounts].map(([service, n]) => `${service} ${n}`).join(', ');
+  requestCounts.clear();
+  process.stdout.write(`${'requests'.padEnd(18)}| last ${ACCESS_SUMMARY_MS / 1000} s, succeeded: ${counts}\n`);
+}, ACCESS_SUMMARY_MS).unref();
 const WEB_PORT = Number(process.env['PACER_WEB_PORT'] ?? 3000);
 
 /** The browser app is served built (vite build into dist/apps/web/public), built while the services boot. */
