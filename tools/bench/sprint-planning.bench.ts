@@ -64,7 +64,7 @@ export async function benchSprintPlanning(): Promise<Record<string, number | str
       const rep = i % REPS;
       const sprint = Math.floor(i / REPS) % SPRINTS;
       return call('PUT', `/v1/sprints/sp-${sprint}/commitments/rep-${rep}`, {
-        targets: { calls: 50 + (i % 7), meetingsHeld: 5, revenueWon: 10000 },
+        targets: { calls: 50 + (i % 7), meetingsHeld: 5, revenueWon: '10000.00' },
         items: Array.from({ length: 5 }, (__, k) => ({ itemId: `it-${rep}-${k}`, title: `Item ${k}` })),
       });
     });
