@@ -1,5 +1,5 @@
 import { mintToken } from '@pacer/auth';
-import { KpiSnapshotData, TOPICS } from '@pacer/contracts';
+import { DLQ_HEADERS, KpiSnapshotData, TOPICS } from '@pacer/contracts';
 import {
   pollUntil,
   RunningService,
@@ -210,7 +210,10 @@ describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the other
   it("counts tenant A's records that arrive during its rebuild exactly once", async () => {
     const key = orgMonth(tenantA(), '2026-11');
     const callsBefore = (await snapshotsOf(tenantA())).find((s) => s.kpi_key === key)?.metrics.calls ?? 0;
+    const rebuilds = svc.app.get(KpiRebuildService);
     expect((await postJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin)).status).toBe(202);
+    // Paused (its runner stopped), so the call surely arrives while A is rebuilding.
+    await rebuilds.onModuleDestroy();
     const more = new KpiEventBuilder(tenantA(), '2026-12-01T00:00:00Z');
     const producer = await inputProducer();
     // CloudEvent ids are deduplicated across tenants: a fresh activity id, not the builder's call-000001.
@@ -229,8 +232,12 @@ describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the other
         what: "A's call during its rebuild",
       },
     );
+    const paused = (await getJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin)).body;
+    expect(paused).toMatchObject({ status: 'running', epoch: 2 });
+    expect(paused.parked).toBeGreaterThanOrEqual(1);
+    rebuilds.onApplicationBootstrap();
     const done = await finished(admin);
-    expect(done).toMatchObject({ status: 'completed', epoch: 2, republished: 0 });
+    expect(done).toMatchObject({ status: 'completed', epoch: 2, republished: 0, parked: 0 });
     expect((await snapshotsOf(tenantA())).find((s) => s.kpi_key === key)?.metrics.calls).toBe(
       callsBefore + 1,
     );
@@ -263,6 +270,19 @@ describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the other
     const before = await svc.dataSource.query(
       `SELECT tenant_id, kpi_key, metrics, revision FROM kpi_snapshots ORDER BY 1, 2`,
     );
+    // A record nobody can read: the live consumer dead-letters it, and so does the platform-wide replay.
+    const dlq = await new TopicRecorder(testKafka(), [svc.topic(TOPICS.dlq)]).start();
+    const producer = await inputProducer();
+    await producer.send({
+      topic: svc.topic(TOPICS.activities),
+      messages: [{ key: 'garbage', value: 'not json', headers: { 'x-origin': 'test' } }],
+    });
+    await producer.disconnect();
+    await pollUntil(
+      () => dlq.records.filter((r) => r.key === 'garbage').length,
+      (n) => n === 1,
+      { timeoutMs: 20_000, what: 'the live dead letter' },
+    );
     const started = await postJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild?scope=all', operator);
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ scope: '*', status: 'running' });
@@ -276,6 +296,21 @@ describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the other
         `SELECT tenant_id, kpi_key, metrics, revision FROM kpi_snapshots ORDER BY 1, 2`,
       ),
     ).toEqual(before);
+    const replayed = await pollUntil(
+      () =>
+        dlq.records.find(
+          (r) => r.key === 'garbage' && /-rebuild-all-/.test(r.headers[DLQ_HEADERS.consumerGroup] ?? ''),
+        ),
+      (r) => r !== undefined,
+      { timeoutMs: 20_000, what: "the replay's dead letter" },
+    );
+    await dlq.stop();
+    expect(replayed?.value?.toString()).toBe('not json');
+    expect(replayed?.headers).toMatchObject({
+      'x-origin': 'test',
+      [DLQ_HEADERS.sourceTopic]: svc.topic(TOPICS.activities),
+      [DLQ_HEADERS.error]: expect.stringContaining('not JSON'),
+    });
 
     const state = await rebuildKpis({
       env: {

@@ -39,6 +39,6 @@ export const kpiAggregationDuration = new Histogram({
 
 export const kpiRebuilding = new Gauge({
   name: 'pacer_kpi_rebuild_in_progress',
-  help: '1 while a rebuild replays the topics (nothing is published until it ends)',
+  help: 'Rebuilds this process is running (snapshots keep being published meanwhile)',
   registers: [registry],
 });

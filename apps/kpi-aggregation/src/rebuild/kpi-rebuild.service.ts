@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ServiceConfig } from '@pacer/config';
 import { Logger } from '@pacer/observability';
 import { LOGGER, SERVICE_CONFIG } from '@pacer/platform';
+import { kpiRebuilding } from '../observability/kpi.metrics';
 import {
   KpiRebuildRunner,
   readRebuild,
@@ -102,7 +103,11 @@ export class KpiRebuildService implements OnApplicationBootstrap, OnModuleDestro
           'KPI rebuild run ended with an error; the watcher runs it again unless it has failed for good',
         ),
       )
-      .finally(() => this.runners.delete(scope));
+      .finally(() => {
+        this.runners.delete(scope);
+        kpiRebuilding.set(this.runners.size);
+      });
     this.runners.set(scope, { runner, done });
+    kpiRebuilding.set(this.runners.size);
   }
 }

@@ -6,7 +6,6 @@ import { Logger } from '@pacer/observability';
 import { snapshotMessages } from '../consumers/kpi-snapshot.events';
 import { KpiBatchProcessor } from '../domain/kpi-batch.processor';
 import { KpiInput, toKpiInput } from '../domain/kpi-input';
-import { kpiRebuilding } from '../observability/kpi.metrics';
 import { PgKpiStore } from '../persistence/pg-kpi.store';
 import { drainInbox } from './kpi-rebuild-inbox';
 import {
@@ -99,7 +98,6 @@ export class KpiRebuildRunner {
     try {
       state = await readRebuild(this.dataSource, this.scope);
       if (!state.rebuilding) return false;
-      kpiRebuilding.set(1);
       const started = Date.now();
       // Roster, sprints and quotas first: activities then land in their teams, sprints and calendar at
       // once, instead of every late membership or settings event re-attributing what came before it.
@@ -128,7 +126,6 @@ export class KpiRebuildRunner {
       );
       throw e;
     } finally {
-      kpiRebuilding.set(0);
       await holder
         .query(`SELECT pg_advisory_unlock(hashtextextended($1, 7305))`, [lockKey])
         .catch(() => undefined);
