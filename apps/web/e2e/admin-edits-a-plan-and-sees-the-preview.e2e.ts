@@ -18,7 +18,10 @@ test('an admin edits a plan and sees the preview', async ({ page }) => {
   await page.getByLabel('Plan').selectOption('ae-graduated');
 
   const preview = page.getByTestId('plan-preview');
+  // The rep list comes from the roster: read the chosen rep once the preview has answered for it.
+  await expect(preview.getByTestId('preview-commission')).toBeVisible();
   const repId = await preview.getByLabel('Rep').inputValue();
+  expect(repId).not.toBe('');
   const estimate = async () => (await (await api.post('/api/commission/v1/estimate', { data: { repId, amount: '25000.00', currency: 'USD' } })).json()) as Estimate;
   const before = await estimate();
   await expect(preview.getByTestId('preview-commission')).toContainText(usd(before.commission));

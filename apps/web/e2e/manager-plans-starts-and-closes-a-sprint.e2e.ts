@@ -11,7 +11,7 @@ interface SprintView {
 }
 
 test('a manager plans, starts and closes a sprint', async ({ page }) => {
-  // The "Revenue machine" manager: the seed gives that team no sprint, so no other test's sprint is touched.
+  // The "Revenue machine" manager: the seeded sprints are the Hunters', so no other test's sprint is touched.
   const manager = await signIn(page, { subject: 'demo-mm' });
   const api = page.request;
   const sprintsOf = async () => (await (await api.get(`/api/sprint-planning/v1/teams/${manager.teamId}/sprints`)).json()) as SprintView[];
