@@ -67,6 +67,8 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
         `Job/${s}-migrate`,
       ]),
       ...TOPIC_SPECS.map((t) => `KafkaTopic/${t.name}`),
+      ...['ConfigMap/web-config', 'ServiceAccount/web', 'Deployment/web', 'Service/web', 'PodDisruptionBudget/web'],
+      ...['HorizontalPodAutoscaler/web', 'NetworkPolicy/web', 'Ingress/web'],
     ].sort();
     expect(ids).toEqual(expected);
     for (const o of objects) {
@@ -242,6 +244,40 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
         const topic = find(objects, 'KafkaTopic', m['topic']);
         expect(so['spec']['maxReplicaCount']).toBeLessThanOrEqual(topic['spec']['partitions']);
       }
+    });
+  });
+
+  describe('web', () => {
+    const deployment = find(objects, 'Deployment', 'web');
+    const podLabels = deployment['spec']['template']['metadata']['labels'];
+
+    it('Deployment: the same policy as the services, running the web server', () => {
+      expect(deploymentViolations(deployment, { service: 'web', port: 3000 })).toEqual([
+        'Deployment/pacer/web: command must run dist/apps/web/src/main.js',
+      ]);
+      expect(mainContainer(deployment)['command']).toEqual(['node', 'dist/apps/web/server/main.js']);
+    });
+
+    it('environment: the session secret from pacer-web-secrets, the services by their Service names', () => {
+      const env = resolveEnv(mainContainer(deployment), objects, APP_NAMESPACE);
+      expect(env.problems).toEqual([]);
+      expect(Object.keys(env.secrets)).toContain('PACER_WEB_SESSION_SECRET');
+      for (const service of SERVICES) {
+        expect(env.values[`PACER_${service.toUpperCase().replace(/-/g, '_')}_URL`]).toBe(`http://${service}:${DEFAULT_PORTS[service]}`);
+      }
+      expect(env.values['KAFKA_BROKERS']).toBeDefined();
+    });
+
+    it('Service, PodDisruptionBudget, NetworkPolicy and Ingress reach its pods on port 3000', () => {
+      const svc = find(objects, 'Service', 'web');
+      expect(selects(svc['spec']['selector'], podLabels)).toBe(true);
+      expect(svc['spec']['ports']).toEqual([{ name: 'http', port: 3000, targetPort: 'http', protocol: 'TCP' }]);
+      expect(selects(find(objects, 'PodDisruptionBudget', 'web')['spec']['selector']['matchLabels'], podLabels)).toBe(true);
+      const np = find(objects, 'NetworkPolicy', 'web');
+      expect(selects(np['spec']['podSelector']['matchLabels'], podLabels)).toBe(true);
+      expect(np['spec']['ingress'].flatMap((r: any) => r['ports'] ?? [])).toContainEqual({ protocol: 'TCP', port: 3000 });
+      const backends = find(objects, 'Ingress', 'web')['spec']['rules'].flatMap((r: any) => r['http']['paths'].map((p: any) => p['backend']['service']));
+      expect(backends).toEqual([{ name: 'web', port: { name: 'http' } }]);
     });
   });
 

@@ -119,14 +119,14 @@ describe('schema validation rejects broken objects', () => {
   });
 
   it('a kind with no schema', () => {
-    const ingress = {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
+    const gateway = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
       metadata: { name: 'x' },
       spec: {},
     };
-    expect(validateObject(ingress)).toEqual([
-      expect.stringMatching(/no schema for networking.k8s.io\/v1\/Ingress/),
+    expect(validateObject(gateway)).toEqual([
+      expect.stringMatching(/no schema for gateway.networking.k8s.io\/v1\/HTTPRoute/),
     ]);
     const old = {
       ...pick('HorizontalPodAutoscaler', 'activity-ingestion'),
