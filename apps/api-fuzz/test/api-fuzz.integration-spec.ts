@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { mintToken, Role } from '@pacer/auth';
+import { ServiceDefinition } from '@pacer/platform';
+import { RunningService, startTestService, TEST_JWT_SECRET, uniqueName } from '@pacer/testing';
+import { ActivityIngestionService } from '../../activity-ingestion/src/app.module';
+import { CommissionService } from '../../commission/src/app.module';
+import { KpiAggregationService } from '../../kpi-aggregation/src/app.module';
+import { SprintPlanningService } from '../../sprint-planning/src/app.module';
+import { FuzzTally, tallySchemathesisReport } from '../src/schemathesis-report';
+
+// OpenAPI-driven fuzz of the four services (issue 12): Schemathesis generates requests from each
+// service's own /docs-json, valid and invalid, and fails on any 5xx or on a response the document
+// does not describe. PACER_FUZZ_EXAMPLES bounds the examples per operation (small by default so
+// `npm test` stays quick); `npm run test:fuzz:soak` runs thousands of requests per service.
+
+const execFileAsync = promisify(execFile);
+const ROOT = path.resolve(__dirname, '../../..');
+const VENV = process.env['PACER_FUZZ_VENV'] ?? path.join(ROOT, '.venv-fuzz');
+const SCHEMATHESIS = path.join(VENV, 'bin', 'schemathesis');
+const SOAK = process.env['PACER_FUZZ_SOAK'] === '1';
+const EXAMPLES = Number(process.env['PACER_FUZZ_EXAMPLES'] ?? (SOAK ? 400 : 3));
+const SEED = Number(process.env['PACER_FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+const CHECKS = ['not_a_server_error', 'response_schema_conformance', 'content_type_conformance'];
+
+const SERVICES: Record<string, ServiceDefinition> = {
+  'activity-ingestion': ActivityIngestionService,
+  'sprint-planning': SprintPlanningService,
+  'kpi-aggregation': KpiAggregationService,
+  commission: CommissionService,
+};
+
+// Admin reaches every operation, so it runs every phase (examples, coverage of boundary and invalid
+// values, fuzzing, stateful); manager and rep add their 403/404 paths through the fuzzing phase.
+const ROLES: { roles: Role[]; repId?: string; phases: string[] }[] = [
+  { roles: ['admin'], phases: [] },
+  { roles: ['manager'], repId: 'fuzz-manager', phases: ['--phases', 'fuzzing'] },
+  { roles: ['rep'], repId: 'fuzz-rep', phases: ['--phases', 'fuzzing'] },
+];
+
+async function schemathesis(baseUrl: string, token: string, reportDir: string, phases: string[]): Promise<FuzzTally> {
+  const args = [
+    'run',
+    `${baseUrl}/docs-json`,
+    '--url',
+    baseUrl,
+    '--checks',
+    CHECKS.join(','),
+    '--max-examples',
+    String(EXAMPLES),
+    '--seed',
+    String(SEED),
+    '--workers',
+    '1',
+    '--header',
+    `Authorization: Bearer ${token}`,
+    '--report',
+    'ndjson',
+    '--report-ndjson-path',
+    path.join(reportDir, 'events.ndjson'),
+    ...phases,
+    '--no-color',
+    '--warnings',
+    'off',
+    '--suppress-health-check',
+    'all',
+  ];
+  // Schemathesis exits 1 when a check fails; the report says which, so the exit code is not needed.
+  const run = await execFileAsync(SCHEMATHESIS, args, { maxBuffer: 64 * 1024 * 1024, cwd: ROOT }).catch(
+    (e: { stdout?: string; stderr?: string; code?: number }) => e,
+  );
+  const report = path.join(reportDir, 'events.ndjson');
+  if (!existsSync(report)) {
+    throw new Error(`schemathesis wrote no report (exit ${String(run.code)}):\n${run.stdout ?? ''}\n${run.stderr ?? ''}`);
+  }
+  return tallySchemathesisReport(report);
+}
+
+describe(`OpenAPI fuzz of the four services (${EXAMPLES} examples per operation, seed ${SEED})`, () => {
+  const running: RunningService[] = [];
+  const tenant = uniqueName('fuzz');
+  let work: string;
+
+  beforeAll(async () => {
+    if (!existsSync(SCHEMATHESIS)) {
+      await execFileAsync(path.join(ROOT, 'tools/fuzz/setup.sh'), [], { cwd: ROOT });
+    }
+    work = mkdtempSync(path.join(tmpdir(), 'pacer-fuzz-'));
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const svc of running) await svc.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it.each(Object.keys(SERVICES))(
+    '%s answers no 5xx and only documented responses',
+    async (service) => {
+      const svc = await startTestService(SERVICES[service]!);
+      running.push(svc);
+      const total: FuzzTally = { requests: 0, serverErrors: 0, statuses: {}, failures: [] };
+      for (const [i, who] of ROLES.entries()) {
+        const token = await mintToken({
+          secret: TEST_JWT_SECRET,
+          tenantId: tenant,
+          roles: who.roles,
+          ...(who.repId ? { repId: who.repId } : {}),
+        });
+        const tally = await schemathesis(svc.baseUrl, token, path.join(work, `${service}-${i}`), who.phases);
+        total.requests += tally.requests;
+        total.serverErrors += tally.serverErrors;
+        for (const [status, n] of Object.entries(tally.statuses)) total.statuses[status] = (total.statuses[status] ?? 0) + n;
+        total.failures.push(...tally.failures.map((f) => `[${who.roles.join(',')}] ${f}`));
+      }
+      process.stdout.write(
+        `api-fuzz ${service}: ${total.requests} requests, ${total.serverErrors} 5xx, statuses ${JSON.stringify(total.statuses)}, seed ${SEED}\n`,
+      );
+      expect(total.requests).toBeGreaterThan(0);
+      expect({ serverErrors: total.serverErrors, failures: [...new Set(total.failures)] }).toEqual({
+        serverErrors: 0,
+        failures: [],
+      });
+    },
+    SOAK ? 3_600_000 : 300_000,
+  );
+});
