@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
 import { mintToken } from '@pacer/auth';
 import { DLQ_HEADERS, KpiSnapshotData, TOPICS } from '@pacer/contracts';
 import {
@@ -329,6 +332,42 @@ describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the other
         `SELECT tenant_id, kpi_key, metrics, revision FROM kpi_snapshots ORDER BY 1, 2`,
       ),
     ).toEqual(before);
+  });
+
+  it('is finished by the service when the process that started it is killed mid-way', async () => {
+    await outboxDrained();
+    const before = await snapshotsOf(tenantA());
+    const { epoch } = (await getJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin)).body;
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', 'apps/kpi-aggregation/src/rebuild.ts', `--tenant=${tenantA()}`],
+      {
+        cwd: path.resolve(__dirname, '../../..'),
+        env: {
+          ...process.env,
+          DATABASE_URL: svc.db.url,
+          KAFKA_BROKERS: testBrokers().join(','),
+          KAFKA_GROUP_ID: svc.groupId,
+          PACER_TOPIC_PREFIX: svc.topicPrefix,
+          LOG_LEVEL: 'silent',
+          NODE_ENV: 'test',
+        },
+        stdio: 'ignore',
+      },
+    );
+    try {
+      await pollUntil(
+        async () => (await getJson<RebuildStatus>(svc.baseUrl, '/v1/admin/rebuild', admin)).body,
+        (s) => s.epoch === epoch + 1 && s.rebuilding,
+        { timeoutMs: 30_000, intervalMs: 20, what: 'the CLI process to start the rebuild' },
+      );
+    } finally {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+    const done = await finished(admin);
+    expect(done).toMatchObject({ epoch: epoch + 1, status: 'completed', republished: 0 });
+    expect(await snapshotsOf(tenantA())).toEqual(before);
   });
 
   it('ends failed with a reason, instead of running forever, when it cannot make progress', async () => {
