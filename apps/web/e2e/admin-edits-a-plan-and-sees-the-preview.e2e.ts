@@ -17,6 +17,8 @@ test('an admin edits a plan and sees the preview', async ({ page }) => {
   await page.waitForURL('**/admin/plans');
   await page.getByLabel('Plan').selectOption('ae-graduated');
 
+  const plan = (await (await api.get('/api/commission/v1/plans/ae-graduated')).json()) as { tiers: { from: string; rate: string }[] };
+  expect(plan.tiers).toHaveLength(3);
   const preview = page.getByTestId('plan-preview');
   // The rep list comes from the roster: read the chosen rep once the preview has answered for it.
   await expect(preview.getByTestId('preview-commission')).toBeVisible();
@@ -35,10 +37,10 @@ test('an admin edits a plan and sees the preview', async ({ page }) => {
   await expect(form.locator('#tier-2-rate-error')).toBeVisible();
   await expect(top).toHaveValue('ten percent');
 
-  // Every tier pays more: whatever band the rep is in, the preview of the same deal must rise.
-  await form.getByLabel('Tier 1: rate').fill('0.07');
-  await form.getByLabel('Tier 2: rate').fill('0.11');
-  await top.fill('0.15');
+  // Every tier pays a point more: whatever band the rep is in, the preview of the same deal must rise.
+  for (const [i, tier] of plan.tiers.entries()) {
+    await form.getByLabel(`Tier ${i + 1}: rate`).fill((Number(tier.rate) + 0.01).toFixed(2));
+  }
   await form.getByRole('button', { name: 'Save as new version' }).click();
   await expect(form.getByTestId('plan-saved')).toContainText('version');
 

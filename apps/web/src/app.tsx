@@ -1,16 +1,18 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { homeOf, useSession } from './api/session';
 import type { Principal, Role } from './api/types';
-import { AdminScreen } from './admin/admin-screen';
 import { Loading } from './components/ui';
-import { ManagerBoard } from './manager/manager-board';
-import { SprintPlanning } from './manager/sprint-planning';
 import { RepHome } from './rep/rep-home';
-import { RepStatement } from './rep/rep-statement';
 import { Layout } from './shell/layout';
 import { SignIn } from './sign-in/sign-in';
-import { TvScreen } from './tv/tv-screen';
+
+// A rep's first screen loads with the app; the other roles' screens come in their own chunks.
+const RepStatement = lazy(() => import('./rep/rep-statement').then((m) => ({ default: m.RepStatement })));
+const ManagerBoard = lazy(() => import('./manager/manager-board').then((m) => ({ default: m.ManagerBoard })));
+const SprintPlanning = lazy(() => import('./manager/sprint-planning').then((m) => ({ default: m.SprintPlanning })));
+const AdminScreen = lazy(() => import('./admin/admin-screen').then((m) => ({ default: m.AdminScreen })));
+const TvScreen = lazy(() => import('./tv/tv-screen').then((m) => ({ default: m.TvScreen })));
 
 function Guard({ roles, children }: { roles: Role[]; children: (p: Principal) => ReactNode }) {
   const session = useSession();
@@ -19,7 +21,7 @@ function Guard({ roles, children }: { roles: Role[]; children: (p: Principal) =>
   const principal = session.data;
   if (!principal) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   if (!principal.roles.some((r) => roles.includes(r))) return <Navigate to={homeOf(principal)} replace />;
-  return <>{children(principal)}</>;
+  return <Suspense fallback={<Loading />}>{children(principal)}</Suspense>;
 }
 
 function Home() {

@@ -28,6 +28,7 @@ function NewSprintForm({ teamId, sprints, onPlanned }: { teamId: string; sprints
           {
             onSuccess: (sprint) => {
               setGoal('');
+              setStartDate(sprint.endDate);
               onPlanned(sprint.sprintId);
             },
           },
@@ -219,7 +220,9 @@ export function SprintPlanning({ principal }: { principal: Principal }) {
             </table>
             <FormProblem error={transition.error} shownPaths={[]} />
             <h3>{t('planning.new')}</h3>
-            <NewSprintForm key={`${teamId}-${list.length}`} teamId={teamId} sprints={list} onPlanned={setSelected} />
+            {/* Mounted once the team's sprints are known (its default start follows the last one) and
+                never remounted after, so nothing typed is lost when the list refreshes. */}
+            {sprints.isSuccess && <NewSprintForm key={teamId} teamId={teamId} sprints={list} onPlanned={setSelected} />}
           </Card>
           <Card title={t('velocity.title')} labelledBy="velocity-title">
             <VelocityChart teamId={teamId} />
