@@ -135,7 +135,9 @@ function boardExpectation(commitments: Commitments, refOf: (repId: string) => Re
       team[metric] = (team[metric] ?? new Decimal(0)).plus(new Decimal(String(value ?? 0)));
     }
   }
-  return { reps, team: Object.fromEntries(Object.entries(team).map(([m, v]) => [m, normalise(v.isInteger() ? v.toNumber() : v.toFixed(2))])) };
+  // Money targets are decimal strings (SPEC §4), and so is the money on the team line.
+  const money = (metric: string): boolean => commitments.some((c) => typeof c.targets[metric] === 'string');
+  return { reps, team: Object.fromEntries(Object.entries(team).map(([m, v]) => [m, normalise(money(m) ? v.toFixed(2) : v.toNumber())])) };
 }
 
 function boardFigures(board: unknown, commitments: Commitments): { reps: Record<string, Record<string, unknown>>; team: Record<string, unknown> } {
