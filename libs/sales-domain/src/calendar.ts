@@ -43,6 +43,9 @@ export function parseInstant(instant: string): DateTime {
 
 /** The wire form of a period boundary: local wall time with the tenant's offset, no milliseconds. */
 export function formatInstant(dt: DateTime): string {
+  // RFC 3339 offsets have no seconds: a local-mean-time offset such as Monrovia's -00:44:30 (until
+  // 1972) would be cut to -00:44 and name another instant, so such boundaries are written in UTC.
+  if (!Number.isInteger(dt.offset)) return dt.toUTC().toISO({ suppressMilliseconds: true }) ?? dt.toUTC().toISO()!;
   return dt.toISO({ suppressMilliseconds: true }) ?? dt.toUTC().toISO()!;
 }
 
