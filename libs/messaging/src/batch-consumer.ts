@@ -360,6 +360,9 @@ export class BatchConsumer<E> {
     const nextOffset = (BigInt(last.offset) + 1n).toString();
     const { groupId, logger } = this.options;
 
+    // kafkajs heartbeats only when asked: a long batch (a burst of tenants, an isolation replay with
+    // backoffs) would otherwise outlive the session and lose the partition mid-transaction.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
     let outcomes: Outcomes;
     try {
       try {
@@ -377,6 +380,8 @@ export class BatchConsumer<E> {
         'batch not applied; it will be retried',
       );
       throw e;
+    } finally {
+      clearInterval(beat);
     }
 
     await this.options.afterDbCommit?.({ topic, partition, nextOffset });
