@@ -113,6 +113,7 @@ function Report({ sprintId }: { sprintId: string }) {
             <tr key={rep.repId}>
               <th scope="row">{rep.name ?? rep.repId}</th>
               <td>
+                {rep.targets.length === 0 && <span className="muted small">{t('sprint.noTargets')}</span>}
                 {rep.targets.map((tr) => (
                   <div key={tr.metric} className="small">
                     {t(`metrics.${tr.metric}`)}: {f.metric(tr.metric, tr.actual)} / {f.metric(tr.metric, tr.planned)}
