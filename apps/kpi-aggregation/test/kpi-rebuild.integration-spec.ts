@@ -55,6 +55,9 @@ async function postNoBody<T>(
   return { status: res.status, body: (await res.json()) as T };
 }
 
+// Tenant A's size; PACER_REBUILD_TEST_ACTIVITIES=30000 measures the figures on a bigger tenant.
+const ACTIVITIES = Number(process.env['PACER_REBUILD_TEST_ACTIVITIES'] ?? 3000);
+
 describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the others', () => {
   let svc: RunningService;
   let kpiTopic: TopicRecorder;
@@ -94,7 +97,7 @@ describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the other
   beforeAll(async () => {
     svc = await startTestService(KpiAggregationService);
     kpiTopic = await new TopicRecorder(testKafka(), [svc.topic(TOPICS.kpi)]).start();
-    scenario = buildScenario(uniqueName('rebuild-a'), 3000, 5);
+    scenario = buildScenario(uniqueName('rebuild-a'), ACTIVITIES, 5);
     const producer = await inputProducer();
     await produceEvents(producer, svc.topicPrefix, [...scenario.activities, ...scenario.setup]);
     await producer.disconnect();
@@ -192,7 +195,7 @@ describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the other
     const done = await finished(admin);
     process.stdout.write(
       `[rebuild figures] tenant B snapshot ${bLatencyMs} ms after its call while A rebuilt (A then: ${aMeanwhile.status}/${aMeanwhile.phase}); ` +
-        `tenant A rebuild (3000 activities, ${before.length} keys) took ${durationOf(done)} ms\n`,
+        `tenant A rebuild (${ACTIVITIES} activities, ${before.length} keys) took ${durationOf(done)} ms\n`,
     );
     expect(aMeanwhile.rebuilding).toBe(true);
     expect(bLatencyMs).toBeLessThan(5_000);

@@ -228,6 +228,8 @@ export class KpiRebuildRunner {
         ]);
       });
       for (const [id, offset] of reached) next.set(id, offset);
+      // A slow commit is not a stalled replay: the watchdog counts from here too.
+      lastRead = Date.now();
       if (isDone()) resolveDone();
     };
     // One flush in flight while the next chunk is fetched and parsed: the database and this process overlap.
@@ -431,9 +433,11 @@ export class KpiRebuildRunner {
    * publish the keys that differ from what was published, and record the tenant as swapped.
    */
   private async swap(epoch: number, tenantId: string, last: boolean): Promise<void> {
+    let locked = 0;
     const republished = await this.dataSource.transaction(async (m) => {
       await m.query(`SET LOCAL lock_timeout = '${SWAP_LOCK_TIMEOUT}'`);
       await new PgKpiStore(m).lockTenant(tenantId);
+      locked = Date.now();
       await this.current(m, epoch);
       while ((await drainInbox(m, this.scope, tenantId, INBOX_CHUNK)) > 0) {
         // until the tenant's inbox is empty; no live batch of the tenant can add to it while we hold its lock
@@ -460,7 +464,11 @@ export class KpiRebuildRunner {
       if (finish) await m.query(`DELETE FROM kpi_rebuild_inbox WHERE scope = $1`, [this.scope]);
       return published.length;
     });
-    this.logger.info({ scope: this.scope, epoch, tenantId, republished }, 'KPI rebuild swapped a tenant in');
+    // How long the tenant's own live batches waited: the one pause a rebuild costs its tenant.
+    this.logger.info(
+      { scope: this.scope, epoch, tenantId, republished, lockHeldMs: Date.now() - locked },
+      'KPI rebuild swapped a tenant in',
+    );
   }
 
   private readonly columns = new Map<string, string[]>();
