@@ -2,7 +2,7 @@
 // baselines measured in the same run (Kafka's ProducerPerformance, Postgres COPY). Prints one JSON
 // document and a table that puts each Pacer figure beside its baseline as a ratio. Record the table
 // in docs/benchmarks.md with the machine it ran on.
-//   BENCH_ONLY=foundation,ingestion,kpi,commission,sprint,system   run a subset
+//   BENCH_ONLY=foundation,ingestion,kpi,commission,sprint,system,web   run a subset
 import 'reflect-metadata';
 import os from 'node:os';
 import { ensureInfra } from '@pacer/testing/infra';
@@ -12,6 +12,7 @@ import { benchFoundation } from './foundation.bench';
 import { benchKpiAggregation } from './kpi-aggregation.bench';
 import { benchSprintPlanning } from './sprint-planning.bench';
 import { benchSystem } from './system.bench';
+import { benchWeb } from './web.bench';
 
 type Figures = Record<string, number | string>;
 
@@ -22,6 +23,7 @@ const SUITES: Record<string, () => Promise<Figures>> = {
   commission: benchCommission,
   sprint: benchSprintPlanning,
   system: benchSystem,
+  web: benchWeb,
 };
 
 interface Row {
@@ -56,6 +58,10 @@ function rows(r: Record<string, Figures>): Row[] {
     { figure: 'system, ingestion API → KPI snapshot', value: n('system', 'apiToSnapshotActivitiesPerSec'), unit: 'activities/s', baseline: 'copy', goal: '≥ 10k/s' },
     { figure: 'system freshness p50 at 1k/s (API accept → snapshot)', value: n('system', 'freshnessP50Ms'), unit: 'ms' },
     { figure: 'system freshness p99 at 1k/s (API accept → snapshot)', value: n('system', 'freshnessP99Ms'), unit: 'ms', goal: '≤ 1000 ms' },
+    { figure: 'web, API accept → TV stream p50 at 50/s', value: n('web', 'acceptToTvP50Ms'), unit: 'ms' },
+    { figure: 'web, API accept → TV stream p99 at 50/s', value: n('web', 'acceptToTvP99Ms'), unit: 'ms', goal: '≤ 2000 ms' },
+    { figure: 'web, rep screen JS (gzipped)', value: n('web', 'repJsGzipKB'), unit: 'KB' },
+    { figure: 'web, rep screen first load → first number', value: n('web', 'repFirstNumberMs'), unit: 'ms' },
   ];
 }
 
