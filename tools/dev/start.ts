@@ -202,7 +202,8 @@ async function seedDemo(client: PacerClient, scenario: ReturnType<typeof buildSc
   process.stdout.write(
     `demo seed: tenant "${DEMO_TENANT}" ready in ${((Date.now() - started) / 1000).toFixed(1)} s` +
       (hasHistory ? ' (history was already there)' : ` (${report.accepted} activities of history)`) +
-      `; current sprint ${report.sprints.map((s) => s.sprintId).join(', ')}\n`,
+      // The seeded sprints come oldest first; the last one is the running sprint.
+      `; current sprint ${report.sprints[report.sprints.length - 1]?.sprintId ?? 'none'}\n`,
   );
 }
 
