@@ -22,6 +22,16 @@ export function useLogActivity() {
   });
 }
 
+/** Retracts an activity recorded by mistake (a rep may void only what the rep recorded). */
+export function useVoidActivity() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { activityId: string; reason: string }) =>
+      serviceRequest<{ status: string }>('activity-ingestion', `/v1/activities/${encodeURIComponent(v.activityId)}/void`, { method: 'POST', body: { reason: v.reason } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['activity-ingestion'] }),
+  });
+}
+
 export function useActivities(repId: string | undefined, kind?: string, enabled = true) {
   return useQuery({
     queryKey: activityKeys.list(repId, kind),

@@ -29,6 +29,9 @@ export const en = {
     kind: { call_logged: 'Call', email_sent: 'Email', meeting_held: 'Meeting' },
     outcome: { connected: 'Connected', voicemail: 'Voicemail', no_answer: 'No answer' },
     done: { call_logged: 'Call logged.', email_sent: 'Email logged.', meeting_held: 'Meeting logged.' },
+    undo: 'Undo',
+    undone: 'Undone: it no longer counts.',
+    undoReason: 'Logged by mistake',
   },
   sprint: {
     sprint: 'Sprint',

@@ -31,6 +31,9 @@ export const nb: Catalogue = {
     kind: { call_logged: 'Samtale', email_sent: 'E-post', meeting_held: 'Møte' },
     outcome: { connected: 'Fikk svar', voicemail: 'Talepost', no_answer: 'Ikke svar' },
     done: { call_logged: 'Samtalen er registrert.', email_sent: 'E-posten er registrert.', meeting_held: 'Møtet er registrert.' },
+    undo: 'Angre',
+    undone: 'Angret: den teller ikke lenger.',
+    undoReason: 'Registrert ved en feil',
   },
   sprint: {
     sprint: 'Sprint',

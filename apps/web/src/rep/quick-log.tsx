@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { newActivityId, useLogActivity, type QuickKind } from '../api/activity-ingestion';
+import { newActivityId, useLogActivity, useVoidActivity, type QuickKind } from '../api/activity-ingestion';
 import { FormProblem } from '../components/ui';
 import { nowInstant } from '../format/dates';
 import { useFormat } from '../shell/format';
@@ -17,11 +17,13 @@ export function QuickLog({ repId }: { repId: string }) {
   const f = useFormat();
   const log = useLogActivity();
   const [pending, setPending] = useState<{ kind: QuickKind; activityId: string } | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<{ text: string; activityId: string } | null>(null);
+  const undo = useVoidActivity();
 
   const choose = (kind: QuickKind) => {
     setDone(null);
     log.reset();
+    undo.reset();
     setPending({ kind, activityId: newActivityId() });
   };
   const send = (outcome?: Outcome) => {
@@ -35,7 +37,7 @@ export function QuickLog({ repId }: { repId: string }) {
           : base;
     log.mutate(body, {
       onSuccess: () => {
-        setDone(t(`log.done.${pending.kind}`));
+        setDone({ text: t(`log.done.${pending.kind}`), activityId: pending.activityId });
         setPending(null);
       },
     });
@@ -71,10 +73,18 @@ export function QuickLog({ repId }: { repId: string }) {
       )}
       <FormProblem error={log.error} shownPaths={[]} />
       {done && (
-        <p className="success" role="status" data-testid="log-done">
-          {done}
-        </p>
+        <div className="log-done">
+          <p className="success" role="status" data-testid="log-done">
+            {undo.isSuccess ? t('log.undone') : done.text}
+          </p>
+          {!undo.isSuccess && (
+            <button type="button" className="btn ghost small" disabled={undo.isPending} onClick={() => undo.mutate({ activityId: done.activityId, reason: t('log.undoReason') })}>
+              {t('log.undo')}
+            </button>
+          )}
+        </div>
       )}
+      <FormProblem error={undo.error} shownPaths={[]} />
     </div>
   );
 }
