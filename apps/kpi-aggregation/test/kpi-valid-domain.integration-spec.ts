@@ -22,13 +22,13 @@ const ZONES = Intl.supportedValuesOf('timeZone');
 /** The instants at which the zone's offset changes in the receipt's year, and the local start of each such day. */
 function dstInstants(zone: string): string[] {
   const out: string[] = [];
-  let day = DateTime.fromObject({ year: RECEIPT.year, month: 1, day: 1 }, { zone });
+  let day: DateTime = DateTime.fromObject({ year: RECEIPT.year, month: 1, day: 1 }, { zone });
   if (!day.isValid) return out;
   for (let i = 0; i < 366; i++) {
     const next: DateTime = day.plus({ days: 1 });
     if (next.offset !== day.offset) {
       // Find the hour in which the offset changes, then report that instant and the local midnight.
-      let at = day;
+      let at: DateTime = day;
       while (at.offset === day.offset && at < next) at = at.plus({ hours: 1 });
       out.push(at.toUTC().toISO({ suppressMilliseconds: true }) ?? '', next.startOf('day').toUTC().toISO({ suppressMilliseconds: true }) ?? '');
     }
