@@ -604,7 +604,7 @@ export class BatchConsumer<E> {
       lastError = result.error;
       outcomes.retries++;
       trace.getActiveSpan()?.recordException(lastError);
-      logger.warn({ ...work.info, groupId, topic, partition, offset, attempt, err: lastError }, 'message failed');
+      logger.warn({ ...work.info, groupId, topic, partition, offset, attempt, err: lastError }, 'message handler failed');
       if (attempt < this.maxRetries) {
         await delay(this.retryBackoffMs * 2 ** attempt);
       }
