@@ -214,4 +214,30 @@ describe('BatchConsumer isolates the record that fails, wherever it fails', () =
       await stop();
     }
   });
+
+  it('knows the lag from the first poll and shows a partition that applies nothing as waiting longer and longer', async () => {
+    const { topic, consumer, recorder, dlq, stop } = await setup();
+    // The database "stays down" for this record: every attempt loses its connection.
+    const events: IsolationEvent[] = [{ id: 'stall-0', outages: 1_000 }, { id: 'stall-1' }, { id: 'stall-2' }];
+    await producer.send({ topic, acks: -1, messages: events.map((e) => ({ key: null, value: JSON.stringify(e) })) });
+    const started = Date.now();
+    await consumer.start();
+    try {
+      const first = await pollUntil(() => consumer.status().partitions[0], (p) => p?.lag === 3, { what: 'lag 3 without any batch applied', timeoutMs: 10_000 });
+      expect(first?.lastAppliedAt).toBeNull();
+      process.stdout.write(`lag known ${Date.now() - started} ms after start, before any batch applied\n`);
+      const later = await pollUntil(
+        () => consumer.status().partitions[0],
+        (p) => (p?.waitingSeconds ?? 0) >= 2 && p?.lastError !== undefined,
+        { what: 'a rising waiting time with the last error', timeoutMs: 15_000 },
+      );
+      expect(later?.lastError).toContain('terminating connection');
+      expect(later?.lag).toBe(3);
+      expect(consumer.status().state).toBe('running');
+      expect(await folded(db.dataSource, 'stall-')).toEqual(new Map());
+      expect(recorder.records.filter((r) => r.topic === dlq)).toEqual([]);
+    } finally {
+      await stop();
+    }
+  });
 });
