@@ -4,5 +4,6 @@ export * from './json-input';
 export * from './outage';
 export * from './problem';
 export * from './problem.filter';
+export * from './problem-responses';
 export * from './request-input.guard';
 export * from './validation';

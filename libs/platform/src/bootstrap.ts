@@ -4,7 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DestinationStream } from 'pino';
 import { loadConfig, ServiceConfig, ServiceName } from '@pacer/config';
-import { createValidationPipe, ProblemFilter, useRequestInputGuard } from '@pacer/http';
+import { createValidationPipe, documentProblemResponses, ProblemFilter, useRequestInputGuard } from '@pacer/http';
 import { createLogger, Logger, shutdownTracing, startTracing } from '@pacer/observability';
 import { httpTelemetry } from './http-telemetry';
 import { LifecycleService } from './lifecycle.service';
@@ -59,7 +59,7 @@ export async function createServiceApp(
     app,
     new DocumentBuilder().setTitle(definition.title).setDescription(definition.description).setVersion('1').addBearerAuth().build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, documentProblemResponses(document), { jsonDocumentUrl: 'docs-json' });
   return { app, config, logger };
 }
 

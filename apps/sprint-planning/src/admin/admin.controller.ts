@@ -57,6 +57,7 @@ export class AdminController {
     status: 403,
     description: 'Admins (their tenant) and operators (scope=all) only (problem+json).',
   })
+  @ApiResponse({ status: 200, description: 'Rebuilt: the events replayed, per tenant.' })
   @ApiResponse({ status: 500, description: 'rebuild-failed: which tenants, and why (problem+json).' })
   async rebuild(
     @CurrentPrincipal() principal: Principal,

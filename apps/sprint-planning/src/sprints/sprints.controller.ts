@@ -11,7 +11,7 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
 import { SprintBoard } from '../domain/sprint/sprint-board';
@@ -161,6 +161,8 @@ export class SprintsController {
   }
 
   @Get(':sprintId/report')
+  @ApiResponse({ status: 200, description: 'The frozen report.' })
+  @ApiResponse({ status: 409, description: 'report-not-available: the sprint has not closed yet (problem+json).' })
   @ApiOperation({
     summary: 'The report frozen at close: planned vs actual per rep and team, completion ratio, items.',
   })
