@@ -47,8 +47,15 @@ export function tallySchemathesisReport(file: string): FuzzTally {
       const method = /-X (\w+)/.exec(curl)?.[1] ?? 'GET';
       const url = /(https?:\/\/[^\s'"]+)/.exec(curl)?.[1];
       const where = url ? `${method} ${new URL(url).pathname}` : curl.slice(0, 160);
-      const what = String(failure['title'] ?? failure['message'] ?? '').split('\n').filter(Boolean).join(' / ');
-      failures.add(where || what ? `${node['name']} ${where}: ${what}` : `${node['name']}: ${JSON.stringify(node).slice(0, 600)}`);
+      const what = String(failure['title'] ?? failure['message'] ?? '')
+        .split('\n')
+        .filter(Boolean)
+        .join(' / ');
+      failures.add(
+        where || what
+          ? `${node['name']} ${where}: ${what}`
+          : `${node['name']}: ${JSON.stringify(node).slice(0, 600)}`,
+      );
     }
     for (const value of Object.values(node)) visit(value);
   };

@@ -22,9 +22,16 @@ const ROOT = path.resolve(__dirname, '../../..');
 const VENV = process.env['PACER_FUZZ_VENV'] ?? path.join(ROOT, '.venv-fuzz');
 const SCHEMATHESIS = path.join(VENV, 'bin', 'schemathesis');
 const SOAK = process.env['PACER_FUZZ_SOAK'] === '1';
-const EXAMPLES = Number(process.env['PACER_FUZZ_EXAMPLES'] ?? (SOAK ? 400 : 3));
+const EXAMPLES = Number(process.env['PACER_FUZZ_EXAMPLES'] ?? (SOAK ? 100 : 3));
+/** The soak repeats rounds (new seed each) until every service has answered at least this many requests. */
+const SOAK_REQUESTS = Number(process.env['PACER_FUZZ_SOAK_REQUESTS'] ?? 10_000);
 const SEED = Number(process.env['PACER_FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
-const CHECKS = ['not_a_server_error', 'status_code_conformance', 'response_schema_conformance', 'content_type_conformance'];
+const CHECKS = [
+  'not_a_server_error',
+  'status_code_conformance',
+  'response_schema_conformance',
+  'content_type_conformance',
+];
 
 const SERVICES: Record<string, ServiceDefinition> = {
   'activity-ingestion': ActivityIngestionService,
@@ -41,7 +48,13 @@ const ROLES: { roles: Role[]; repId?: string; phases: string[] }[] = [
   { roles: ['rep'], repId: 'fuzz-rep', phases: ['--phases', 'fuzzing'] },
 ];
 
-async function schemathesis(baseUrl: string, token: string, reportDir: string, phases: string[]): Promise<FuzzTally> {
+async function schemathesis(
+  baseUrl: string,
+  token: string,
+  reportDir: string,
+  phases: string[],
+  seed: number,
+): Promise<FuzzTally> {
   const args = [
     'run',
     `${baseUrl}/docs-json`,
@@ -52,7 +65,7 @@ async function schemathesis(baseUrl: string, token: string, reportDir: string, p
     '--max-examples',
     String(EXAMPLES),
     '--seed',
-    String(SEED),
+    String(seed),
     '--workers',
     '1',
     '--header',
@@ -70,12 +83,15 @@ async function schemathesis(baseUrl: string, token: string, reportDir: string, p
   ];
   // Schemathesis exits 1 when a check fails; the report says which, so the exit code is not needed.
   type Outcome = { stdout?: string; stderr?: string; code?: number };
-  const run: Outcome = await execFileAsync(SCHEMATHESIS, args, { maxBuffer: 64 * 1024 * 1024, cwd: ROOT }).catch(
-    (e: Outcome) => e,
-  );
+  const run: Outcome = await execFileAsync(SCHEMATHESIS, args, {
+    maxBuffer: 64 * 1024 * 1024,
+    cwd: ROOT,
+  }).catch((e: Outcome) => e);
   const report = path.join(reportDir, 'events.ndjson');
   if (!existsSync(report)) {
-    throw new Error(`schemathesis wrote no report (exit ${String(run.code)}):\n${run.stdout ?? ''}\n${run.stderr ?? ''}`);
+    throw new Error(
+      `schemathesis wrote no report (exit ${String(run.code)}):\n${run.stdout ?? ''}\n${run.stderr ?? ''}`,
+    );
   }
   return tallySchemathesisReport(report);
 }
@@ -103,19 +119,24 @@ describe(`OpenAPI fuzz of the four services (${EXAMPLES} examples per operation,
       const svc = await startTestService(SERVICES[service]!);
       running.push(svc);
       const total: FuzzTally = { requests: 0, serverErrors: 0, skipped: 0, statuses: {}, failures: [] };
-      for (const [i, who] of ROLES.entries()) {
-        const token = await mintToken({
-          secret: TEST_JWT_SECRET,
-          tenantId: tenant,
-          roles: who.roles,
-          ...(who.repId ? { repId: who.repId } : {}),
-        });
-        const tally = await schemathesis(svc.baseUrl, token, path.join(work, `${service}-${i}`), who.phases);
-        total.requests += tally.requests;
-        total.serverErrors += tally.serverErrors;
-        total.skipped += tally.skipped;
-        for (const [status, n] of Object.entries(tally.statuses)) total.statuses[status] = (total.statuses[status] ?? 0) + n;
-        total.failures.push(...tally.failures.map((f) => `[${who.roles.join(',')}] ${f}`));
+      for (let round = 0; round === 0 || (SOAK && total.requests < SOAK_REQUESTS); round++) {
+        for (const [i, who] of ROLES.entries()) {
+          const token = await mintToken({
+            secret: TEST_JWT_SECRET,
+            tenantId: tenant,
+            roles: who.roles,
+            ...(who.repId ? { repId: who.repId } : {}),
+          });
+          const dir = path.join(work, `${service}-${round}-${i}`);
+          const tally = await schemathesis(svc.baseUrl, token, dir, who.phases, SEED + round);
+          rmSync(dir, { recursive: true, force: true });
+          total.requests += tally.requests;
+          total.serverErrors += tally.serverErrors;
+          total.skipped += tally.skipped;
+          for (const [status, n] of Object.entries(tally.statuses))
+            total.statuses[status] = (total.statuses[status] ?? 0) + n;
+          total.failures.push(...tally.failures.map((f) => `[${who.roles.join(',')}] ${f}`));
+        }
       }
       process.stdout.write(
         `api-fuzz ${service}: ${total.requests} requests, ${total.serverErrors} 5xx, ${total.skipped} operation runs without a body generator, statuses ${JSON.stringify(total.statuses)}, seed ${SEED}\n`,
