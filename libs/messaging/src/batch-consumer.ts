@@ -314,6 +314,11 @@ export class BatchConsumer<E> {
       if (!this.admin) {
         const admin = this.options.kafka.admin();
         await admin.connect();
+        if (!this.consumer) {
+          // stop() ran while this connected: nobody would disconnect it later.
+          await admin.disconnect();
+          return;
+        }
         this.admin = admin;
       }
       const admin = this.admin;
