@@ -67,32 +67,41 @@ async function planSprint(client: PacerClient, s: SprintSpec, log: (line: string
   return sprintId;
 }
 
-interface BoardRevisions {
-  reps?: { actualsRevision?: number | null; targets?: Record<string, unknown> }[];
-  team?: { snapshotRevision?: number | null };
+interface BoardCounts {
+  status?: string;
+  window?: { start: string; end: string };
+  reps?: { repId: string; targets?: Record<string, unknown>; actuals?: Record<string, unknown> }[];
 }
 
 /**
- * Waits until the sprint board's KPI actuals have arrived and stopped changing (the same revisions on
- * two reads a second apart), so a report frozen at close shows the history; false at the deadline.
- * The committed reps of the demo all have activity in every sprint window.
+ * Waits until the KPI service has counted the whole seeded history into the sprint: every committed
+ * rep's calls on the board equal the distinct, unvoided calls the scenario gave that rep inside the
+ * sprint window. Revisions that merely pause are no proof (the first try closed a sprint with an
+ * eighth of its calls). True at once for a sprint that is already closed; false at the deadline.
  */
-async function actualsSettled(client: PacerClient, sprintId: string, timeoutMs: number): Promise<boolean> {
+async function actualsSettled(client: PacerClient, scenario: Scenario, sprintId: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  const revisions = async (): Promise<string> => {
-    const board = (await client.board<BoardRevisions>(sprintId)).body;
-    // Only the committed reps: a member without activity (the manager) never gets a snapshot.
-    const committed = (board.reps ?? []).filter((r) => Object.keys(r.targets ?? {}).length > 0);
-    return JSON.stringify([board.team?.snapshotRevision ?? null, ...committed.map((r) => r.actualsRevision ?? null)]);
-  };
-  let last = await revisions();
-  while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const now = await revisions();
-    if (now === last && !now.includes('null')) return true;
-    last = now;
+  const voided = new Set(scenario.voids);
+  const calls = new Map<string, { repId: string; at: number }>();
+  for (const a of scenario.activities) {
+    if (a.kind === 'call_logged' && !voided.has(a.activityId)) calls.set(a.activityId, { repId: a.repId, at: Date.parse(a.occurredAt) });
   }
-  return false;
+  for (;;) {
+    const board = (await client.board<BoardCounts>(sprintId)).body;
+    if (board.status === 'closed') return true;
+    const window = board.window;
+    const committed = (board.reps ?? []).filter((r) => Object.keys(r.targets ?? {}).length > 0);
+    const counted =
+      window !== undefined &&
+      committed.every((r) => {
+        const [from, to] = [Date.parse(window.start), Date.parse(window.end)];
+        const want = [...calls.values()].filter((c) => c.repId === r.repId && c.at >= from && c.at < to).length;
+        return r.actuals?.['calls'] === want;
+      });
+    if (counted) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 /**
@@ -108,7 +117,7 @@ export async function seedScenario(
     batchSize?: number;
     log?: (line: string) => void;
     pauseMsBetweenBatches?: number;
-    /** How long to wait for a sprint's KPI actuals to stop changing before closing it (default 60 s). */
+    /** How long to wait for a sprint's KPI actuals to count the history before closing it (default 120 s). */
     settleTimeoutMs?: number;
   } = {},
 ): Promise<SeedReport> {
@@ -160,7 +169,7 @@ export async function seedScenario(
         await tolerate(client.request('sprint-planning', 'PATCH', `/v1/sprints/${sprintId}/items/${item.itemId}`, { status: 'done' }), [404, 409]);
       }
     }
-    const settled = await actualsSettled(client, sprintId, options.settleTimeoutMs ?? 60_000);
+    const settled = await actualsSettled(client, scenario, sprintId, options.settleTimeoutMs ?? 120_000);
     if (!settled) log(`sprint ${sprintId}: KPI actuals still moving after the wait; closing with what has arrived`);
     await tolerate(client.sprintAction(sprintId, 'close'), [409]);
   }
