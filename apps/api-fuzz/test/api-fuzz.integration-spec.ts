@@ -4,15 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { mintToken, Role } from '@pacer/auth';
-import { ServiceDefinition } from '@pacer/platform';
-import { RunningService, startTestService, TEST_JWT_SECRET, uniqueName } from '@pacer/testing';
-import { ActivityIngestionService } from '../../activity-ingestion/src/app.module';
-import { CommissionService } from '../../commission/src/app.module';
-import { KpiAggregationService } from '../../kpi-aggregation/src/app.module';
-import { SprintPlanningService } from '../../sprint-planning/src/app.module';
+import { ServiceName } from '@pacer/config';
+import { TEST_JWT_SECRET, uniqueName } from '@pacer/testing';
 import { FuzzTally, tallySchemathesisReport } from '../src/schemathesis-report';
+import { FuzzedService, startServiceProcess } from '../src/service-process';
 
-// OpenAPI-driven fuzz of the four services (issue 12): Schemathesis generates requests from each
+// OpenAPI-driven fuzz of the four services (issue 12), each run as its own process: Schemathesis generates requests from each
 // service's own /docs-json, valid and invalid, and fails on any 5xx or on a response the document
 // does not describe. PACER_FUZZ_EXAMPLES bounds the examples per operation (small by default so
 // `npm test` stays quick); `npm run test:fuzz:soak` runs thousands of requests per service.
@@ -33,12 +30,7 @@ const CHECKS = [
   'content_type_conformance',
 ];
 
-const SERVICES: Record<string, ServiceDefinition> = {
-  'activity-ingestion': ActivityIngestionService,
-  'sprint-planning': SprintPlanningService,
-  'kpi-aggregation': KpiAggregationService,
-  commission: CommissionService,
-};
+const SERVICES: ServiceName[] = ['activity-ingestion', 'sprint-planning', 'kpi-aggregation', 'commission'];
 
 // Admin reaches every operation, so it runs every phase (examples, coverage of boundary and invalid
 // values, fuzzing, stateful); manager and rep add their 403/404 paths through the fuzzing phase.
@@ -100,7 +92,7 @@ async function schemathesis(
 }
 
 describe(`OpenAPI fuzz of the four services (${EXAMPLES} examples per operation, seed ${SEED})`, () => {
-  const running: RunningService[] = [];
+  const running: FuzzedService[] = [];
   const tenant = uniqueName('fuzz');
   let work: string;
 
@@ -112,14 +104,14 @@ describe(`OpenAPI fuzz of the four services (${EXAMPLES} examples per operation,
   }, 600_000);
 
   afterAll(async () => {
-    for (const svc of running) await svc.close();
+    for (const svc of running) await svc.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it.each(Object.keys(SERVICES))(
+  it.each(SERVICES)(
     '%s answers no 5xx and only documented responses',
     async (service) => {
-      const svc = await startTestService(SERVICES[service]!);
+      const svc = await startServiceProcess(service, path.join(work, `${service}.log`));
       running.push(svc);
       const total: FuzzTally = { requests: 0, serverErrors: 0, skipped: 0, statuses: {}, failures: [] };
       for (let round = 0; round === 0 || (SOAK && total.requests < SOAK_REQUESTS); round++) {
@@ -141,6 +133,8 @@ describe(`OpenAPI fuzz of the four services (${EXAMPLES} examples per operation,
           total.failures.push(...tally.failures.map((f) => `[${who.roles.join(',')}] ${f}`));
         }
       }
+      await svc.stop();
+      running.splice(running.indexOf(svc), 1);
       process.stdout.write(
         `api-fuzz ${service}: ${total.requests} requests, ${total.serverErrors} 5xx, ${total.skipped} operation runs without a body generator, statuses ${JSON.stringify(total.statuses)}, seed ${SEED}\n`,
       );
