@@ -89,16 +89,25 @@ export function unsafeJsonContent(value: unknown, path: (string | number)[] = []
  * `__proto__`/`constructor`/`prototype` key, or a NUL (or unpaired surrogate) in any string.
  */
 export function parseJsonInput(text: string): unknown {
+  const value = parseJsonText(text);
+  assertSafeJsonContent(value);
+  return value;
+}
+
+/** JSON.parse behind the depth scan: malformed or too deeply nested JSON is a 400. */
+export function parseJsonText(text: string): unknown {
   assertJsonDepth(text);
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (e) {
     throw new ProblemException(400, 'malformed-json', 'The request body is not valid JSON.', {
       errors: [{ path: '', message: e instanceof Error ? e.message : 'invalid JSON' }],
     });
   }
+}
+
+/** A 400 naming every prototype key and every string with a NUL or an unpaired surrogate in `value`. */
+export function assertSafeJsonContent(value: unknown): void {
   const unsafe = unsafeJsonContent(value);
   if (unsafe.length > 0) throw ProblemException.validation(unsafe, 'The request body holds fields or text that are not accepted.');
-  return value;
 }

@@ -14,7 +14,7 @@ import { IncomingMessage } from 'node:http';
 import { NextFunction, Request, Response } from 'express';
 import { Observable } from 'rxjs';
 import { FORBIDDEN_KEYS, INPUT_LIMITS, isId, isStorableText } from '@pacer/sales-domain';
-import { parseJsonInput } from './json-input';
+import { assertSafeJsonContent, parseJsonText } from './json-input';
 import { FieldError, ProblemException } from './problem';
 
 /**
@@ -22,9 +22,11 @@ import { FieldError, ProblemException } from './problem';
  * - `json`: a JSON body is required (a handler with `@Body()` gets this by default);
  * - `optional-json`: a JSON body or none; none reaches the handler as `{}`;
  * - `none`: no body, or `{}` (a handler without `@Body()` gets this by default);
+ * - `json-items`: a JSON body is required, and the handler checks each item's content itself (a batch
+ *   whose invalid items are rejected one by one while the valid ones are accepted);
  * - `stream`: the handler reads the raw stream and checks its content type itself (imports).
  */
-export type BodyPolicy = 'json' | 'optional-json' | 'none' | 'stream';
+export type BodyPolicy = 'json' | 'json-items' | 'optional-json' | 'none' | 'stream';
 
 const BODY_POLICY = 'pacer:body-policy';
 const JSON_MEDIA_TYPE = /^application\/([a-z0-9!#$&^_.-]+\+)?json$/;
@@ -55,7 +57,7 @@ function parseJsonBody(req: Request, _res: Response, next: NextFunction): void {
   const text = req.body;
   req.body = undefined;
   try {
-    if (text.length > 0) req.body = parseJsonInput(text);
+    if (text.length > 0) req.body = parseJsonText(text);
     next();
   } catch (e) {
     next(e);
@@ -134,13 +136,14 @@ export class RequestInputInterceptor implements NestInterceptor {
     }
     const body: unknown = present ? req.body : undefined;
     if (body === undefined) {
-      if (policy === 'json') {
+      if (policy === 'json' || policy === 'json-items') {
         throw ProblemException.validation([{ path: '', message: 'a JSON body is required' }], 'The request has no body.');
       }
       // Nest's ValidationPipe would turn a missing body into {} anyway; saying so here keeps it explicit.
       req.body = {};
       return;
     }
+    if (policy !== 'json-items') assertSafeJsonContent(body);
     if (policy === 'none') {
       const isEmptyObject = typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0;
       if (!isEmptyObject) {

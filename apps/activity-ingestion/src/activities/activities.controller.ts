@@ -155,7 +155,7 @@ export class ActivitiesController {
   }
 
   @Post('activities\\:batch')
-  @TakesBody('json')
+  @TakesBody('json-items')
   @HttpCode(HttpStatus.ACCEPTED)
   @Roles(...WRITERS)
   @ApiOperation({
