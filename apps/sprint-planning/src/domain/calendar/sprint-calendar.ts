@@ -1,24 +1,16 @@
 import { DateTime } from 'luxon';
 import {
   formatInstant,
+  isCalendarDate,
+  isInstant,
   parseInstant,
   PeriodWindow,
   sprintWindow,
   startOfLocalDate,
 } from '@pacer/sales-domain';
 
-const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
-/** Whether `value` is a real calendar date written `yyyy-MM-dd` (2026-02-30 is not). */
-export function isCalendarDate(value: string): boolean {
-  return LOCAL_DATE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
-}
-
-/** Whether `value` is an RFC 3339 instant with an offset that names a real moment. */
-export function isInstant(value: string): boolean {
-  return INSTANT.test(value) && DateTime.fromISO(value, { setZone: true }).isValid;
-}
+// The one calendar-date and instant rule lives in @pacer/sales-domain (input-dates.ts).
+export { isCalendarDate, isInstant };
 
 /** The calendar date `days` after `date` (dates carry no zone, so this is plain calendar arithmetic). */
 export function addDays(date: string, days: number): string {
@@ -34,7 +26,7 @@ export function sprintEndDate(startDate: string, lengthDays: number): string {
 export function instantMillis(instant: string): number {
   // Date.parse reads RFC 3339 with offsets exactly and is much cheaper than luxon on hot paths
   // (burnup, membership overlap); luxon stays the fallback for anything it does not read.
-  const ms = INSTANT.test(instant) ? Date.parse(instant) : NaN;
+  const ms = isInstant(instant) ? Date.parse(instant) : NaN;
   return Number.isNaN(ms) ? parseInstant(instant).toMillis() : ms;
 }
 
