@@ -136,7 +136,7 @@ describe(`OpenAPI fuzz of the four services (${EXAMPLES} examples per operation,
       await svc.stop();
       running.splice(running.indexOf(svc), 1);
       process.stdout.write(
-        `api-fuzz ${service}: ${total.requests} requests, ${total.serverErrors} 5xx, ${total.skipped} operation runs without a body generator, statuses ${JSON.stringify(total.statuses)}, seed ${SEED}\n`,
+        `api-fuzz ${service}: ${total.requests} requests, ${total.serverErrors} 5xx, ${total.skipped} operation runs Schemathesis could not generate, statuses ${JSON.stringify(total.statuses)}, seed ${SEED}\n`,
       );
       expect(total.requests).toBeGreaterThan(0);
       expect({ serverErrors: total.serverErrors, failures: [...new Set(total.failures)] }).toEqual({
