@@ -124,10 +124,16 @@ describe('commission ledger on Kafka and Postgres', () => {
     });
     expect(res.status).toBe(400);
     expect(res.contentType).toContain('application/problem+json');
-    expect(res.body.errors).toEqual([{ path: 'extra', message: 'property extra should not exist' }]);
+    // The shared input rules answer first, every field at once: the unknown field and the currency.
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'extra', message: 'property extra should not exist' },
+        expect.objectContaining({ path: 'currency' }),
+      ]),
+    );
+    expect(res.body.errors.map((e: { path: string }) => e.path)).not.toContain('tiers.0.rate');
     const rules = await call(svc.baseUrl, 'PUT', '/v1/plans/bad', admin, {
       ...PLAN_BODY,
-      currency: 'ABC',
       tiers: [
         { from: '0.5', rate: '1.5' },
         { from: '0.2', rate: '0.1' },
@@ -137,7 +143,6 @@ describe('commission ledger on Kafka and Postgres', () => {
     expect(rules.status).toBe(400);
     expect(rules.body.errors).toEqual(
       expect.arrayContaining([
-        { path: 'currency', message: 'ABC is not an ISO 4217 currency code' },
         { path: 'tiers.0.rate', message: 'must be between 0 and 1' },
         expect.objectContaining({ path: 'spiffs.0.metric' }),
         { path: 'tiers.0.from', message: 'the first tier must start at 0' },
