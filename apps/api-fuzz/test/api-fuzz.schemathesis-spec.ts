@@ -9,10 +9,12 @@ import { TEST_JWT_SECRET, uniqueName } from '@pacer/testing';
 import { FuzzTally, tallySchemathesisReport } from '../src/schemathesis-report';
 import { FuzzedService, startServiceProcess } from '../src/service-process';
 
-// OpenAPI-driven fuzz of the four services (issue 12), each run as its own process: Schemathesis generates requests from each
-// service's own /docs-json, valid and invalid, and fails on any 5xx or on a response the document
-// does not describe. PACER_FUZZ_EXAMPLES bounds the examples per operation (small by default so
-// `npm test` stays quick); `npm run test:fuzz:soak` runs thousands of requests per service.
+// OpenAPI-driven fuzz of the four services (issue 12) with Schemathesis, each service run as its own
+// process: Schemathesis generates requests from each service's own /docs-json, valid and invalid, and
+// fails on any 5xx or on a response the document does not describe. Not part of `npm test` (it needs
+// Schemathesis from a Python index, see tools/fuzz/setup.sh): `npm run test:fuzz` runs it,
+// PACER_FUZZ_EXAMPLES bounding the examples per operation; `npm run test:fuzz:soak` runs thousands of
+// requests per service.
 
 const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../../..');
