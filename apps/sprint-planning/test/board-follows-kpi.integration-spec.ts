@@ -64,8 +64,12 @@ describe('the sprint board follows pacer.kpi.v1', () => {
     await svc?.close();
   });
 
+  let emptyBoardEtag: string | null = null;
+
   it('shows zero actuals and null ratios before any snapshot exists', async () => {
-    const b = await board();
+    const first = await admin('GET', `/v1/sprints/${sprintId}/board`);
+    emptyBoardEtag = first.headers.get('etag');
+    const b = first.body;
     expect(b.reps.map((r: any) => r.repId)).toEqual(['ana', 'bo', 'max']);
     expect(rep(b, 'ana')).toMatchObject({
       name: 'ANA',
@@ -125,6 +129,14 @@ describe('the sprint board follows pacer.kpi.v1', () => {
     expect(rep(b, 'ana')).toMatchObject({ actualsRevision: 1, progress: { calls: 0.3, revenueWon: 0.5 } });
     expect(rep(b, 'ana').progress.connectRate).toBeCloseTo(2 / 3 / 0.3, 12);
     expect(rep(b, 'ana').actuals.revenueWon).toBe('500.00');
+    // A cache that kept the empty board must not be told it is still fresh: the sprint's version did
+    // not change, its actuals did.
+    expect(emptyBoardEtag).toBeTruthy();
+    const revalidated = await admin('GET', `/v1/sprints/${sprintId}/board`, undefined, {
+      'if-none-match': emptyBoardEtag ?? '',
+    });
+    expect(revalidated.status).toBe(200);
+    expect(rep(revalidated.body, 'ana').actuals.calls).toBe(3);
     b = await pollUntil(board, (x) => x.team.snapshot.calls === 3, { timeoutMs: 10_000, what: 'team calls' });
     // The team line sums the committed reps (ana 3 + bo 0); the team snapshot is shown beside it.
     expect(b.team).toMatchObject({ actuals: { calls: 3, revenueWon: '500.00' }, snapshotRevision: 1 });

@@ -150,14 +150,11 @@ export class SprintsController {
     summary:
       "Per rep targets, the KPI service's sprint actuals, progress and items; team totals; daily burnup.",
   })
-  async board(
-    @CurrentPrincipal() p: Principal,
-    @Param('sprintId') sprintId: string,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<SprintBoard> {
-    const board = await this.queries.board(p, sprintId);
-    res.setHeader('ETag', etagOf(board.version));
-    return board;
+  board(@CurrentPrincipal() p: Principal, @Param('sprintId') sprintId: string): Promise<SprintBoard> {
+    // No version ETag here: the board's actuals move with KPI snapshots while the sprint's version
+    // stays put, and a version ETag let caches answer 304 with stale numbers. Express's default
+    // content ETag revalidates correctly; `version` in the body is what an If-Match is built from.
+    return this.queries.board(p, sprintId);
   }
 
   @Get(':sprintId/report')

@@ -69,8 +69,8 @@ function withQuery(path: string, query: RequestOptions['query']): string {
 /** One call to the BFF (same origin, session cookie); a non-2xx answer throws a ProblemError. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers };
-  // no-store: the board's ETag is the sprint's stream version, which stays the same while its KPI
-  // actuals move, so a revalidated GET would get 304 and keep yesterday's numbers on the screen.
+  // no-store: TanStack Query is the app's cache and the live stream says when to refetch; the HTTP
+  // cache would only add revalidations (the board once kept stale numbers through a 304 that way).
   const init: RequestInit = { method: options.method ?? 'GET', headers, credentials: 'same-origin', cache: 'no-store' };
   if (options.signal) init.signal = options.signal;
   if (options.body !== undefined) {
