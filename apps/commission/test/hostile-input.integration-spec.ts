@@ -1,5 +1,12 @@
 import { mintToken } from '@pacer/auth';
-import { RunningService, startTestService, TEST_JWT_SECRET, uniqueName } from '@pacer/testing';
+import {
+  problemPaths,
+  rawSender,
+  RunningService,
+  startTestService,
+  TEST_JWT_SECRET,
+  uniqueName,
+} from '@pacer/testing';
 import { CommissionService } from '../src/app.module';
 import { PLAN_BODY } from './commission-test-kit';
 
@@ -10,28 +17,21 @@ describe('commission refuses hostile input with 400/415 problems naming the fiel
   let token: string;
   const tenant = uniqueName('hostile');
 
-  async function send(
-    method: string,
-    path: string,
-    body?: string,
-    type: string | null = 'application/json',
-  ): Promise<{ status: number; json: any }> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (type !== null) headers['content-type'] = type;
-    const res = await fetch(svc.baseUrl + path, { method, headers, body });
-    const text = await res.text();
-    if (res.status >= 400) expect(res.headers.get('content-type')).toContain('application/problem+json');
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  }
+  const send = rawSender<any>(
+    () => svc.baseUrl,
+    () => token,
+  );
 
   const json = (value: unknown) => JSON.stringify(value);
-  const paths = (res: { json: any }) => (res.json?.errors ?? []).map((e: { path: string }) => e.path);
+  const paths = problemPaths;
 
   beforeAll(async () => {
     svc = await startTestService(CommissionService);
     token = await mintToken({ secret: TEST_JWT_SECRET, tenantId: tenant, roles: ['admin'] });
     expect((await send('PUT', '/v1/plans/ae', json(PLAN_BODY))).status).toBe(201);
-    expect((await send('PUT', '/v1/reps/ana/plan', json({ planId: 'ae', effectiveFrom: '2026-01-01' }))).status).toBeLessThan(300);
+    expect(
+      (await send('PUT', '/v1/reps/ana/plan', json({ planId: 'ae', effectiveFrom: '2026-01-01' }))).status,
+    ).toBeLessThan(300);
   });
 
   afterAll(() => svc?.close());
@@ -103,7 +103,11 @@ describe('commission refuses hostile input with 400/415 problems naming the fiel
   });
 
   it('an estimate in ZZZ or at an offset of +25:00 is a 400 naming the field', async () => {
-    const currency = await send('POST', '/v1/estimate', json({ repId: 'ana', amount: '100.00', currency: 'ZZZ' }));
+    const currency = await send(
+      'POST',
+      '/v1/estimate',
+      json({ repId: 'ana', amount: '100.00', currency: 'ZZZ' }),
+    );
     expect(paths(currency)).toEqual(['currency']);
     const offset = await send(
       'POST',
@@ -111,12 +115,20 @@ describe('commission refuses hostile input with 400/415 problems naming the fiel
       json({ repId: 'ana', amount: '100.00', occurredAt: '2026-11-27T09:30:00+25:00' }),
     );
     expect(paths(offset)).toEqual(['occurredAt']);
-    const future = await send('POST', '/v1/estimate', json({ repId: 'ana', amount: '100.00', occurredAt: '9999-12-31T23:59:59Z' }));
+    const future = await send(
+      'POST',
+      '/v1/estimate',
+      json({ repId: 'ana', amount: '100.00', occurredAt: '9999-12-31T23:59:59Z' }),
+    );
     expect(paths(future)).toEqual(['occurredAt']);
   });
 
   it('a repId of 300 characters is a 400 naming repId, in the path and in a body', async () => {
-    const path = await send('PUT', `/v1/reps/${'r'.repeat(300)}/plan`, json({ planId: 'ae', effectiveFrom: '2026-01-01' }));
+    const path = await send(
+      'PUT',
+      `/v1/reps/${'r'.repeat(300)}/plan`,
+      json({ planId: 'ae', effectiveFrom: '2026-01-01' }),
+    );
     expect(paths(path)).toEqual(['repId']);
     const body = await send('POST', '/v1/estimate', json({ repId: 'r'.repeat(300), amount: '1.00' }));
     expect(paths(body)).toEqual(['repId']);

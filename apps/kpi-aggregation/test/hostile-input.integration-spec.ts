@@ -1,5 +1,12 @@
 import { mintToken } from '@pacer/auth';
-import { RunningService, startTestService, TEST_JWT_SECRET, uniqueName } from '@pacer/testing';
+import {
+  problemPaths,
+  rawSender,
+  RunningService,
+  startTestService,
+  TEST_JWT_SECRET,
+  uniqueName,
+} from '@pacer/testing';
 import { KpiAggregationService } from '../src/app.module';
 
 // SPEC §3 "Input rules" at the endpoints of kpi-aggregation (issue 12): query parameters and the
@@ -9,21 +16,12 @@ describe('kpi-aggregation refuses hostile input with 400/415 problems naming the
   let token: string;
   const tenant = uniqueName('hostile');
 
-  async function send(
-    method: string,
-    path: string,
-    body?: string,
-    type: string | null = 'application/json',
-  ): Promise<{ status: number; json: any }> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (type !== null) headers['content-type'] = type;
-    const res = await fetch(svc.baseUrl + path, { method, headers, body });
-    const text = await res.text();
-    if (res.status >= 400) expect(res.headers.get('content-type')).toContain('application/problem+json');
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  }
+  const send = rawSender<any>(
+    () => svc.baseUrl,
+    () => token,
+  );
 
-  const paths = (res: { json: any }) => (res.json?.errors ?? []).map((e: { path: string }) => e.path);
+  const paths = problemPaths;
 
   beforeAll(async () => {
     svc = await startTestService(KpiAggregationService);

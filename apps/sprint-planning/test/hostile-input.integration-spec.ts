@@ -1,5 +1,12 @@
 import { mintToken } from '@pacer/auth';
-import { RunningService, startTestService, TEST_JWT_SECRET, uniqueName } from '@pacer/testing';
+import {
+  problemPaths,
+  rawSender,
+  RunningService,
+  startTestService,
+  TEST_JWT_SECRET,
+  uniqueName,
+} from '@pacer/testing';
 import { SprintPlanningService } from '../src/app.module';
 import { dateFromToday } from './support/sprint-planning.harness';
 
@@ -10,34 +17,34 @@ describe('sprint-planning refuses hostile input with 400/415 problems naming the
   let token: string;
   const tenant = uniqueName('hostile');
 
-  async function send(
-    method: string,
-    path: string,
-    body?: string,
-    type: string | null = 'application/json',
-  ): Promise<{ status: number; json: any }> {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (type !== null) headers['content-type'] = type;
-    const res = await fetch(svc.baseUrl + path, { method, headers, body });
-    const text = await res.text();
-    if (res.status >= 400) expect(res.headers.get('content-type')).toContain('application/problem+json');
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  }
+  const send = rawSender<any>(
+    () => svc.baseUrl,
+    () => token,
+  );
 
   const json = (value: unknown) => JSON.stringify(value);
-  const paths = (res: { json: any }) => (res.json?.errors ?? []).map((e: { path: string }) => e.path);
+  const paths = problemPaths;
 
   beforeAll(async () => {
     svc = await startTestService(SprintPlanningService);
     token = await mintToken({ secret: TEST_JWT_SECRET, tenantId: tenant, roles: ['admin'] });
-    expect((await send('PUT', '/v1/settings', json({ timezone: 'Europe/Oslo', weekStartsOn: 7 }))).status).toBe(200);
-    expect((await send('POST', '/v1/teams', json({ teamId: 'north', name: 'North', salesModel: 'island' }))).status).toBe(201);
-    expect((await send('PUT', '/v1/teams/north/members/ana', json({ name: 'Ana', role: 'AE' }))).status).toBe(200);
     expect(
-      (await send('POST', '/v1/teams/north/sprints', json({ sprintId: 's1', startDate: dateFromToday(1) }))).status,
+      (await send('PUT', '/v1/settings', json({ timezone: 'Europe/Oslo', weekStartsOn: 7 }))).status,
+    ).toBe(200);
+    expect(
+      (await send('POST', '/v1/teams', json({ teamId: 'north', name: 'North', salesModel: 'island' })))
+        .status,
+    ).toBe(201);
+    expect((await send('PUT', '/v1/teams/north/members/ana', json({ name: 'Ana', role: 'AE' }))).status).toBe(
+      200,
+    );
+    expect(
+      (await send('POST', '/v1/teams/north/sprints', json({ sprintId: 's1', startDate: dateFromToday(1) })))
+        .status,
     ).toBe(201);
     expect(
-      (await send('PUT', '/v1/sprints/s1/commitments/ana', json({ targets: { calls: 10 }, items: [] }))).status,
+      (await send('PUT', '/v1/sprints/s1/commitments/ana', json({ targets: { calls: 10 }, items: [] })))
+        .status,
     ).toBe(200);
   });
 
@@ -50,7 +57,10 @@ describe('sprint-planning refuses hostile input with 400/415 problems naming the
     [null, json({ timezone: 'UTC' })],
   ])('PUT /v1/settings with a %s body is a 415 and leaves the settings alone', async (type, body) => {
     expect((await send('PUT', '/v1/settings', body, type)).status).toBe(415);
-    expect((await send('GET', '/v1/settings')).json).toMatchObject({ timezone: 'Europe/Oslo', weekStartsOn: 7 });
+    expect((await send('GET', '/v1/settings')).json).toMatchObject({
+      timezone: 'Europe/Oslo',
+      weekStartsOn: 7,
+    });
   });
 
   it('PUT /v1/settings with no body or an empty one is a 400, never a reset to defaults', async () => {
@@ -58,11 +68,16 @@ describe('sprint-planning refuses hostile input with 400/415 problems naming the
       expect(res.status).toBe(400);
       expect(paths(res)).toEqual(['']);
     }
-    expect((await send('GET', '/v1/settings')).json).toMatchObject({ timezone: 'Europe/Oslo', weekStartsOn: 7 });
+    expect((await send('GET', '/v1/settings')).json).toMatchObject({
+      timezone: 'Europe/Oslo',
+      weekStartsOn: 7,
+    });
   });
 
   it('PUT a commitment as text/plain is a 415 and keeps the targets', async () => {
-    expect((await send('PUT', '/v1/sprints/s1/commitments/ana', json({ targets: {} }), 'text/plain')).status).toBe(415);
+    expect(
+      (await send('PUT', '/v1/sprints/s1/commitments/ana', json({ targets: {} }), 'text/plain')).status,
+    ).toBe(415);
     expect((await send('PUT', '/v1/sprints/s1/commitments/ana')).status).toBe(400);
     const sprint = await send('GET', '/v1/sprints/s1');
     expect(JSON.stringify(sprint.json)).toContain('"calls":10');
@@ -72,7 +87,11 @@ describe('sprint-planning refuses hostile input with 400/415 problems naming the
     const name = await send('PUT', '/v1/teams/north/members/bo', json({ name: 'B\u0000o', role: 'AE' }));
     expect(name.status).toBe(400);
     expect(paths(name)).toContain('name');
-    const goal = await send('POST', '/v1/teams/north/sprints', json({ startDate: dateFromToday(30), goal: 'x\u0000' }));
+    const goal = await send(
+      'POST',
+      '/v1/teams/north/sprints',
+      json({ startDate: dateFromToday(30), goal: 'x\u0000' }),
+    );
     expect(paths(goal)).toContain('goal');
     const param = await send('GET', '/v1/teams/no%00rth');
     expect(param.status).toBe(400);
@@ -80,7 +99,9 @@ describe('sprint-planning refuses hostile input with 400/415 problems naming the
   });
 
   it('JSON nested 2,000 levels deep is a 400, also at every other body endpoint', async () => {
-    const deep = json({ targets: JSON.parse('['.repeat(30) + ']'.repeat(30)) }).replace('[[', '['.repeat(2000)).replace(']]', ']'.repeat(2000));
+    const deep = json({ targets: JSON.parse('['.repeat(30) + ']'.repeat(30)) })
+      .replace('[[', '['.repeat(2000))
+      .replace(']]', ']'.repeat(2000));
     for (const [method, path] of [
       ['PUT', '/v1/settings'],
       ['PUT', '/v1/sprints/s1/commitments/ana'],
@@ -109,7 +130,11 @@ describe('sprint-planning refuses hostile input with 400/415 problems naming the
   it.each(['2026-02-30', '2026-13-01', null, '0000-01-01', '9999-12-31'])(
     'a membership effectiveFrom of %j is a 400 naming effectiveFrom',
     async (effectiveFrom) => {
-      const res = await send('PUT', '/v1/teams/north/members/cy', json({ name: 'Cy', role: 'AE', effectiveFrom }));
+      const res = await send(
+        'PUT',
+        '/v1/teams/north/members/cy',
+        json({ name: 'Cy', role: 'AE', effectiveFrom }),
+      );
       expect(res.status).toBe(400);
       expect(paths(res)).toEqual(['effectiveFrom']);
     },
@@ -127,7 +152,11 @@ describe('sprint-planning refuses hostile input with 400/415 problems naming the
   });
 
   it('a repId of 300 characters is a 400 naming repId', async () => {
-    const res = await send('PUT', `/v1/teams/north/members/${'r'.repeat(300)}`, json({ name: 'R', role: 'AE' }));
+    const res = await send(
+      'PUT',
+      `/v1/teams/north/members/${'r'.repeat(300)}`,
+      json({ name: 'R', role: 'AE' }),
+    );
     expect(res.status).toBe(400);
     expect(paths(res)).toEqual(['repId']);
   });

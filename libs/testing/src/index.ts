@@ -4,3 +4,4 @@ export * from './poll';
 export * from './service';
 export * from './service-boot';
 export * from './net';
+export * from './raw-http';
