@@ -36,7 +36,8 @@ export interface ServiceConfig {
   shutdownTimeoutMs: number;
 }
 
-const brokerList = makeValidator<string[]>((value) => {
+/** `KAFKA_BROKERS`: a comma-separated `host:port` list (shared by every process that talks to Kafka). */
+export const brokerList = makeValidator<string[]>((value) => {
   const brokers = value
     .split(',')
     .map((b) => b.trim())

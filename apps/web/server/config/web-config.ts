@@ -1,5 +1,5 @@
-import { bool, cleanEnv, makeValidator, port, str, url } from 'envalid';
-import { ConfigError } from '@pacer/config';
+import { bool, cleanEnv, port, str, url } from 'envalid';
+import { brokerList, ConfigError } from '@pacer/config';
 
 /** The services the browser may reach through `/api/{service}/...` (SPEC §1, notifications included). */
 export const PROXIED_SERVICES = ['activity-ingestion', 'sprint-planning', 'kpi-aggregation', 'commission', 'notifications'] as const;
@@ -48,16 +48,6 @@ export interface WebConfig {
   logLevel: string;
 }
 
-const brokerList = makeValidator<string[]>((value) => {
-  const brokers = value
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  if (brokers.length === 0 || brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) {
-    throw new Error('expected a comma-separated list of host:port');
-  }
-  return brokers;
-});
 
 const DEV_SESSION_SECRET = 'pacer-web-dev-session-secret-change-me';
 
