@@ -31,12 +31,6 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 900,
-    rollupOptions: {
-      output: {
-        // ECharts is the heaviest dependency and changes least often: its own chunk stays cached.
-        manualChunks: { echarts: ['echarts/core', 'echarts/charts', 'echarts/components', 'echarts/renderers'] },
-      },
-    },
   },
   server: {
     port: 5173,

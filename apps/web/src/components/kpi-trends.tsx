@@ -5,7 +5,7 @@ import type { KpiMetric, KpiSnapshot } from '../api/types';
 import { metricForChart } from '../format/metrics';
 import { recentPeriods } from '../format/periods';
 import { useFormat } from '../shell/format';
-import { Chart, CHART_COLORS, type ChartOption } from './chart';
+import { Chart, CHART_COLORS, type ChartSpec } from './chart';
 import { ErrorNote, Loading, Stat } from './ui';
 
 const PERIODS = ['week', 'month', 'quarter'] as const;
@@ -22,29 +22,21 @@ export function KpiTrends({ scope, scopeId, title }: { scope: 'rep' | 'team'; sc
   const byKey = new Map<string, KpiSnapshot>((kpis.data ?? []).map((s) => [s.period.key, s]));
   const current = periods[periods.length - 1];
   const now = current ? byKey.get(current.key) : undefined;
-  const option: ChartOption = {
-    color: CHART_COLORS,
-    tooltip: { trigger: 'axis' },
-    legend: { bottom: 0 },
-    grid: { left: 56, right: 72, top: 36, bottom: 48 },
-    xAxis: { type: 'category', data: periods.map((p) => f.periodKey(p.key)) },
-    yAxis: [
-      { type: 'value', name: t('kpi.activities'), minInterval: 1 },
-      { type: 'value', name: t('metrics.revenueWon'), axisLabel: { formatter: (v: number) => f.moneyCompact(String(v)) } },
-    ],
+  const valueOf = (p: { key: string }, m: KpiMetric) => metricForChart(byKey.get(p.key)?.metrics[m]) ?? 0;
+  const spec: ChartSpec = {
+    categories: periods.map((p) => f.periodKey(p.key)),
+    categoryLabel: t(`periodType.${period}`),
+    left: { label: t('kpi.activities'), tick: (v) => f.count(v), integer: true },
+    right: { label: t('metrics.revenueWon'), tick: (v) => f.moneyCompact(String(v)), value: (v) => f.money(String(v)) },
     series: [
-      ...(['calls', 'emails', 'meetingsHeld'] as const).map((m) => ({
-        type: 'bar' as const,
-        name: t(`metrics.${m}`),
-        stack: 'activity',
-        data: periods.map((p) => metricForChart(byKey.get(p.key)?.metrics[m]) ?? 0),
+      ...(['calls', 'emails', 'meetingsHeld'] as const).map((m, i) => ({
+        kind: 'bar' as const,
+        label: t(`metrics.${m}`),
+        color: CHART_COLORS[i],
+        stack: true,
+        values: periods.map((p) => valueOf(p, m)),
       })),
-      {
-        type: 'line' as const,
-        name: t('metrics.revenueWon'),
-        yAxisIndex: 1,
-        data: periods.map((p) => metricForChart(byKey.get(p.key)?.metrics.revenueWon) ?? 0),
-      },
+      { kind: 'line', label: t('metrics.revenueWon'), color: CHART_COLORS[3], axis: 'right', points: true, values: periods.map((p) => valueOf(p, 'revenueWon')) },
     ],
   };
   return (
@@ -71,7 +63,7 @@ export function KpiTrends({ scope, scopeId, title }: { scope: 'rep' | 'team'; sc
           <Stat key={m} label={t(`metrics.${m}`)} value={f.metric(m, now?.metrics[m] ?? null)} testId={`kpi-${m}`} />
         ))}
       </div>
-      <Chart option={option} label={t('kpi.trendLabel', { period: t(`periodType.${period}`) })} height={260} />
+      <Chart spec={spec} label={t('kpi.trendLabel', { period: t(`periodType.${period}`) })} height={260} />
     </section>
   );
 }

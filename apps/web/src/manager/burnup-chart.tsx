@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { KpiMetric, SprintBoard } from '../api/types';
-import { Chart, type ChartOption } from '../components/chart';
+import { Chart, type ChartSpec } from '../components/chart';
 import { addDays } from '../format/dates';
 import { metricForChart } from '../format/metrics';
 import { idealAt } from '../format/pace';
@@ -18,18 +18,17 @@ export function BurnupChart({ board, metric }: { board: SprintBoard; metric: Kpi
   const actualByDay = new Map(board.burnup.days.map((d) => [d.date, metricForChart(d.team[metric])]));
   const target = board.team.targets[metric];
   const money = metric === 'revenueWon' || metric === 'pipelineCreated';
-  const option: ChartOption = {
-    color: ['#4338ca', '#d97706', '#94a3b8'],
-    tooltip: { trigger: 'axis' },
-    legend: { bottom: 0 },
-    grid: { left: 56, right: 24, top: 16, bottom: 48 },
-    xAxis: { type: 'category', data: days.map((d) => f.day(d)) },
-    yAxis: { type: 'value', axisLabel: money ? { formatter: (v: number) => f.moneyCompact(String(v)) } : {} },
+  const ideal = (day: number) => (target === undefined ? null : idealAt(target, day, board.lengthDays));
+  const axis = money ? { tick: (v: number) => f.moneyCompact(String(v)), value: (v: number) => f.money(String(v)) } : { tick: (v: number) => f.count(v), integer: true };
+  const spec: ChartSpec = {
+    categories: days.map((d) => f.day(d)),
+    categoryLabel: t('periodType.day'),
+    left: axis,
     series: [
-      { type: 'line', name: t('burnup.actual'), data: days.map((d) => actualByDay.get(d) ?? null), areaStyle: { opacity: 0.12 }, symbolSize: 6 },
-      { type: 'line', name: t('burnup.committed'), data: days.map(() => (target === undefined ? null : metricForChart(target))), lineStyle: { type: 'dashed' }, symbol: 'none' },
-      { type: 'line', name: t('burnup.ideal'), data: days.map((_, i) => (target === undefined ? null : idealAt(target, i + 1, board.lengthDays))), lineStyle: { type: 'dotted' }, symbol: 'none' },
+      { kind: 'line', label: t('burnup.actual'), color: '#4338ca', area: true, points: true, values: days.map((d) => actualByDay.get(d) ?? null) },
+      { kind: 'line', label: t('burnup.committed'), color: '#d97706', dash: [8, 5], values: days.map(() => (target === undefined ? null : metricForChart(target))) },
+      { kind: 'line', label: t('burnup.ideal'), color: '#64748b', dash: [2, 4], values: days.map((_, i) => ideal(i + 1)) },
     ],
   };
-  return <Chart option={option} label={t('burnup.label', { metric: t(`metrics.${metric}`) })} testId="burnup" />;
+  return <Chart spec={spec} label={t('burnup.label', { metric: t(`metrics.${metric}`) })} testId="burnup" />;
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBoard, usePlanSprint, useReport, useSprints, useSprintTransition, useTeam, useVelocity } from '../api/sprint-planning';
 import type { Principal, Sprint } from '../api/types';
-import { Chart, type ChartOption } from '../components/chart';
+import { Chart, type ChartSpec } from '../components/chart';
 import { Card, Empty, ErrorNote, FieldErrors, FormProblem, invalid, Loading } from '../components/ui';
 import { addDays, todayIn } from '../format/dates';
 import { useFormat } from '../shell/format';
@@ -136,25 +136,20 @@ function VelocityChart({ teamId }: { teamId: string }) {
   const v = velocity.data;
   if (velocity.isPending) return <Loading />;
   if (!v || v.sprints.length === 0) return <Empty>{t('velocity.none')}</Empty>;
-  const option: ChartOption = {
-    color: ['#4338ca', '#0d9488'],
-    tooltip: { trigger: 'axis' },
-    legend: { bottom: 0 },
-    grid: { left: 48, right: 48, top: 16, bottom: 48 },
-    xAxis: { type: 'category', data: v.sprints.map((s) => f.date(s.startDate)) },
-    yAxis: [
-      { type: 'value', max: 1, axisLabel: { formatter: (x: number) => f.percent(x) } },
-      { type: 'value', minInterval: 1 },
-    ],
+  const spec: ChartSpec = {
+    categories: v.sprints.map((s) => f.date(s.startDate)),
+    categoryLabel: t('periodType.sprint'),
+    left: { label: t('report.completion'), tick: (x) => f.percent(x), atLeast: 1 },
+    right: { label: t('velocity.itemsDone'), tick: (x) => f.count(x), integer: true },
     series: [
-      { type: 'bar', name: t('report.completion'), data: v.sprints.map((s) => s.completionRatio) },
-      { type: 'line', name: t('velocity.itemsDone'), yAxisIndex: 1, data: v.sprints.map((s) => s.itemsDone) },
+      { kind: 'bar', label: t('report.completion'), color: '#4338ca', values: v.sprints.map((s) => s.completionRatio) },
+      { kind: 'line', label: t('velocity.itemsDone'), color: '#0d9488', axis: 'right', points: true, values: v.sprints.map((s) => s.itemsDone) },
     ],
   };
   return (
     <>
       <p className="muted small">{t('velocity.average', { ratio: f.percent(v.averageCompletionRatio), items: f.number(v.averageItemsDone) })}</p>
-      <Chart option={option} label={t('velocity.title')} height={220} />
+      <Chart spec={spec} label={t('velocity.title')} height={220} />
     </>
   );
 }
