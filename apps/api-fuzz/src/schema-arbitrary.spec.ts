@@ -33,7 +33,22 @@ const doc: OpenApiDocument = {
   },
   components: {
     schemas: {
-      Activity: { oneOf: [{ $ref: '#/components/schemas/Call' }, { $ref: '#/components/schemas/Deal' }] },
+      Activity: {
+        oneOf: [
+          { $ref: '#/components/schemas/Call' },
+          { $ref: '#/components/schemas/Deal' },
+          { $ref: '#/components/schemas/Targets' },
+        ],
+      },
+      // No string property: mutations that want one fall back to another property.
+      Targets: {
+        type: 'object',
+        required: ['targets'],
+        properties: {
+          targets: { type: 'object', properties: { calls: { type: 'integer' } } },
+          weeks: { type: 'integer' },
+        },
+      },
       Call: {
         type: 'object',
         required: ['kind', 'repId', 'occurredAt', 'durationSec'],

@@ -275,7 +275,11 @@ export function invalidObject(doc: OpenApiDocument, raw: SchemaObject): fc.Arbit
           case 4:
             return {
               mutation: `nul-char:${stringKey}`,
-              text: withProperty(obj, stringKey, jsonText(`a\u0000b${String(obj[stringKey] ?? '')}`)),
+              text: withProperty(
+                obj,
+                stringKey,
+                jsonText(`a\u0000b${typeof obj[stringKey] === 'string' ? obj[stringKey] : ''}`),
+              ),
             };
           case 5:
             return {
