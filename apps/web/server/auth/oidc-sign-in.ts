@@ -1,5 +1,5 @@
 import type { Configuration } from 'openid-client';
-import { decodeJwt } from 'jose';
+import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import { Principal, Role, ROLES } from '@pacer/auth';
 import type { OidcConfig } from '../config/web-config';
 
@@ -25,6 +25,7 @@ export class OidcSignInError extends Error {
  */
 export class OidcSignIn {
   private configuration?: Promise<{ lib: OpenIdClient; config: Configuration }>;
+  private issuerKeys?: ReturnType<typeof createRemoteJWKSet>;
 
   constructor(
     private readonly options: OidcConfig,
@@ -61,33 +62,89 @@ export class OidcSignIn {
     return { url: url.href, pending };
   }
 
-  /** Exchanges the code; the bearer token is the access token when it is a JWT, else the ID token. */
+  /**
+   * Exchanges the code. With an audience configured the bearer token must be the issuer's JWT access
+   * token for it (verified here as the services will verify it, so a sign-in never yields a session the
+   * APIs refuse); without one it is the access token when that is a JWT, else the ID token.
+   */
   async finish(callbackUrl: URL, pending: PendingLogin): Promise<{ token: string; principal: Principal; name?: string }> {
     const { lib, config } = await this.setup();
-    const tokens = await lib.authorizationCodeGrant(config, callbackUrl, {
-      pkceCodeVerifier: pending.codeVerifier,
-      expectedState: pending.state,
-      expectedNonce: pending.nonce,
-      idTokenExpected: true,
-    });
+    const { audience } = this.options;
+    let tokens: Awaited<ReturnType<OpenIdClient['authorizationCodeGrant']>>;
+    try {
+      tokens = await lib.authorizationCodeGrant(
+        config,
+        callbackUrl,
+        { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true },
+        // RFC 8707: the resource is named again at the token endpoint, or an issuer that supports
+        // resource indicators (oidc-provider, Okta) answers with a token for its userinfo endpoint.
+        audience ? { resource: audience } : undefined,
+      );
+    } catch (e) {
+      const reason = protocolRefusal(lib, e);
+      if (reason === undefined) throw e;
+      throw new OidcSignInError(reason, { cause: e });
+    }
     const idClaims = (tokens.claims() ?? {}) as Record<string, unknown>;
     let accessClaims: Record<string, unknown> | undefined;
-    try {
-      accessClaims = decodeJwt(tokens.access_token) as Record<string, unknown>;
-    } catch {
-      accessClaims = undefined;
+    if (audience) {
+      accessClaims = await this.verifyAccessToken(config, tokens.access_token, audience);
+    } else {
+      try {
+        accessClaims = decodeJwt(tokens.access_token) as Record<string, unknown>;
+      } catch {
+        accessClaims = undefined;
+      }
     }
     const token = accessClaims ? tokens.access_token : tokens.id_token;
     if (!token) throw new OidcSignInError('the issuer returned neither a JWT access token nor an ID token');
+    if (accessClaims && accessClaims['sub'] !== undefined && accessClaims['sub'] !== idClaims['sub']) {
+      throw new OidcSignInError('the access token and the ID token name different people');
+    }
     const principal = principalFromClaims({ ...idClaims, ...(accessClaims ?? {}) }, this.options.claims);
     const name = typeof idClaims['name'] === 'string' ? idClaims['name'] : undefined;
     return { token, principal, ...(name ? { name } : {}) };
   }
+
+  private async verifyAccessToken(config: Configuration, accessToken: string, audience: string): Promise<Record<string, unknown>> {
+    const metadata = config.serverMetadata();
+    if (!metadata.jwks_uri) throw new OidcSignInError('the issuer publishes no jwks_uri to verify its access tokens with');
+    this.issuerKeys ??= createRemoteJWKSet(new URL(metadata.jwks_uri));
+    try {
+      const { payload } = await jwtVerify(accessToken, this.issuerKeys, { issuer: metadata.issuer, audience });
+      return payload as Record<string, unknown>;
+    } catch (e) {
+      if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'aud') {
+        throw new OidcSignInError(`the access token is not for the audience ${audience} (PACER_OIDC_AUDIENCE)`, { cause: e });
+      }
+      if (e instanceof joseErrors.JOSEError) {
+        throw new OidcSignInError(`the access token is not a JWT of the issuer for ${audience}: ${e.message}`, { cause: e });
+      }
+      throw e;
+    }
+  }
+}
+
+/**
+ * Why the issuer or a protocol check (state, nonce, ID token) refused the sign-in, in words safe to
+ * show the person (no token in them); undefined for anything else, such as the issuer being down.
+ */
+function protocolRefusal(lib: OpenIdClient, e: unknown): string | undefined {
+  if (e instanceof lib.AuthorizationResponseError) return `the issuer answered ${e.error}${e.error_description ? `: ${e.error_description}` : ''}`;
+  if (e instanceof lib.ResponseBodyError) return `the issuer refused the code (${e.error})`;
+  if (e instanceof lib.ClientError && e.code?.startsWith('OAUTH_')) {
+    // openid-client says only "invalid response encountered"; the check that failed is in the cause.
+    return `the issuer's answer was refused: ${e.cause instanceof Error ? e.cause.message : e.message}`;
+  }
+  return undefined;
 }
 
 /** Maps the issuer's claims to a Pacer principal with the configured claim names (SPEC §7). */
 export function principalFromClaims(claims: Record<string, unknown>, names: OidcConfig['claims']): Principal {
-  const read = (path: string): unknown => path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), claims);
+  // A claim named with dots (Auth0/Okta namespaced URLs such as https://pacer.example.com/tenant) is
+  // read as it is; only a name that is not a claim is read as a path (Keycloak's realm_access.roles).
+  const read = (path: string): unknown =>
+    Object.hasOwn(claims, path) ? claims[path] : path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), claims);
   const sub = claims['sub'];
   if (typeof sub !== 'string' || sub === '') throw new OidcSignInError('the token has no sub claim');
   const rawRoles = read(names.roles);
