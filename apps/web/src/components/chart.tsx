@@ -37,7 +37,7 @@ export function Chart({ spec, label, height = 280, testId }: { spec: ChartSpec; 
   }, [shown, height]);
 
   return (
-    <figure className="chart" data-testid={testId}>
+    <figure className="chart" data-testid={testId} style={{ margin: 0 }}>
       <div ref={host} role="img" aria-label={label} style={{ minHeight: height }} />
       <table className="sr-only">
         <caption>{label}</caption>
