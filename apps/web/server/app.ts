@@ -134,7 +134,9 @@ export function createWebApp({ config, logger, live }: WebAppDeps): WebApp {
 
   app.get('/auth/login', wrap(async (req, res) => {
     if (!oidc) return sendProblem(res, 404, 'not-found', 'Single sign-on is not configured (PACER_OIDC_ISSUER).');
-    const returnTo = typeof req.query['returnTo'] === 'string' && /^\/(?!\/)/.test(req.query['returnTo']) ? req.query['returnTo'] : '/';
+    // Only a path of this origin: browsers read `/\host` like `//host`, so a backslash (or a control
+    // character) after the slash would make the post-sign-in redirect an open redirect.
+    const returnTo = typeof req.query['returnTo'] === 'string' && /^\/(?![/\\])[^\\\x00-\x1f]*$/.test(req.query['returnTo']) ? req.query['returnTo'] : '/';
     const { url, pending } = await oidc.start(callbackUrl(req), returnTo);
     const sealed = await sealer.seal({ token: JSON.stringify(pending), principal: { subject: 'login', tenantId: '', roles: [] }, via: 'oidc' });
     res.cookie(LOGIN_COOKIE, sealed, { ...cookieOptions, maxAge: 10 * 60_000, path: '/auth' }).redirect(302, url);

@@ -140,8 +140,8 @@ describe('single sign-on through a real OpenID provider', () => {
   }
 
   /** `GET /auth/login` up to the callback URL the provider sends the browser back with. */
-  async function signInUntilCallback(jar: CookieJar): Promise<URL> {
-    return browseToCallback(new URL('/auth/login?returnTo=/manager', webBase), jar);
+  async function signInUntilCallback(jar: CookieJar, returnTo = '/manager'): Promise<URL> {
+    return browseToCallback(new URL(`/auth/login?returnTo=${encodeURIComponent(returnTo)}`, webBase), jar);
   }
 
   beforeAll(async () => {
@@ -361,6 +361,14 @@ describe('single sign-on through a real OpenID provider', () => {
     expect(res.status).toBe(401);
     expect(JSON.parse(res.body)).toMatchObject({ detail: expect.stringMatching(/invalid_grant/) });
     expect((await send(new URL('/api/session', webBase), second)).status).toBe(401);
+  }, 30_000);
+
+  it('sends the person back only to a path of this origin (no open redirect after sign-in)', async () => {
+    for (const returnTo of ['//evil.example.com/x', '/\\evil.example.com/x', 'https://evil.example.com/']) {
+      const jar = new CookieJar();
+      const done = await send(await signInUntilCallback(jar, returnTo), jar);
+      expect([returnTo, done.status, done.headers.location]).toEqual([returnTo, 302, '/']);
+    }
   }, 30_000);
 
   it('refuses an access token issued for another audience', async () => {
