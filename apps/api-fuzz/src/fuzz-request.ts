@@ -51,10 +51,31 @@ function queryString(pairs: [string, string][]): string {
 
 type ParamValues = { param: ParameterObject; value: string | undefined }[];
 
+/**
+ * Examples of body properties by name (`teamId` → `emea-ae`): a parameter of the same name takes them
+ * half the time, so a GET can find what a generated POST created and reach its 200 and its schema.
+ */
+export function examplesByName(doc: OpenApiDocument): Map<string, unknown[]> {
+  const examples = new Map<string, unknown[]>();
+  for (const schema of Object.values(doc.components?.schemas ?? {})) {
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      if (property.example === undefined) continue;
+      const known = examples.get(name) ?? [];
+      if (!known.includes(property.example)) examples.set(name, [...known, property.example]);
+    }
+  }
+  return examples;
+}
+
 function validParameters(doc: OpenApiDocument, params: ParameterObject[]): fc.Arbitrary<ParamValues> {
+  const examples = examplesByName(doc);
   return fc.tuple(
     ...params.map((param) => {
-      const value = validValue(doc, param.schema ?? { type: 'string' }).map(asText);
+      const generated = validValue(doc, param.schema ?? { type: 'string' });
+      const known = param.schema?.example === undefined ? examples.get(param.name) : undefined;
+      const value = (known !== undefined ? fc.oneof(fc.constantFrom(...known), generated) : generated).map(
+        asText,
+      );
       // Path parameters are never empty: an empty segment routes to another operation.
       const present = param.in === 'path' ? value.filter((v) => v.length > 0) : value;
       return (

@@ -96,3 +96,15 @@ export function resolveSchema(doc: OpenApiDocument, schema: SchemaObject): Schem
   }
   return current;
 }
+
+/** Operations with a success response documented without a body schema: their 2xx bodies go unchecked. */
+export function successesWithoutSchema(ops: Operation[]): Operation[] {
+  return ops.filter((op) =>
+    Object.entries(op.responses).some(
+      ([status, response]) =>
+        status.startsWith('2') &&
+        status !== '204' &&
+        !Object.values(response.content ?? {}).some((media) => media.schema !== undefined),
+    ),
+  );
+}

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
-import { requestArbitrary } from './fuzz-request';
+import { examplesByName, requestArbitrary } from './fuzz-request';
 import { listOperations, OpenApiDocument } from './openapi-document';
 import { toJsonSchema } from './response-checks';
 import { deepNesting, invalidBody, validValue } from './schema-arbitrary';
@@ -54,7 +54,7 @@ const doc: OpenApiDocument = {
         required: ['kind', 'repId', 'occurredAt', 'durationSec'],
         properties: {
           kind: { type: 'string', enum: ['call_logged'] },
-          repId: { type: 'string', minLength: 1, maxLength: 128 },
+          repId: { type: 'string', minLength: 1, maxLength: 128, example: 'rep-ana' },
           occurredAt: { type: 'string', format: 'date-time' },
           durationSec: { type: 'integer', minimum: 0 },
           note: { type: 'string', nullable: true },
@@ -155,6 +155,18 @@ describe('requestArbitrary', () => {
     expect(requests.some((r) => r.mutation === 'query:limit:missing' && !r.target.includes('limit='))).toBe(
       true,
     );
+  });
+
+  it('gives a parameter the examples of body properties of the same name', () => {
+    expect(examplesByName(doc).get('repId')).toEqual(['rep-ana']);
+    const op = {
+      method: 'GET',
+      path: '/v1/reps/{repId}',
+      parameters: [{ name: 'repId', in: 'path' as const, required: true, schema: { type: 'string' } }],
+      responses: {},
+    };
+    const targets = fc.sample(requestArbitrary(doc, op), { seed: 3, numRuns: 200 }).map((r) => r.target);
+    expect(targets).toContain('/v1/reps/rep-ana');
   });
 
   it('replays the same requests from the same seed', () => {
