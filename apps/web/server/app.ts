@@ -7,7 +7,7 @@ import { Gauge } from 'prom-client';
 import { InvalidTokenError, JwtVerifier, mintToken, Principal } from '@pacer/auth';
 import { Logger, registry } from '@pacer/observability';
 import { devPeople, publicView } from './auth/dev-people';
-import { OidcSignIn, OidcSignInError, PendingLogin } from './auth/oidc-sign-in';
+import { OidcIssuerUnavailableError, OidcSignIn, OidcSignInError, PendingLogin } from './auth/oidc-sign-in';
 import { PROXIED_SERVICES, ProxiedService, WebConfig } from './config/web-config';
 import { httpLog } from './http-log';
 import { audienceOf, KpiChange, mayReceive } from './live/kpi-visibility';
@@ -137,7 +137,14 @@ export function createWebApp({ config, logger, live }: WebAppDeps): WebApp {
     // Only a path of this origin: browsers read `/\host` like `//host`, so a backslash (or a control
     // character) after the slash would make the post-sign-in redirect an open redirect.
     const returnTo = typeof req.query['returnTo'] === 'string' && /^\/(?![/\\])[^\\\x00-\x1f]*$/.test(req.query['returnTo']) ? req.query['returnTo'] : '/';
-    const { url, pending } = await oidc.start(callbackUrl(req), returnTo);
+    let started: Awaited<ReturnType<OidcSignIn['start']>>;
+    try {
+      started = await oidc.start(callbackUrl(req), returnTo);
+    } catch (e) {
+      if (!(e instanceof OidcIssuerUnavailableError)) throw e;
+      return issuerUnavailable(res, e);
+    }
+    const { url, pending } = started;
     const sealed = await sealer.seal({ token: JSON.stringify(pending), principal: { subject: 'login', tenantId: '', roles: [] }, via: 'oidc' });
     res.cookie(LOGIN_COOKIE, sealed, { ...cookieOptions, maxAge: 10 * 60_000, path: '/auth' }).redirect(302, url);
   }));
@@ -154,11 +161,19 @@ export function createWebApp({ config, logger, live }: WebAppDeps): WebApp {
       await startSession(res, { token, principal, via: 'oidc', ...(name ? { name } : {}) });
       res.redirect(302, pending.returnTo);
     } catch (e) {
+      if (e instanceof OidcIssuerUnavailableError) return issuerUnavailable(res, e);
       logger.warn({ err: e }, 'OIDC sign-in failed');
       const detail = e instanceof OidcSignInError ? e.message : 'The identity provider did not complete the sign-in.';
       sendProblem(res, 401, 'sign-in-failed', detail);
     }
   }));
+
+  /** Like an unreachable database (SPEC §7): 503 with Retry-After, never a 500 or a refusal. */
+  function issuerUnavailable(res: Response, e: OidcIssuerUnavailableError): void {
+    logger.warn({ err: e }, 'OIDC issuer unavailable');
+    res.setHeader('retry-after', '5');
+    sendProblem(res, 503, 'identity-provider-unavailable', 'The identity provider is not answering; sign in again shortly.');
+  }
 
   function baseUrlOf(req: Request): string {
     return config.publicUrl ?? `${req.protocol}://${req.get('host') ?? `127.0.0.1:${config.port}`}`;

@@ -276,7 +276,7 @@ describe('single sign-on through a real OpenID provider', () => {
       await exited;
       clearTimeout(force);
     }
-    await new Promise((resolve) => issuerServer?.close(resolve));
+    if (issuerServer?.listening) await new Promise((resolve) => issuerServer.close(resolve));
     rmSync(tmp, { recursive: true, force: true });
   }, 30_000);
 
@@ -391,5 +391,17 @@ describe('single sign-on through a real OpenID provider', () => {
     const back = new URL(res.headers.location ?? '', authorize);
     expect(back.searchParams.get('error')).toBe('invalid_request');
     expect(back.searchParams.get('error_description')).toMatch(/PKCE/);
+  }, 30_000);
+
+  // Last: it stops the issuer.
+  it('answers 503 with Retry-After, not a refusal, when the issuer stops answering mid-sign-in', async () => {
+    const jar = new CookieJar();
+    const callback = await signInUntilCallback(jar);
+    issuerServer.closeAllConnections();
+    await new Promise((resolve) => issuerServer.close(resolve));
+    const res = await send(callback, jar);
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['retry-after']).toBe('5');
   }, 30_000);
 });

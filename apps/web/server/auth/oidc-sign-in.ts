@@ -17,6 +17,14 @@ export class OidcSignInError extends Error {
   override readonly name = 'OidcSignInError';
 }
 
+/** The issuer did not answer (down, timed out, a gateway error): worth retrying, unlike a refusal. */
+export class OidcIssuerUnavailableError extends Error {
+  override readonly name = 'OidcIssuerUnavailableError';
+}
+
+/** openid-client's codes for an issuer that did not answer properly (as opposed to one that said no). */
+const UNANSWERED = new Set(['OAUTH_TIMEOUT', 'OAUTH_ABORT', 'OAUTH_RESPONSE_IS_NOT_CONFORM', 'OAUTH_RESPONSE_IS_NOT_JSON']);
+
 /**
  * Authorization code + PKCE against the configured issuer, entirely on the server: the browser only
  * follows redirects, and the tokens go from the token endpoint straight into the sealed session.
@@ -41,7 +49,7 @@ export class OidcSignIn {
     })().catch((e: unknown) => {
       // A failed discovery (issuer down at boot) is retried on the next sign-in, not cached forever.
       this.configuration = undefined;
-      throw e;
+      throw new OidcIssuerUnavailableError(`the issuer ${this.options.issuer} did not answer its discovery document`, { cause: e });
     });
     return this.configuration;
   }
@@ -81,6 +89,7 @@ export class OidcSignIn {
         audience ? { resource: audience } : undefined,
       );
     } catch (e) {
+      if (unanswered(lib, e)) throw new OidcIssuerUnavailableError('the issuer did not answer the code exchange', { cause: e });
       const reason = protocolRefusal(lib, e);
       if (reason === undefined) throw e;
       throw new OidcSignInError(reason, { cause: e });
@@ -117,12 +126,18 @@ export class OidcSignIn {
       if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'aud') {
         throw new OidcSignInError(`the access token is not for the audience ${audience} (PACER_OIDC_AUDIENCE)`, { cause: e });
       }
-      if (e instanceof joseErrors.JOSEError) {
-        throw new OidcSignInError(`the access token is not a JWT of the issuer for ${audience}: ${e.message}`, { cause: e });
+      if (e instanceof joseErrors.JWKSTimeout || !(e instanceof joseErrors.JOSEError)) {
+        // jose reports a JWKS it could not fetch as a timeout or as the socket's own error.
+        throw new OidcIssuerUnavailableError('the issuer did not answer for its signing keys (jwks_uri)', { cause: e });
       }
-      throw e;
+      throw new OidcSignInError(`the access token is not a JWT of the issuer for ${audience}: ${e.message}`, { cause: e });
     }
   }
+}
+
+/** A network failure (fetch's TypeError) or an answer that is no OAuth answer at all (a 502 page). */
+function unanswered(lib: OpenIdClient, e: unknown): boolean {
+  return (e instanceof TypeError && e.message === 'fetch failed') || (e instanceof lib.ClientError && UNANSWERED.has(e.code ?? ''));
 }
 
 /**
