@@ -12,7 +12,7 @@ describe('a Pacer principal from an issuer’s claims', () => {
     });
   });
 
-  it('reads a namespaced claim whose name has dots (Auth0/Okta) as one claim, not as a path', () => {
+  it('reads a namespaced claim whose name has dots (Auth0-style) as one claim, not as a path', () => {
     const tenant = 'https://pacer.example.com/tenant';
     expect(principalFromClaims({ sub: 'u1', [tenant]: 'acme', roles: ['bi'] }, { ...names, tenant, roles: 'roles' }).tenantId).toBe('acme');
   });

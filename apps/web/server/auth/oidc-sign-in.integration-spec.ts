@@ -19,7 +19,7 @@ const CLIENT_ID = 'pacer-web';
 const CLIENT_SECRET = 'pacer-web-client-secret-for-the-oidc-test';
 const SESSION_SECRET = 'oidc-sign-in-test-session-secret-0123456789';
 const API_AUDIENCE = 'https://api.pacer.example.com';
-// Claim names as three kinds of issuer spell them: a namespaced URL (Auth0/Okta custom claims, dots
+// Claim names as three kinds of issuer spell them: a namespaced URL (Auth0-style custom claims, dots
 // inside the name), a nested Keycloak realm role list, and a plain custom attribute.
 const CLAIM_TENANT = 'https://pacer.example.com/tenant';
 const CLAIM_ROLES = 'realm_access.roles';

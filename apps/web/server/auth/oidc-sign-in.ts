@@ -85,7 +85,7 @@ export class OidcSignIn {
         callbackUrl,
         { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true },
         // RFC 8707: the resource is named again at the token endpoint, or an issuer that supports
-        // resource indicators (oidc-provider, Okta) answers with a token for its userinfo endpoint.
+        // resource indicators (oidc-provider does) answers with a token for its userinfo endpoint.
         audience ? { resource: audience } : undefined,
       );
     } catch (e) {
@@ -156,7 +156,7 @@ function protocolRefusal(lib: OpenIdClient, e: unknown): string | undefined {
 
 /** Maps the issuer's claims to a Pacer principal with the configured claim names (SPEC §7). */
 export function principalFromClaims(claims: Record<string, unknown>, names: OidcConfig['claims']): Principal {
-  // A claim named with dots (Auth0/Okta namespaced URLs such as https://pacer.example.com/tenant) is
+  // A claim named with dots (Auth0-style namespaced URLs such as https://pacer.example.com/tenant) is
   // read as it is; only a name that is not a claim is read as a path (Keycloak's realm_access.roles).
   const read = (path: string): unknown =>
     Object.hasOwn(claims, path) ? claims[path] : path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), claims);
