@@ -207,6 +207,8 @@ export function plotOptions(spec: ChartSpec, width: number, height: number): { o
     series,
     legend: { show: true, live: true },
     cursor: {
+      // A horizontal hair would read against one of two value axes only; the legend gives the values.
+      y: false,
       drag: { x: false, y: false, setScale: false },
       // A hover dot on a stacked bar would sit at its own value, not at the top of its slice.
       points: { size: (_u, si) => (spec.series[si - 1]?.kind === 'bar' ? 0 : 8) },
