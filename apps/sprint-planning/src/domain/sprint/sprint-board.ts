@@ -157,6 +157,7 @@ export function buildSprintBoard(input: BuildBoardInput): SprintBoard {
       repIds: sheet.reps.map((r) => r.repId),
       memberships: input.memberships,
       daily: input.daily,
+      targets: (repId, metric) => reps.some((r) => r.repId === repId && r.targets[metric] !== undefined),
     }),
   };
 }

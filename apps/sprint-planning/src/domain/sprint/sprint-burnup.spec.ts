@@ -25,6 +25,7 @@ describe('sprint burnup from daily snapshots', () => {
         const m = daily[repId]?.[date];
         return m ? { ...zeroMetrics(), ...m } : undefined;
       },
+      targets: () => true,
     });
     expect(burnup.metrics).toEqual(['calls', 'revenueWon']);
     expect(burnup.days.map((d) => [d.date, d.team, d.reps['ana'], d.reps['bo']])).toEqual([

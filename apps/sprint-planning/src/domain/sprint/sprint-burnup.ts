@@ -8,7 +8,10 @@ export type MetricTotals = Partial<Record<KpiMetric, number | string>>;
 
 export interface BurnupDay {
   date: string;
-  /** Cumulative team total from the sprint's first day through this one. */
+  /**
+   * Cumulative team total from the sprint's first day through this one, over the reps that target
+   * each metric (the team line's rule), so it reads against the committed line.
+   */
   team: MetricTotals;
   /** Cumulative per rep, keyed by rep id. */
   reps: Record<string, MetricTotals>;
@@ -34,11 +37,15 @@ export interface BurnupInput {
   memberships: readonly MembershipSegment[];
   /** The KPI service's `day` snapshot of a rep, if any. */
   daily: (repId: string, date: string) => KpiMetrics | undefined;
+  /** Whether the rep has a target for the metric: only those reps count in the team series. */
+  targets: (repId: string, metric: KpiMetric) => boolean;
 }
 
 /**
  * Burnup from the KPI service's daily rep snapshots: per rep and for the team, the cumulative sum of
- * each additive target metric over the sprint's days. Days outside a rep's membership add nothing, so
+ * each additive target metric over the sprint's days. The team series sums only the reps that target
+ * the metric, like the board's team line (SPEC §4): a member without a calls target would otherwise
+ * lift the actual line above what the committed line was ever meant to measure. Days outside a rep's membership add nothing, so
  * the series follows the sprint actuals' team attribution at day granularity.
  */
 export function buildBurnup(input: BurnupInput): Burnup {
@@ -61,7 +68,7 @@ export function buildBurnup(input: BurnupInput): Burnup {
       const snapshot = member ? input.daily(repId, day.date) : undefined;
       for (const metric of input.metrics) {
         if (snapshot) totals[metric] = addMetric(metric, totals[metric], snapshot[metric]);
-        team[metric] = addMetric(metric, team[metric], totals[metric]);
+        if (input.targets(repId, metric)) team[metric] = addMetric(metric, team[metric], totals[metric]);
       }
       reps[repId] = { ...totals };
     }
