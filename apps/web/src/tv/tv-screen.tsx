@@ -6,7 +6,7 @@ import { useLiveKpis } from '../api/live';
 import { useBoard, useRepNames, useSprints, useTeam, useTeams } from '../api/sprint-planning';
 import type { KpiMetric, Principal } from '../api/types';
 import { ErrorNote } from '../components/ui';
-import { isKpiMetric, metricForChart } from '../format/metrics';
+import { isKpiMetric } from '../format/metrics';
 import { daysGone } from '../format/pace';
 import { currentPeriodKey } from '../format/periods';
 import { currentSprint } from '../rep/use-my-sprint';
@@ -45,17 +45,7 @@ export function TvScreen({ principal }: { principal: Principal }) {
   const key = period === 'sprint' ? sprint?.sprintId : currentPeriodKey('week', f.calendar);
   const leaderboard = useLeaderboard(teamId, period, key, metric, period === 'sprint' || f.ready);
   const b = board.data;
-  // Until the KPI service lets a display token read the leaderboard, the room still gets a ranking:
-  // the board's own per-rep sprint actuals (the same KPI snapshots), highest first, names included.
-  const fallback =
-    leaderboard.isError && b
-      ? b.reps
-          .filter((r) => r.role !== 'MANAGER')
-          .map((r) => ({ repId: r.repId, name: r.name, value: r.actuals[metric] ?? null }))
-          .sort((x, y) => (metricForChart(y.value) ?? -1) - (metricForChart(x.value) ?? -1) || x.repId.localeCompare(y.repId))
-          .map((r, i) => ({ ...r, rank: i + 1 }))
-      : undefined;
-  const entries = fallback ?? leaderboard.data?.entries ?? [];
+  const entries = leaderboard.data?.entries ?? [];
   const teamName = team.data?.name ?? teamId ?? '';
   return (
     <div className="tv">
@@ -75,7 +65,7 @@ export function TvScreen({ principal }: { principal: Principal }) {
           <h2 id="tv-board">
             {t('tv.leaderboard')} · {t(`metrics.${metric}`)}
           </h2>
-          {!fallback && <ErrorNote error={leaderboard.error} />}
+          <ErrorNote error={leaderboard.error} />
           <ol className="tv-leaderboard" data-testid="tv-leaderboard">
             {entries.slice(0, 8).map((e) => (
               <li key={e.repId} className={`rank-${e.rank}`}>
