@@ -6,3 +6,4 @@ export * from './outbox-relay.service';
 export * from './platform-options';
 export * from './platform.module';
 export * from './tokens';
+export * from './rebuild-request.dto';

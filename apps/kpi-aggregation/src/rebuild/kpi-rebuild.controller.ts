@@ -5,7 +5,7 @@ import { ProblemException, TakesBody } from '@pacer/http';
 import { RebuildStatusDto } from '../api/kpi-query.dto';
 import { ALL_TENANTS, RebuildInProgressError } from './kpi-rebuild';
 import { KpiRebuildService, RebuildStatus } from './kpi-rebuild.service';
-import { RebuildRequestDto, RebuildScopeQueryDto } from './rebuild-request.dto';
+import { RebuildRequestDto, RebuildScopeQueryDto } from '@pacer/platform';
 
 /**
  * What a caller may rebuild: an admin its own tenant; an operator (no tenant) everything, and only

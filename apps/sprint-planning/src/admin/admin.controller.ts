@@ -10,7 +10,7 @@ import {
   rebuildTenantReadModels,
 } from '../projections/rebuild-read-models';
 import { SprintPlanningProjection } from '../projections/sprint-planning.projection';
-import { RebuildRequestDto, RebuildScopeQueryDto } from './rebuild-request.dto';
+import { RebuildRequestDto, RebuildScopeQueryDto } from '@pacer/platform';
 
 /** What a finished rebuild did. */
 export interface RebuildResult {

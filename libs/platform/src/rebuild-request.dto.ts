@@ -1,3 +1,5 @@
+// The admin rebuild endpoints of every service that keeps rebuildable read models (SPEC §5) take the same
+// body and scope, so they cannot drift apart.
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Equals, IsIn, IsOptional } from 'class-validator';
 
