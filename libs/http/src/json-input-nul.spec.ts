@@ -1,15 +1,6 @@
-import { parseJsonInput } from './json-input';
-import { ProblemException } from './problem';
+import { jsonInputErrors } from '../test/json-input-errors';
 
-function errorsOf(text: string): unknown {
-  try {
-    parseJsonInput(text);
-  } catch (e) {
-    if (e instanceof ProblemException) return (e.getResponse() as { errors: unknown }).errors;
-    throw e;
-  }
-  return undefined;
-}
+const errorsOf = jsonInputErrors;
 
 describe('a NUL (or an unpaired surrogate) in any string of a body is a 400 naming the field', () => {
   it.each([
