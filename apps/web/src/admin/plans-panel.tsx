@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useEstimatePreview, usePlan, usePlans, usePutPlan } from '../api/commission';
 import { useTeams } from '../api/sprint-planning';
 import type { PlanBody, PlanVersion } from '../api/types';
-import { Card, Empty, ErrorNote, FieldErrors, FormProblem, invalid, Loading, Stat } from '../components/ui';
+import { Card, Empty, ErrorNote, FieldErrors, FormProblem, invalid, Loading, Stat, TableHead } from '../components/ui';
 import { useFormat } from '../shell/format';
 
 function bodyOf(plan: PlanVersion): PlanBody {
@@ -118,16 +118,7 @@ function PlanEditor({ plan }: { plan: PlanVersion }) {
           <fieldset className="tiers">
             <legend>{t('plans.tiers')}</legend>
             <table className="table compact">
-              <thead>
-                <tr>
-                  <th scope="col">{t('plans.from')}</th>
-                  <th scope="col">{t('plans.rate')}</th>
-                  <th scope="col">{t('plans.reads')}</th>
-                  <th scope="col">
-                    <span className="sr-only">{t('planning.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={[t('plans.from'), t('plans.rate'), t('plans.reads')]} actions />
               <tbody>
                 {body.tiers.map((tier, i) => (
                   <tr key={i}>

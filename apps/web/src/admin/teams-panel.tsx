@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCreateTeam, usePutMember, useRemoveMember, useTeams } from '../api/sprint-planning';
 import type { Team } from '../api/types';
-import { Card, FieldErrors, FormProblem, invalid, Loading } from '../components/ui';
+import { Card, FieldErrors, FormProblem, invalid, Loading, TableHead } from '../components/ui';
 
 const ROLES = ['SDR', 'AE', 'AM', 'CSM', 'MANAGER'];
 
@@ -56,16 +56,7 @@ function TeamCard({ team }: { team: Team }) {
     <Card title={team.name} labelledBy={`team-${team.teamId}`} actions={<span className="badge neutral">{t(`salesModel.${team.salesModel}`)}</span>}>
       <table className="table">
         <caption className="sr-only">{t('team.members')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('team.name')}</th>
-            <th scope="col">{t('team.repId')}</th>
-            <th scope="col">{t('team.role')}</th>
-            <th scope="col">
-              <span className="sr-only">{t('planning.actions')}</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={[t('team.name'), t('team.repId'), t('team.role')]} actions />
         <tbody>
           {team.members.map((m) => (
             <tr key={m.repId}>

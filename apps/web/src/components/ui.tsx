@@ -102,3 +102,24 @@ export function Stat({ label, value, hint, testId }: { label: string; value: Rea
     </div>
   );
 }
+
+/** A table's header row; `actions` adds a last column (its buttons) named for screen readers only. */
+export function TableHead({ columns, actions }: { columns: ReactNode[]; actions?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <thead>
+      <tr>
+        {columns.map((column, i) => (
+          <th scope="col" key={i}>
+            {column}
+          </th>
+        ))}
+        {actions && (
+          <th scope="col">
+            <span className="sr-only">{t('planning.actions')}</span>
+          </th>
+        )}
+      </tr>
+    </thead>
+  );
+}

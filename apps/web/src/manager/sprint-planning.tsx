@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useBoard, usePlanSprint, useReport, useSprints, useSprintTransition, useTeam, useVelocity } from '../api/sprint-planning';
 import type { Principal, Sprint } from '../api/types';
 import { Chart, type ChartSpec } from '../components/chart';
-import { Card, Empty, ErrorNote, FieldErrors, FormProblem, invalid, Loading } from '../components/ui';
+import { Card, Empty, ErrorNote, FieldErrors, FormProblem, invalid, Loading, TableHead } from '../components/ui';
 import { addDays, todayIn } from '../format/dates';
 import { useFormat } from '../shell/format';
 import { CommitmentEditor } from './commitment-editor';
@@ -176,16 +176,7 @@ export function SprintPlanning({ principal }: { principal: Principal }) {
             {sprints.isPending && <Loading />}
             <table className="table" data-testid="sprints">
               <caption className="sr-only">{t('planning.sprints')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('planning.dates')}</th>
-                  <th scope="col">{t('planning.goal')}</th>
-                  <th scope="col">{t('planning.status')}</th>
-                  <th scope="col">
-                    <span className="sr-only">{t('planning.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={[t('planning.dates'), t('planning.goal'), t('planning.status')]} actions />
               <tbody>
                 {list.map((s) => (
                   <tr key={s.sprintId} className={sprint?.sprintId === s.sprintId ? 'selected' : ''} data-sprint={s.sprintId}>
