@@ -1,21 +1,19 @@
-import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { DLQ_HEADERS } from '@pacer/contracts';
-import { CreateOutbox1764230400000, OutboxRelay } from '@pacer/event-store';
+import { OutboxRelay } from '@pacer/event-store';
 import { createLogger } from '@pacer/observability';
 import {
-  createTestDatabase,
   createTestTopics,
-  deleteTestTopics,
   pollUntil,
   TestDatabase,
   testBrokers,
-  testKafka,
   TopicRecorder,
   uniqueName,
 } from '@pacer/testing';
-import { BatchConsumer, BatchContext, ConsumerHandler, createKafka, CreateConsumerState1764230400100 } from '../src';
+import { BatchConsumer, BatchContext, ConsumerHandler, createKafka } from '../src';
 import { decodeTestEvent, TestEvent } from './fixtures/counting-handler';
+import { MessagingBed, openMessagingBed } from './fixtures/messaging-bed';
 
 /** Test events: `afterBatchFails` poisons what afterBatch builds, `outages` kills the connection that many times. */
 interface IsolationEvent extends TestEvent {
@@ -68,18 +66,13 @@ describe('BatchConsumer isolates the record that fails, wherever it fails', () =
   let producer: Producer;
   const topics: string[] = [];
 
+  let bed: MessagingBed;
+
   beforeAll(async () => {
-    db = await createTestDatabase('messaging_isolation', [CreateOutbox1764230400000, CreateConsumerState1764230400100]);
-    await db.dataSource.query(OUT_TABLE);
-    kafka = testKafka();
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    bed = await openMessagingBed('messaging_isolation', OUT_TABLE, topics);
+    ({ db, kafka, producer } = bed);
   });
-  afterAll(async () => {
-    await producer.disconnect();
-    await deleteTestTopics(kafka, topics);
-    await db.drop();
-  });
+  afterAll(() => bed.close());
 
   async function setup(): Promise<{
     topic: string;

@@ -1,23 +1,20 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { Kafka, Partitioners, Producer } from 'kafkajs';
-import { CreateOutbox1764230400000, OutboxRelay } from '@pacer/event-store';
+import { Kafka, Producer } from 'kafkajs';
+import { OutboxRelay } from '@pacer/event-store';
 import { DLQ_HEADERS } from '@pacer/contracts';
-import { CreateConsumerState1764230400100 } from '../src';
 import { createLogger } from '@pacer/observability';
 import {
-  createTestDatabase,
   createTestTopics,
-  deleteTestTopics,
   pollUntil,
   TestDatabase,
   testBrokers,
-  testKafka,
   TopicRecorder,
   uniqueName,
 } from '@pacer/testing';
 import { APPLIED_TABLE, countingConsumer } from './fixtures/counting-handler';
+import { MessagingBed, openMessagingBed } from './fixtures/messaging-bed';
 
 const WORKSPACE = path.resolve(__dirname, '../../..');
 
@@ -27,18 +24,13 @@ describe('BatchConsumer on real Kafka and Postgres', () => {
   let producer: Producer;
   const topics: string[] = [];
 
+  let bed: MessagingBed;
+
   beforeAll(async () => {
-    db = await createTestDatabase('messaging', [CreateOutbox1764230400000, CreateConsumerState1764230400100]);
-    await db.dataSource.query(APPLIED_TABLE);
-    kafka = testKafka();
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    bed = await openMessagingBed('messaging', APPLIED_TABLE, topics);
+    ({ db, kafka, producer } = bed);
   });
-  afterAll(async () => {
-    await producer.disconnect();
-    await deleteTestTopics(kafka, topics);
-    await db.drop();
-  });
+  afterAll(() => bed.close());
 
   async function freshTopics(): Promise<{ topic: string; dlq: string; group: string }> {
     const topic = uniqueName('test.consumer');
