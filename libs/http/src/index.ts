@@ -1,3 +1,4 @@
+export * from './csv';
 export * from './input.decorators';
 export * from './int-param.pipe';
 export * from './json-input';
