@@ -5,7 +5,7 @@
 # reads its real port from the PORT environment variable (default: its SPEC §1 port).
 # See docs/deployment.md.
 
-ARG NODE_IMAGE=node:20-slim
+ARG NODE_IMAGE=node:24-slim
 
 # ---- deps: every dependency, for the build ------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps

@@ -225,6 +225,11 @@ describe('docker-compose.yml', () => {
   });
 });
 
+/** End of life of the Node LTS lines an image may use (https://github.com/nodejs/release#release-schedule). */
+const NODE_LTS_END_OF_LIFE: Record<number, string> = { 22: '2027-04-30', 24: '2028-04-30' };
+const nodeImageOf = (text: string): string | undefined =>
+  parseDockerfile(text).globalArgs.find((a) => a.args.startsWith('NODE_IMAGE='))?.args.split('=')[1];
+
 describe('Dockerfile and .dockerignore', () => {
   const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
   const dockerignore = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8');
@@ -233,9 +238,15 @@ describe('Dockerfile and .dockerignore', () => {
   const args = (stage: (typeof stages)[number], keyword: string): string[] =>
     stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
 
-  it('builds from node 20 in stages: npm ci, the swc build, production dependencies', () => {
-    const nodeImage = globalArgs.find((a) => a.args.startsWith('NODE_IMAGE='))?.args.split('=')[1];
-    expect(nodeImage).toMatch(/^node:20[-.]/);
+  it('builds from a supported Node LTS line in stages: npm ci, the swc build, production dependencies', () => {
+    const nodeImage = nodeImageOf(dockerfile);
+    expect(nodeImage).toMatch(/^node:\d+-slim$/);
+    const major = Number(/^node:(\d+)/.exec(nodeImage ?? '')?.[1]);
+    // Fails once the line leaves support: an image past its end of life gets no security fixes.
+    expect({ nodeImage, endOfLife: NODE_LTS_END_OF_LIFE[major] }).toEqual({ nodeImage, endOfLife: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(Date.parse(NODE_LTS_END_OF_LIFE[major] as string)).toBeGreaterThan(Date.now());
+    // The web image runs on the same line as the services.
+    expect(nodeImageOf(readFileSync(path.join(REPO_ROOT, 'apps/web/Dockerfile'), 'utf8'))).toBe(nodeImage);
     // every stage starts from that image or from an earlier stage
     stages.forEach((stage, i) => {
       expect([
