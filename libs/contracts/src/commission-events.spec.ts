@@ -1,5 +1,6 @@
 import { EVENT_EXAMPLES } from './event-examples';
-import { eventTypesOf, type EventType } from './event-registry';
+import { COMMISSION_DELTA_TYPES, isCommissionDelta } from './commission-events';
+import { definitionOf, eventTypesOf, type EventType } from './event-registry';
 import { validateEventData } from './event-validator';
 import { TOPICS } from './topics';
 
@@ -11,17 +12,33 @@ function check(type: EventType, patch: Record<string, unknown>) {
   );
 }
 
-const DELTAS = eventTypesOf(TOPICS.commissions);
+const DELTAS = eventTypesOf(TOPICS.commissions).filter(isCommissionDelta);
 
 describe('commission ledger deltas', () => {
-  it('are the five delta types of SPEC §6', () => {
+  it('are the seven delta types of SPEC §6 (governance adds prior-period and manual adjustments)', () => {
     expect(DELTAS).toEqual([
       'pacer.commission.earned.v1',
       'pacer.commission.adjusted.v1',
       'pacer.commission.spiff_awarded.v1',
       'pacer.commission.cap_applied.v1',
       'pacer.commission.clawed_back.v1',
+      'pacer.commission.prior_period_adjusted.v1',
+      'pacer.commission.manually_adjusted.v1',
     ]);
+    expect(COMMISSION_DELTA_TYPES).toEqual(DELTAS);
+  });
+
+  it('leaves the governance events out of the delta sum, and says so in their schemas', () => {
+    const others = eventTypesOf(TOPICS.commissions).filter((t) => !isCommissionDelta(t));
+    expect(others).toHaveLength(9);
+    for (const type of others) expect(definitionOf(type).schema.description).toContain('Not a ledger delta');
+    expect(check('pacer.commission.payout.v1', {})).toEqual([]);
+  });
+
+  it('cites the closed period on a prior-period adjustment', () => {
+    expect(check('pacer.commission.prior_period_adjusted.v1', { closedPeriodKey: undefined })[0].path).toBe(
+      '/closedPeriodKey',
+    );
   });
 
   it.each(DELTAS.map((t) => [t]))('%s carries a signed amount and its sources', (type) => {
