@@ -24,4 +24,7 @@ export { cacheDir } from './paths';
 export { defaultLog } from './log';
 export type { InfraLog } from './log';
 export { startSandboxKafka, startSandboxPostgres } from './sandbox';
+export { KafkaCluster, localBrokerCount } from './kafka-cluster';
+export type { KafkaClusterOptions, KafkaClusterNode } from './kafka-cluster';
+export { defaultReplicationFactor, minInsyncReplicasFor } from './topics';
 export type { SandboxKafka, SandboxPostgres } from './sandbox';

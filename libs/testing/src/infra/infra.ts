@@ -11,6 +11,7 @@ import { dockerEngineAvailable } from './kafka-docker';
 import { kafkaLibsComplete, kafkaVersion } from './kafka-libs';
 import { LOCAL_KAFKA_BROKER } from './kafka-config';
 import { runningLocalKafkaPid, stopLocalKafka } from './kafka-local';
+import { localBrokerCount, localKafkaCluster, stopLocalKafkaClusters } from './kafka-cluster';
 import { defaultLog, InfraLog, seconds } from './log';
 import { cacheDir, kafkaPaths } from './paths';
 import { ensurePostgres, PostgresMode, postgresState } from './postgres';
@@ -69,6 +70,7 @@ export async function ensureInfra(opts: EnsureInfraOptions = {}): Promise<InfraE
 export async function stopInfra(opts: EnsureInfraOptions = {}): Promise<void> {
   const log = opts.log ?? defaultLog;
   await stopLocalKafka(log);
+  await stopLocalKafkaClusters(log);
   await stopPrivatePostgres(log);
 }
 
@@ -96,7 +98,9 @@ export async function infraStatus(): Promise<InfraStatus> {
   const version = kafkaVersion();
   const paths = kafkaPaths(version);
   const envBrokers = brokersFromEnv();
-  const brokers = envBrokers ?? [LOCAL_KAFKA_BROKER];
+  const clusterSize = localBrokerCount();
+  const brokers =
+    envBrokers ?? (clusterSize > 1 ? localKafkaCluster(clusterSize).brokers : [LOCAL_KAFKA_BROKER]);
   const answering = await kafkaAnswers(brokers);
   const topics = answering
     ? await withAdmin(brokers, async (admin) => (await admin.listTopics()).sort()).catch(() => undefined)

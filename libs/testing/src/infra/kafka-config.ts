@@ -23,13 +23,33 @@ export const LOCAL_KAFKA_LISTENER: KafkaListener = {
   controllerPort: LOCAL_CONTROLLER_PORT,
 };
 
-export function serverProperties(paths: KafkaPaths, listener: KafkaListener = LOCAL_KAFKA_LISTENER): string {
+/**
+ * One node of a multi-node KRaft cluster: every node is broker and controller, and the static voter
+ * set names all of them, so losing one leaves a 2-of-3 quorum.
+ */
+export interface KafkaClusterMembership {
+  nodeId: number;
+  /** `id@host:controllerPort` of every voter, comma-separated (Kafka's controller.quorum.voters). */
+  voters: string;
+  /** Replicas of the internal topics and of topics created without an explicit factor. */
+  replicationFactor: number;
+  /** min.insync.replicas of the brokers (and so of every topic without an override). */
+  minInsyncReplicas: number;
+}
+
+export function serverProperties(
+  paths: KafkaPaths,
+  listener: KafkaListener = LOCAL_KAFKA_LISTENER,
+  cluster?: KafkaClusterMembership,
+): string {
   const { host, port, controllerPort } = listener;
+  const rf = cluster?.replicationFactor ?? 1;
+  const minIsr = cluster?.minInsyncReplicas ?? 1;
   const settings: [string, string | number][] = [
     ['process.roles', 'broker,controller'],
-    ['node.id', 1],
+    ['node.id', cluster?.nodeId ?? 1],
     // A static voter set needs no dynamic-quorum bootstrap and lets `format` run without --standalone.
-    ['controller.quorum.voters', `1@${host}:${controllerPort}`],
+    ['controller.quorum.voters', cluster?.voters ?? `1@${host}:${controllerPort}`],
     [
       'listeners',
       `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
@@ -42,13 +62,13 @@ export function serverProperties(paths: KafkaPaths, listener: KafkaListener = LO
     ['log.dirs', paths.dataDir],
     // A single node cannot hold 3 replicas; without these the internal topics (consumer offsets,
     // transactions, share-group state) are never created and groups / transactions hang.
-    ['offsets.topic.replication.factor', 1],
-    ['transaction.state.log.replication.factor', 1],
-    ['transaction.state.log.min.isr', 1],
-    ['share.coordinator.state.topic.replication.factor', 1],
-    ['share.coordinator.state.topic.min.isr', 1],
-    ['default.replication.factor', 1],
-    ['min.insync.replicas', 1],
+    ['offsets.topic.replication.factor', rf],
+    ['transaction.state.log.replication.factor', rf],
+    ['transaction.state.log.min.isr', minIsr],
+    ['share.coordinator.state.topic.replication.factor', rf],
+    ['share.coordinator.state.topic.min.isr', minIsr],
+    ['default.replication.factor', rf],
+    ['min.insync.replicas', minIsr],
     // Tests start consumers and expect assignment at once; the default 3 s delay is per group join.
     ['group.initial.rebalance.delay.ms', 0],
     // Topics are a public contract (SPEC §2) created with their configs by ensureTopics; a typo in a
@@ -82,9 +102,13 @@ export function log4j2Config(paths: KafkaPaths): string {
 `;
 }
 
-export function writeKafkaConfig(paths: KafkaPaths, listener: KafkaListener = LOCAL_KAFKA_LISTENER): void {
+export function writeKafkaConfig(
+  paths: KafkaPaths,
+  listener: KafkaListener = LOCAL_KAFKA_LISTENER,
+  cluster?: KafkaClusterMembership,
+): void {
   for (const [file, text] of [
-    [paths.serverProperties, serverProperties(paths, listener)],
+    [paths.serverProperties, serverProperties(paths, listener, cluster)],
     [paths.log4jConfig, log4j2Config(paths)],
   ] as const) {
     mkdirSync(dirname(file), { recursive: true });

@@ -116,9 +116,10 @@ export async function formatStorageOnce(
   libs: string,
   paths: KafkaPaths,
   log: InfraLog,
+  /** The nodes of one cluster must share the id; a single node gets a fresh one. */
+  clusterId: string = newClusterId(),
 ): Promise<void> {
   if (existsSync(join(paths.dataDir, 'meta.properties'))) return;
-  const clusterId = newClusterId();
   const result = await run(
     java,
     [
@@ -140,7 +141,7 @@ export async function formatStorageOnce(
 }
 
 /** Same shape as `kafka-storage random-uuid`: 16 random bytes, base64url; Kafka rejects a leading '-'. */
-function newClusterId(): string {
+export function newClusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
@@ -153,14 +154,14 @@ function heapOptions(): string[] {
   return fromEnv ? fromEnv.split(/\s+/) : ['-Xms256m', '-Xmx1g'];
 }
 
-export function launch(java: string, libs: string, paths: KafkaPaths): number {
+export function launch(java: string, libs: string, paths: KafkaPaths, heap: string[] = heapOptions()): number {
   // Truncated per start: it only matters for explaining the start that just failed.
   const out = openSync(paths.jvmOut, 'w');
   try {
     const child = spawn(
       java,
       [
-        ...heapOptions(),
+        ...heap,
         '-XX:+UseG1GC',
         '-XX:MaxGCPauseMillis=20',
         '-XX:InitiatingHeapOccupancyPercent=35',

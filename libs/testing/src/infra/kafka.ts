@@ -1,5 +1,6 @@
 import { brokersFromEnv, waitForKafka } from './kafka-client';
 import { dockerEngineAvailable, ensureDockerKafka } from './kafka-docker';
+import { ensureLocalKafkaCluster, localBrokerCount } from './kafka-cluster';
 import { ensureLocalKafka, runningLocalKafkaPid } from './kafka-local';
 import { InfraLog } from './log';
 
@@ -30,6 +31,9 @@ export async function ensureKafka(log: InfraLog): Promise<KafkaEndpoint> {
     log(`kafka env up on ${fromEnv.join(',')} (KAFKA_BROKERS)`);
     return { brokers: fromEnv, mode: 'env' };
   }
+  // A multi-broker cluster runs on its own ports beside the single broker (docs/infrastructure.md).
+  const size = localBrokerCount();
+  if (size > 1) return { brokers: await ensureLocalKafkaCluster(size, log), mode: 'local' };
   const forced = forcedMode();
   const useDocker =
     forced === 'docker' ||

@@ -9,6 +9,29 @@ export interface TopicSettings {
   replicationFactor: number;
 }
 
+/** PACER_TOPIC_* as given; an unset replication factor is chosen from the cluster's size. */
+export interface TopicSettingsFromEnv {
+  partitions: number;
+  replicationFactor: number | undefined;
+}
+
+/**
+ * The replicas a new topic gets when nobody said: 3 where the cluster has 3 brokers or more (one may
+ * fail, another may be down for maintenance), otherwise as many as there are brokers.
+ */
+export function defaultReplicationFactor(brokerCount: number): number {
+  return Math.max(1, Math.min(3, brokerCount));
+}
+
+/**
+ * With acks=all, a write is acknowledged once this many replicas have it. 2 of 3 keeps topics
+ * writable through the loss of one broker and still never acknowledges a record only one broker
+ * holds; a topic with fewer than 3 replicas cannot afford 2 (one broker down would stop all writes).
+ */
+export function minInsyncReplicasFor(replicationFactor: number): number {
+  return replicationFactor >= 3 ? 2 : 1;
+}
+
 export interface EnsureTopicsOptions {
   partitions?: number;
   replicationFactor?: number;
@@ -23,7 +46,7 @@ export interface TopicsReport {
   unchanged: string[];
 }
 
-function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+function positiveInt<F extends number | undefined>(name: string, raw: string | undefined, fallback: F): number | F {
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1)
@@ -31,13 +54,13 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   return value;
 }
 
-export function topicSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TopicSettings {
+export function topicSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TopicSettingsFromEnv {
   return {
     partitions: positiveInt('PACER_TOPIC_PARTITIONS', env['PACER_TOPIC_PARTITIONS'], 6),
     replicationFactor: positiveInt(
       'PACER_TOPIC_REPLICATION_FACTOR',
       env['PACER_TOPIC_REPLICATION_FACTOR'],
-      1,
+      undefined,
     ),
   };
 }
@@ -50,27 +73,34 @@ export function topicSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Topi
 export async function ensureTopics(brokers: string[], opts: EnsureTopicsOptions = {}): Promise<TopicsReport> {
   const log = opts.log ?? defaultLog;
   const env = topicSettingsFromEnv();
-  const settings: TopicSettings = {
-    partitions: opts.partitions ?? env.partitions,
-    replicationFactor: opts.replicationFactor ?? env.replicationFactor,
-  };
   const prefix = opts.prefix ?? process.env['PACER_TOPIC_PREFIX'] ?? '';
   const specs: Spec[] = TOPIC_SPECS.map((spec) => ({ name: prefix + spec.name, configs: spec.configs }));
   return withAdmin(
     brokers,
     async (admin) => {
+      const replicationFactor =
+        opts.replicationFactor ??
+        env.replicationFactor ??
+        defaultReplicationFactor((await admin.describeCluster()).brokers.length);
+      const settings: TopicSettings = { partitions: opts.partitions ?? env.partitions, replicationFactor };
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter((spec) => !existing.has(spec.name));
       const created = await createMissing(
         admin,
-        missing.map((spec) => toTopicConfig(spec.name, spec.configs, settings)),
+        missing.map((spec) => toTopicConfig(spec.name, withMinIsr(spec.configs, replicationFactor), settings)),
       );
       const present = specs.filter((spec) => !created.includes(spec.name));
-      const reconfigured = await reconcileConfigs(admin, present, log);
-      await checkPartitions(
+      // An existing topic keeps its replica count (changing it is a reassignment, an operator's
+      // call); its min.insync.replicas follows that count, not the one asked for.
+      const replicas = await checkPartitions(
         admin,
         present.map((s) => s.name),
         settings.partitions,
+        log,
+      );
+      const reconfigured = await reconcileConfigs(
+        admin,
+        present.map((spec) => ({ ...spec, configs: withMinIsr(spec.configs, replicas.get(spec.name) ?? 1) })),
         log,
       );
       const report: TopicsReport = {
@@ -86,6 +116,10 @@ export async function ensureTopics(brokers: string[], opts: EnsureTopicsOptions 
     },
     { log },
   );
+}
+
+function withMinIsr(configs: Record<string, string>, replicationFactor: number): Record<string, string> {
+  return { ...configs, 'min.insync.replicas': String(minInsyncReplicasFor(replicationFactor)) };
 }
 
 function toTopicConfig(name: string, configs: Record<string, string>, settings: TopicSettings): ITopicConfig {
@@ -157,8 +191,13 @@ async function reconcileConfigs(admin: Admin, specs: readonly Spec[], log: Infra
  * has a leader again: right after a broker restart metadata answers before leaders are elected,
  * and the first produce of a test would otherwise fail with LEADER_NOT_AVAILABLE.
  */
-async function checkPartitions(admin: Admin, names: string[], wanted: number, log: InfraLog): Promise<void> {
-  if (names.length === 0) return;
+async function checkPartitions(
+  admin: Admin,
+  names: string[],
+  wanted: number,
+  log: InfraLog,
+): Promise<Map<string, number>> {
+  if (names.length === 0) return new Map();
   const topics = await pollUntil(
     'topic partition leaders',
     async () => {
@@ -174,4 +213,7 @@ async function checkPartitions(admin: Admin, names: string[], wanted: number, lo
       );
     }
   }
+  return new Map(
+    topics.map((t) => [t.name, Math.min(...t.partitions.map((p) => p.replicas.length))] as const),
+  );
 }
