@@ -172,6 +172,7 @@ export function referenceKpis(scenario: Scenario, sprints: readonly SprintRef[])
       }
     }
     const ratio = (n: Decimal.Value, d: Decimal.Value): number | null => (new Decimal(d).isZero() ? null : new Decimal(n).dividedBy(d).toNumber());
+    const activities = c('calls') + c('emails') + c('meetingsHeld');
     const metrics: MetricValues = {
       calls: c('calls'),
       connects: c('connects'),
@@ -191,6 +192,11 @@ export function referenceKpis(scenario: Scenario, sprints: readonly SprintRef[])
       quota: quota ? formatMoney(quota) : null,
       quotaAttainment: quota && !quota.isZero() ? t.revenue.dividedBy(quota).toNumber() : null,
       callsPerMeeting: ratio(c('calls'), c('meetingsHeld')),
+      revenuePerActivity: activities === 0 ? null : formatMoney(t.revenue.dividedBy(activities)),
+      // The seeded opportunities carry no expectedCloseDate, so nothing is forecast in any period.
+      forecastPipeline: '0.00',
+      forecastWeighted: '0.00',
+      forecastCoverage: quota && !quota.isZero() ? t.revenue.dividedBy(quota).toNumber() : null,
     };
     out.set(key, { scope: t.scope, scopeId: t.scopeId, periodType: t.period.type, periodKey: t.period.key, metrics });
   }

@@ -3,7 +3,7 @@ import { Decimal } from 'decimal.js';
 import { defineEvent, type ContractProblem } from './event-definition';
 import { activityKey } from './message-keys';
 import { TOPICS } from './topics';
-import { Currency, described, Id, Instant, Money, Share, StringEnum } from './wire-formats';
+import { Currency, described, Id, Instant, LocalDate, Money, Probability, Share, StringEnum } from './wire-formats';
 
 /** The ten activity kinds of SPEC §3; `data.kind` and the middle of the CloudEvents type. */
 export const ACTIVITY_KINDS = [
@@ -65,11 +65,24 @@ export const LeadCreatedData = Type.Object({
 });
 export type LeadCreatedData = Static<typeof LeadCreatedData>;
 
+/**
+ * Optional forecast fields of an opportunity (SPEC §3): on each field the value of the latest
+ * `opportunity_created`/`opportunity_stage_changed` that carries it (by occurredAt, then activityId)
+ * is the opportunity's current one.
+ */
+const forecastFields = {
+  expectedCloseDate: Type.Optional(
+    described(LocalDate, 'When the opportunity is expected to close, a calendar date in the tenant time zone (at most ten years after receipt).'),
+  ),
+  probability: Type.Optional(described(Probability, 'Chance of winning, a decimal string in [0, 1] (forecastWeighted).')),
+};
+
 export const OpportunityCreatedData = Type.Object({
   ...activityFields('opportunity_created'),
   opportunityId: Id,
   amount: Money,
   currency: Currency,
+  ...forecastFields,
 });
 export type OpportunityCreatedData = Static<typeof OpportunityCreatedData>;
 
@@ -77,6 +90,8 @@ export const OpportunityStageChangedData = Type.Object({
   ...activityFields('opportunity_stage_changed'),
   opportunityId: Id,
   toStage: Type.String({ minLength: 1 }),
+  amount: Type.Optional(described(Money, "The opportunity's new amount (forecastPipeline); pipelineCreated keeps the created amount.")),
+  ...forecastFields,
 });
 export type OpportunityStageChangedData = Static<typeof OpportunityStageChangedData>;
 
@@ -224,7 +239,7 @@ export const ACTIVITY_EVENTS = [
   }),
   defineEvent({
     type: 'pacer.activity.opportunity_stage_changed.v1',
-    summary: 'An opportunity moved to another stage.',
+    summary: 'An opportunity moved to another stage, optionally with a new amount, expected close date and probability.',
     schema: OpportunityStageChangedData,
     ...byRep,
   }),

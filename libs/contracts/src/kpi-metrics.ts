@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Money, StringEnum } from './wire-formats';
+import { described, Money, StringEnum } from './wire-formats';
 
 /** KPI scopes (SPEC §5). The `org` scope's id is the tenant id. */
 export const KPI_SCOPES = ['rep', 'team', 'org'] as const;
@@ -26,6 +26,10 @@ export const KPI_METRICS = [
   'quota',
   'quotaAttainment',
   'callsPerMeeting',
+  'revenuePerActivity',
+  'forecastPipeline',
+  'forecastWeighted',
+  'forecastCoverage',
 ] as const;
 export type KpiMetric = (typeof KPI_METRICS)[number];
 export const KpiMetricSchema = StringEnum(KPI_METRICS);
@@ -55,6 +59,10 @@ export const KPI_METRIC_VALUE_KINDS: Readonly<Record<KpiMetric, KpiMetricValueKi
   quota: 'moneyOrNull',
   quotaAttainment: 'numberOrNull',
   callsPerMeeting: 'numberOrNull',
+  revenuePerActivity: 'moneyOrNull',
+  forecastPipeline: 'money',
+  forecastWeighted: 'money',
+  forecastCoverage: 'numberOrNull',
 };
 
 const Count = Type.Integer({ minimum: 0 });
@@ -82,5 +90,17 @@ export const KpiMetrics = Type.Object({
   quota: MoneyOrNull,
   quotaAttainment: Ratio,
   callsPerMeeting: Ratio,
+  // The four below came later (issue 17): snapshots published before them lack them, so a consumer
+  // reading the compacted topic from its start must accept their absence. Pacer always writes them.
+  revenuePerActivity: Type.Optional(
+    described(MoneyOrNull, 'revenueWon / (calls + emails + meetingsHeld), rounded half-up to cents; null without such activities.'),
+  ),
+  forecastPipeline: Type.Optional(
+    described(Money, 'Current amount of the open opportunities whose current expectedCloseDate falls in the period.'),
+  ),
+  forecastWeighted: Type.Optional(
+    described(Money, 'The same amounts each times its current probability (none counts 0), rounded half-up to cents once.'),
+  ),
+  forecastCoverage: Type.Optional(described(Ratio, '(revenueWon + forecastWeighted) / quota; null without a quota.')),
 });
 export type KpiMetrics = Static<typeof KpiMetrics>;

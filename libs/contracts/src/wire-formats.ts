@@ -14,6 +14,10 @@ export const DECIMAL_MAX_LENGTH = 40;
 // A share in (0, 1]: "0.5", "0.25", "1", "1.00" — never "0".
 export const SHARE_PATTERN = '^(0\\.\\d*[1-9]\\d*|1(\\.0+)?)$';
 export const SHARE_MAX_LENGTH = 20;
+// A forecast probability in [0, 1] with at most 6 fraction digits ("0", "0.35", "1.0"): enough for
+// any CRM's percentage with decimals, and amount × probability stays an exact integer in 10⁻⁸ units.
+export const PROBABILITY_PATTERN = '^(0(\\.\\d{1,6})?|1(\\.0{1,6})?)$';
+export const PROBABILITY_FRACTION_DIGITS = 6;
 export const CURRENCY_PATTERN = '^[A-Z]{3}$';
 // RFC 3339 with a mandatory offset: an instant, never a wall-clock time of an unknown zone.
 export const INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$';
@@ -34,6 +38,7 @@ export const WIRE_FORMAT_PHRASES: ReadonlyMap<string, string> = new Map([
   [SIGNED_MONEY_PATTERN, 'a decimal string with at most 2 fraction digits, e.g. "-12.50"'],
   [DECIMAL_PATTERN, 'a non-negative decimal string, e.g. "0.05"'],
   [SHARE_PATTERN, 'a decimal string in (0, 1], e.g. "0.5"'],
+  [PROBABILITY_PATTERN, 'a decimal string in [0, 1] with at most 6 fraction digits, e.g. "0.35"'],
   [CURRENCY_PATTERN, 'an ISO 4217 currency code, e.g. "USD"'],
   [INSTANT_PATTERN, 'an ISO 8601 instant with offset, e.g. "2026-11-27T09:30:00Z"'],
   [LOCAL_DATE_PATTERN, 'a calendar date, e.g. "2026-11-27"'],
@@ -55,6 +60,9 @@ export const DecimalString = Type.String({ pattern: DECIMAL_PATTERN, maxLength: 
 
 /** A credit share in (0, 1] as a decimal string. */
 export const Share = Type.String({ pattern: SHARE_PATTERN, maxLength: SHARE_MAX_LENGTH });
+
+/** A forecast probability in [0, 1] as a decimal string with at most 6 fraction digits. */
+export const Probability = Type.String({ pattern: PROBABILITY_PATTERN });
 
 /** ISO 4217 alphabetic currency code. */
 export const Currency = Type.String({ pattern: CURRENCY_PATTERN });

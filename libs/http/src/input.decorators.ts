@@ -12,6 +12,7 @@ import {
   isIsoCurrency,
   isMoney,
   isPositiveMoney,
+  isProbability,
   isShare,
 } from '@pacer/sales-domain';
 
@@ -101,6 +102,10 @@ export const IsDecimalString = (options?: ValidationOptions): PropertyDecorator 
 
 export const IsShare = (options?: ValidationOptions): PropertyDecorator =>
   inputFormat('isShare', isShare, 'a decimal string in (0, 1] of at most 20 characters, e.g. "0.5"', options);
+
+/** A forecast probability: a decimal string in [0, 1] with at most 6 fraction digits. */
+export const IsProbability = (options?: ValidationOptions): PropertyDecorator =>
+  inputFormat('isProbability', isProbability, 'a decimal string in [0, 1] with at most 6 fraction digits, e.g. "0.35"', options);
 
 /** A real ISO 4217 currency (a three-letter pattern alone admits "ZZZ"). */
 export const IsCurrencyCode = (options?: ValidationOptions): PropertyDecorator =>

@@ -23,6 +23,11 @@ export function isShare(value: unknown): value is string {
   return typeof value === 'string' && value.length <= INPUT_LIMITS.shareMaxLength && INPUT_PATTERNS.share.test(value);
 }
 
+/** A forecast probability in [0, 1] with at most 6 fraction digits. */
+export function isProbability(value: unknown): value is string {
+  return typeof value === 'string' && INPUT_PATTERNS.probability.test(value);
+}
+
 /** The one spelling of an amount Pacer stores and publishes: exactly two fraction digits. */
 export function normaliseMoney(value: string): string {
   return new Decimal(value).toFixed(2);

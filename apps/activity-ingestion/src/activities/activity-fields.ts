@@ -17,6 +17,8 @@ export const ACTIVITY_FIELD_ORDER = [
   'dealId',
   'amount',
   'currency',
+  'expectedCloseDate',
+  'probability',
   'openedAt',
   'credits',
   'products',

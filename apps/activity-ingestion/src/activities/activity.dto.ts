@@ -12,7 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ACTIVITY_KINDS, ActivityKind, CALL_OUTCOMES, CallOutcome } from '@pacer/contracts';
-import { IsCurrencyCode, IsFreeText, IsId, IsInstantInWindow, IsMoney, IsShare } from '@pacer/http';
+import { IsCalendarDate, IsCurrencyCode, IsFreeText, IsId, IsInstantInWindow, IsMoney, IsProbability, IsShare } from '@pacer/http';
 import { INPUT_LIMITS } from '@pacer/sales-domain';
 
 // One class per activity kind (SPEC §3). They are the single source of the validation rules
@@ -119,6 +119,21 @@ export class LeadCreatedDto extends ActivityBaseDto {
   source?: string;
 }
 
+const EXPECTED_CLOSE_DATE = {
+  type: String,
+  format: 'date',
+  example: '2026-12-15',
+  description:
+    'When the opportunity is expected to close: a calendar date in the tenant time zone, from 1970 to ten years after receipt (forecastPipeline). The latest value (by occurredAt, then activityId) is current.',
+} as const;
+const PROBABILITY = {
+  type: String,
+  pattern: '^(0(\\.\\d{1,6})?|1(\\.0{1,6})?)$',
+  example: '0.6',
+  description:
+    'Chance of winning, a decimal string in [0, 1] with at most 6 fraction digits (forecastWeighted). The latest value (by occurredAt, then activityId) is current.',
+} as const;
+
 export class OpportunityCreatedDto extends ActivityBaseDto {
   @ApiProperty({ enum: ['opportunity_created'] })
   @IsIn(['opportunity_created'])
@@ -135,6 +150,17 @@ export class OpportunityCreatedDto extends ActivityBaseDto {
   @ApiProperty({ type: String, description: 'ISO 4217', example: 'USD' })
   @IsCurrencyCode()
   currency!: string;
+
+  // @IsOptional, not @IsOmittable: CRMs send null for a field they do not have (SPEC §3 activities).
+  @ApiPropertyOptional(EXPECTED_CLOSE_DATE)
+  @IsOptional()
+  @IsCalendarDate('lookAhead')
+  expectedCloseDate?: string;
+
+  @ApiPropertyOptional(PROBABILITY)
+  @IsOptional()
+  @IsProbability()
+  probability?: string;
 }
 
 export class OpportunityStageChangedDto extends ActivityBaseDto {
@@ -149,6 +175,25 @@ export class OpportunityStageChangedDto extends ActivityBaseDto {
   @ApiProperty({ type: String, minLength: 1, maxLength: TEXT_MAX.toStage, example: 'negotiation' })
   @IsFreeText({ min: 1, max: TEXT_MAX.toStage })
   toStage!: string;
+
+  @ApiPropertyOptional({
+    ...MONEY,
+    description: "The opportunity's new amount, > 0 (forecastPipeline); pipelineCreated keeps the amount it was created with.",
+    example: '30000.00',
+  })
+  @IsOptional()
+  @IsMoney(true)
+  amount?: string;
+
+  @ApiPropertyOptional(EXPECTED_CLOSE_DATE)
+  @IsOptional()
+  @IsCalendarDate('lookAhead')
+  expectedCloseDate?: string;
+
+  @ApiPropertyOptional(PROBABILITY)
+  @IsOptional()
+  @IsProbability()
+  probability?: string;
 }
 
 export class DealCreditDto {

@@ -98,7 +98,7 @@ function creditsProblems(dto: DealWonDto): FieldError[] {
   return problems;
 }
 
-/** The stored form: known fields only, in a fixed order, money with two fraction digits, shares shortest. */
+/** The stored form: known fields only, in a fixed order, money with two fraction digits, shares and probabilities shortest. */
 function normalise(dto: Record<string, unknown>): Activity {
   const out: Record<string, unknown> = {};
   for (const field of ACTIVITY_FIELD_ORDER) {
@@ -107,6 +107,8 @@ function normalise(dto: Record<string, unknown>): Activity {
     if (value === undefined || value === null) continue;
     if (MONEY_FIELDS.has(field)) {
       out[field] = normaliseMoney(value as string);
+    } else if (field === 'probability') {
+      out[field] = normaliseShare(value as string);
     } else if (field === 'credits') {
       out[field] = (value as DealCredit[]).map((c): DealCredit => ({
         repId: c.repId,

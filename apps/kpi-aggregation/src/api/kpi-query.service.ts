@@ -94,7 +94,8 @@ export class KpiQueryService {
         return {
           repId,
           name: profiles.get(repId)?.name ?? null,
-          value: s ? s.metrics[metric] : empty[metric],
+          // A snapshot published before a metric existed lacks it: no value until it is next restated.
+          value: (s ? s.metrics[metric] : empty[metric]) ?? null,
           revision: s ? s.revision : null,
           asOf: s ? new Date(s.asOfMs).toISOString() : null,
         };
