@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, ServiceDefinition } from '@pacer/platform';
+import { AuditModule, PlatformModule, ServiceDefinition } from '@pacer/platform';
 import { AdminController } from './admin/admin.controller';
 import { CommandRunner } from './event-sourcing/command-runner';
 import { KpiSnapshotConsumer } from './kpi/kpi-snapshot.consumer';
@@ -43,6 +43,7 @@ export const SprintPlanningService: ServiceDefinition = {
     module: SprintPlanningModule,
     imports: [
       PlatformModule.forService({ service: 'sprint-planning', migrations: MIGRATIONS }, config, logger),
+      AuditModule,
     ],
   }),
 };

@@ -1,8 +1,9 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ProblemException } from '@pacer/http';
+import { outageRetryAfterSeconds, ProblemException } from '@pacer/http';
 import { InvalidTokenError, JwtVerifier } from './jwt';
-import { EXPLICIT_ONLY_ROLES, hasRole, Principal, Role } from './principal';
+import { IssuerUnavailableError } from './oidc';
+import { actingRole, EXPLICIT_ONLY_ROLES, hasRole, Principal, Role } from './principal';
 
 const PUBLIC = 'pacer:public';
 const ROLES_KEY = 'pacer:roles';
@@ -50,6 +51,11 @@ export class AuthGuard implements CanActivate {
     try {
       req.principal = await this.verifier.verify(match[1]);
     } catch (e) {
+      if (e instanceof IssuerUnavailableError) {
+        // The identity provider is down, not the token wrong: a 401 would send clients to sign in again.
+        context.switchToHttp().getResponse<{ setHeader(name: string, value: string): void }>().setHeader('Retry-After', String(outageRetryAfterSeconds()));
+        throw new ProblemException(503, 'dependency-unavailable', 'The identity provider is unavailable; retry shortly.');
+      }
       const reason = e instanceof InvalidTokenError ? e.message : 'invalid token';
       throw new ProblemException(401, 'unauthorized', `The bearer token is not valid: ${reason}.`);
     }
@@ -61,6 +67,7 @@ export class AuthGuard implements CanActivate {
     if (explicitOnly.length > 0 && !explicitOnly.some((r) => roles?.includes(r))) {
       throw new ProblemException(403, 'forbidden', `The ${explicitOnly.join(', ')} role may not take this action.`);
     }
+    req.principal = { ...req.principal, actingAs: actingRole(req.principal, roles) };
     return true;
   }
 }

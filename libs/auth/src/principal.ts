@@ -21,6 +21,30 @@ export interface Principal {
   repId?: string;
   /** Present for `display` tokens: the one team the screen shows. */
   teamId?: string;
+  /**
+   * The role this request acts in, set by the AuthGuard from the route's `@Roles` (see `actingRole`);
+   * absent outside a request (a principal built by hand), where `actingRole(principal)` decides.
+   */
+  actingAs?: Role;
+}
+
+/**
+ * Most privileged first: a token holding several roles acts in the first of these that the route
+ * allows, so a `rep`-only token always acts as `rep`, and `[admin, rep]` acts as `admin`.
+ */
+export const ROLE_PRECEDENCE: readonly Role[] = ['operator', 'admin', 'manager', 'ingest', 'rep', 'bi', 'display'];
+
+/**
+ * The role a request acts in (recorded in audits and as an activity's `recordedrole`): the most
+ * privileged role the principal holds that `allowed` (the route's `@Roles`) admits; with no
+ * restriction, the most privileged role it holds.
+ */
+export function actingRole(principal: Principal, allowed?: readonly Role[]): Role {
+  if (principal.actingAs && (!allowed || allowed.includes(principal.actingAs))) return principal.actingAs;
+  const held = ROLE_PRECEDENCE.filter((r) => principal.roles.includes(r));
+  const role = held.find((r) => !allowed || allowed.includes(r)) ?? held[0];
+  if (!role) throw new Error(`principal ${principal.subject} holds no role`);
+  return role;
 }
 
 export function hasRole(principal: Principal, ...roles: Role[]): boolean {

@@ -1,5 +1,6 @@
 export * from './bootstrap';
 export * from './consumers.service';
+export * from './kafka-probe.service';
 export * from './kafka-consumer.decorator';
 export * from './migrate';
 export * from './outbox-relay.service';
@@ -7,3 +8,4 @@ export * from './platform-options';
 export * from './platform.module';
 export * from './tokens';
 export * from './rebuild-request.dto';
+export * from './audit';

@@ -10,7 +10,7 @@ import {
   rebuildTenantReadModels,
 } from '../projections/rebuild-read-models';
 import { SprintPlanningProjection } from '../projections/sprint-planning.projection';
-import { RebuildRequestDto, RebuildScopeQueryDto } from '@pacer/platform';
+import { auditActor, RebuildRequestDto, RebuildScopeQueryDto } from '@pacer/platform';
 
 /** What a finished rebuild did. */
 export interface RebuildResult {
@@ -74,7 +74,10 @@ export class AdminController {
             'A platform-wide rebuild (scope=all) is for the operator role.',
           );
         }
-        const all = await rebuildReadModels(this.dataSource, this.projection);
+        const all = await rebuildReadModels(this.dataSource, this.projection, undefined, {
+          actor: auditActor(principal),
+          scope: 'all',
+        });
         return { scope: '*', status: 'completed', ...all, durationMs: Date.now() - started };
       }
       if (!principal.tenantId) {
@@ -88,7 +91,10 @@ export class AdminController {
           'An operator rebuilds every tenant or none.',
         );
       }
-      const one = await rebuildTenantReadModels(this.dataSource, this.projection, principal.tenantId);
+      const one = await rebuildTenantReadModels(this.dataSource, this.projection, principal.tenantId, undefined, {
+        actor: auditActor(principal),
+        scope: 'tenant',
+      });
       return {
         scope: one.tenantId,
         status: 'completed',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { newEventId, PacerEvent } from '@pacer/contracts';
 import { ConcurrencyError, enqueueOutbox, EventStore, OutboxMessage } from '@pacer/event-store';
+import { AuditActor, AuditEntry, recordAudit } from '@pacer/platform';
 import { AggregateRoot } from '../domain/aggregate-root';
 import { SprintPlanningError } from '../domain/sprint-planning.error';
 import { SprintPlanningProjection } from '../projections/sprint-planning.projection';
@@ -21,21 +22,33 @@ export interface SavedEvent<E extends SprintPlanningEvent> {
  * Concurrency: a command locks the head rows of the streams it decides on (`FOR UPDATE`, team before
  * sprint) before loading them, so a command without If-Match runs on the latest state, never a stale
  * one; with If-Match a mismatch is a 409. The append's expected version stays as the backstop.
+ *
+ * Audit: a command that saves events must say what it did with `audit(...)`; the entry is written in
+ * this transaction, and a command that changed something without one fails rather than go unaudited.
  */
 export class CommandTransaction {
   readonly now: Date;
   readonly time: string;
+  readonly tenantId: string;
   private readonly outbox: OutboxMessage[] = [];
+  private readonly audits: AuditEntry[] = [];
+  private savedEvents = 0;
 
   constructor(
     readonly manager: EntityManager,
     private readonly store: EventStore,
     private readonly projection: SprintPlanningProjection,
-    readonly tenantId: string,
+    readonly actor: AuditActor,
     now: Date,
   ) {
     this.now = now;
     this.time = now.toISOString();
+    this.tenantId = actor.tenantId;
+  }
+
+  /** Records what this command did, on behalf of its actor, in its transaction. */
+  audit(type: string, subject: Record<string, string>, summary: Record<string, unknown> = {}): void {
+    this.audits.push({ type, subject, summary, at: this.now });
   }
 
   /** Locks a stream head (no-op for a stream that does not exist yet; its creation is checked by the append). */
@@ -74,6 +87,7 @@ export class CommandTransaction {
   ): Promise<SavedEvent<E>[]> {
     const pending = aggregate.uncommittedEvents;
     if (pending.length === 0) return [];
+    this.savedEvents += pending.length;
     const withIds = pending.map((event) => ({ event, eventId: newEventId() }));
     const result = await this.store.appendIn(this.manager, {
       streamId,
@@ -106,6 +120,10 @@ export class CommandTransaction {
   }
 
   async flush(): Promise<void> {
+    if (this.savedEvents > 0 && this.audits.length === 0) {
+      throw new Error('a sprint-planning command saved events without an audit entry');
+    }
+    await recordAudit(this.manager, this.actor, ...this.audits);
     await enqueueOutbox(this.manager, this.outbox);
   }
 }
@@ -121,13 +139,13 @@ export class CommandRunner {
 
   /** `onConflict` names the error for a lost race to create a stream (default: version-conflict). */
   async run<T>(
-    tenantId: string,
+    actor: AuditActor,
     command: (tx: CommandTransaction) => Promise<T>,
     onConflict?: () => SprintPlanningError,
   ): Promise<T> {
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const tx = new CommandTransaction(manager, this.store, this.projection, tenantId, new Date());
+        const tx = new CommandTransaction(manager, this.store, this.projection, actor, new Date());
         const result = await command(tx);
         await tx.flush();
         return result;

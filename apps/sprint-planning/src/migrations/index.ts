@@ -1,6 +1,6 @@
 import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer/event-store';
 import { CreateConsumerState1764230400100 } from '@pacer/messaging';
-import { MigrationClass } from '@pacer/platform';
+import { CreateAuditLog1765300000000, MigrationClass } from '@pacer/platform';
 import { CreateSprintPlanningReadModels1764500000000 } from './1764500000000-create-sprint-planning-read-models';
 
 /** In order of application. Teams and sprints are event-sourced; the service also consumes. */
@@ -9,4 +9,5 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateEventStore1764230400001,
   CreateConsumerState1764230400100,
   CreateSprintPlanningReadModels1764500000000,
+  CreateAuditLog1765300000000,
 ];

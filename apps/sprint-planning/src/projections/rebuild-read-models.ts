@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { StoredEvent } from '@pacer/event-store';
+import { AuditActor, recordAudit } from '@pacer/platform';
 import { PROJECTION_TABLES, SprintPlanningProjection } from './sprint-planning.projection';
 
 interface EventRow {
@@ -40,6 +41,12 @@ export class RebuildFailedError extends Error {
   }
 }
 
+/** Who asked for a rebuild: audited in each rebuilt tenant's log, in the rebuild's transaction. */
+export interface RebuildAudit {
+  actor: AuditActor;
+  scope: 'tenant' | 'all';
+}
+
 const ATTEMPTS = 3;
 /** A command holding one of the tenant's streams longer than this fails the attempt instead of stalling it. */
 const LOCK_TIMEOUT = '10s';
@@ -78,6 +85,7 @@ async function rebuildTenantOnce(
   projection: SprintPlanningProjection,
   tenantId: string,
   batchSize: number,
+  audit: RebuildAudit | undefined,
 ): Promise<number> {
   await m.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
   await m.query(
@@ -94,7 +102,16 @@ async function rebuildTenantOnce(
          FROM events WHERE tenant_id = $1 AND global_position > $2 ORDER BY global_position LIMIT $3`,
       [tenantId, after, batchSize],
     )) as EventRow[];
-    if (rows.length === 0) return total;
+    if (rows.length === 0) {
+      if (audit) {
+        await recordAudit(
+          m,
+          { ...audit.actor, tenantId },
+          { type: 'read_models.rebuilt', subject: { tenantId }, summary: { scope: audit.scope, events: total } },
+        );
+      }
+      return total;
+    }
     await projection.apply(m, rows.map(toStored));
     total += rows.length;
     after = rows[rows.length - 1]?.global_position ?? after;
@@ -107,12 +124,13 @@ export async function rebuildTenantReadModels(
   projection: SprintPlanningProjection,
   tenantId: string,
   batchSize = 1000,
+  audit?: RebuildAudit,
 ): Promise<TenantRebuild> {
   let reason = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
     try {
       const events = await dataSource.transaction((m) =>
-        rebuildTenantOnce(m, projection, tenantId, batchSize),
+        rebuildTenantOnce(m, projection, tenantId, batchSize, audit),
       );
       return { tenantId, events };
     } catch (e) {
@@ -144,17 +162,27 @@ export async function rebuildReadModels(
   dataSource: DataSource,
   projection: SprintPlanningProjection,
   batchSize = 1000,
+  audit?: RebuildAudit,
 ): Promise<{ tenants: number; events: number }> {
   const rebuilt: TenantRebuild[] = [];
   const failures: TenantRebuildFailure[] = [];
   for (const tenantId of await tenantsOf(dataSource)) {
     try {
-      rebuilt.push(await rebuildTenantReadModels(dataSource, projection, tenantId, batchSize));
+      rebuilt.push(await rebuildTenantReadModels(dataSource, projection, tenantId, batchSize, audit));
     } catch (e) {
       if (!(e instanceof RebuildFailedError)) throw e;
       failures.push(...e.failures);
     }
   }
+  const events = rebuilt.reduce((n, r) => n + r.events, 0);
+  if (audit) {
+    // The platform-wide record (tenant '' for an operator), after the per-tenant ones it sums up.
+    await recordAudit(dataSource, audit.actor, {
+      type: 'read_models.rebuilt',
+      subject: {},
+      summary: { scope: 'all', tenants: rebuilt.length, events, failedTenants: failures.map((f) => f.tenantId) },
+    });
+  }
   if (failures.length > 0) throw new RebuildFailedError(failures, rebuilt);
-  return { tenants: rebuilt.length, events: rebuilt.reduce((n, r) => n + r.events, 0) };
+  return { tenants: rebuilt.length, events };
 }

@@ -37,7 +37,7 @@ export class SettingsController {
     @Body() body: TenantSettingsDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SettingsRow> {
-    const settings = await this.settings.put(principal.tenantId, {
+    const settings = await this.settings.put(principal, {
       timezone: body.timezone ?? DEFAULT_TENANT_SETTINGS.timezone,
       weekStartsOn: body.weekStartsOn ?? DEFAULT_TENANT_SETTINGS.weekStartsOn,
       fiscalYearStartMonth: body.fiscalYearStartMonth ?? DEFAULT_TENANT_SETTINGS.fiscalYearStartMonth,

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Principal } from '@pacer/auth';
+import { auditActor } from '@pacer/platform';
 import { TenantSettings } from '../domain/settings/tenant-settings.aggregate';
 import { TenantSettingsValues } from '../domain/settings/tenant-settings.events';
 import { CommandRunner } from '../event-sourcing/command-runner';
@@ -19,13 +21,15 @@ export class SettingsService {
     return this.readModels.settings(this.dataSource.manager, tenantId);
   }
 
-  put(tenantId: string, values: TenantSettingsValues): Promise<SettingsRow> {
-    return this.runner.run(tenantId, async (tx) => {
+  put(principal: Principal, values: TenantSettingsValues): Promise<SettingsRow> {
+    const tenantId = principal.tenantId;
+    return this.runner.run(auditActor(principal), async (tx) => {
       const streamId = settingsStreamId(tenantId);
       await tx.lock(streamId);
       const settings = await tx.load(streamId, new TenantSettings());
       settings.update(values);
       tx.announce(await tx.save(streamId, STREAM_TYPES.settings, settings));
+      tx.audit('settings.updated', {}, { ...values });
       return { ...settings.current, version: settings.version };
     });
   }

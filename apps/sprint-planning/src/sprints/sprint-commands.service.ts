@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Principal } from '@pacer/auth';
+import { auditActor } from '@pacer/platform';
 import { SprintItemStatus } from '@pacer/contracts';
 import { isCalendarDate, sprintWindowOf } from '../domain/calendar/sprint-calendar';
 import { FieldProblem, SprintPlanningError } from '../domain/sprint-planning.error';
@@ -62,7 +63,7 @@ export class SprintCommandsService {
     }
     const sprintId = input.sprintId ?? randomUUID();
     return this.runner.run(
-      tenantId,
+      auditActor(principal),
       async (tx) => {
         const team = await this.loadTeam(tx, teamId, 'update');
         assertCanManageTeam(principal, teamId, team.segments, tx.time);
@@ -82,6 +83,11 @@ export class SprintCommandsService {
           timezone,
         });
         tx.announce(await tx.save(streamId, STREAM_TYPES.sprint, sprint), { sprint });
+        tx.audit(
+          'sprint.planned',
+          { sprintId, teamId },
+          { startDate: input.startDate, lengthDays: input.lengthDays, goal: input.goal },
+        );
         return { sprintId, version: sprint.version };
       },
       () => new SprintPlanningError('sprint-exists', `Sprint ${sprintId} already exists.`),
@@ -90,7 +96,7 @@ export class SprintCommandsService {
 
   start(principal: Principal, sprintId: string, ifMatch?: number): Promise<{ version: number }> {
     const tenantId = principal.tenantId;
-    return this.runner.run(tenantId, async (tx) => {
+    return this.runner.run(auditActor(principal), async (tx) => {
       const teamId = await this.teamOf(tx, sprintId);
       const team = await this.loadTeam(tx, teamId, 'update');
       assertCanManageTeam(principal, teamId, team.segments, tx.time);
@@ -100,6 +106,7 @@ export class SprintCommandsService {
       }
       sprint.start();
       tx.announce(await tx.save(streamId, STREAM_TYPES.sprint, sprint), { sprint });
+      tx.audit('sprint.started', { sprintId, teamId });
       return { version: sprint.version };
     });
   }
@@ -110,7 +117,7 @@ export class SprintCommandsService {
    */
   close(principal: Principal, sprintId: string, ifMatch?: number): Promise<{ version: number }> {
     const tenantId = principal.tenantId;
-    return this.runner.run(tenantId, async (tx) => {
+    return this.runner.run(auditActor(principal), async (tx) => {
       const teamId = await this.teamOf(tx, sprintId);
       const team = await this.loadTeam(tx, teamId, 'update');
       assertCanManageTeam(principal, teamId, team.segments, tx.time);
@@ -150,6 +157,11 @@ export class SprintCommandsService {
       const savedTarget = target ? await tx.save(target.streamId, STREAM_TYPES.sprint, target.sprint) : [];
       tx.announce(saved, { sprint });
       if (target) tx.announce(savedTarget, { sprint: target.sprint });
+      tx.audit(
+        'sprint.closed',
+        { sprintId, teamId },
+        { carriedOverTo: carried.length > 0 && target ? target.sprint.sprintId : null, carriedItems: carried },
+      );
       return { version: sprint.version };
     });
   }
@@ -169,7 +181,7 @@ export class SprintCommandsService {
     const { targets, problems } = parseTargets(input.targets);
     problems.push(...itemDateProblems(input.items));
     if (problems.length > 0) throw SprintPlanningError.validation(problems, 'The commitment is not valid.');
-    return this.runner.run(tenantId, async (tx) => {
+    return this.runner.run(auditActor(principal), async (tx) => {
       const teamId = await this.teamOf(tx, sprintId);
       const team = await this.loadTeam(tx, teamId, 'share');
       if (!canManageTeam(principal, team.segments, tx.time) && principal.repId !== repId) {
@@ -191,6 +203,11 @@ export class SprintCommandsService {
       }
       sprint.setCommitment(repId, targets, input.items);
       tx.announce(await tx.save(streamId, STREAM_TYPES.sprint, sprint), { sprint });
+      tx.audit(
+        'sprint.commitment_set',
+        { sprintId, repId, teamId },
+        { targets: input.targets, itemIds: input.items.map((i) => i.itemId) },
+      );
       return { sprintId, repId, version: sprint.version };
     });
   }
@@ -203,7 +220,7 @@ export class SprintCommandsService {
     status: SprintItemStatus,
     ifMatch?: number,
   ): Promise<{ version: number; repId: string }> {
-    return this.runner.run(principal.tenantId, async (tx) => {
+    return this.runner.run(auditActor(principal), async (tx) => {
       const teamId = await this.teamOf(tx, sprintId);
       const members = await this.readModels.memberships(tx.manager, tx.tenantId, teamId);
       const { sprint, streamId } = await this.loadSprint(tx, sprintId, ifMatch);
@@ -218,6 +235,7 @@ export class SprintCommandsService {
       }
       sprint.changeItemStatus(itemId, status);
       tx.announce(await tx.save(streamId, STREAM_TYPES.sprint, sprint), { sprint });
+      tx.audit('sprint.item_status_changed', { sprintId, itemId, repId: item.repId }, { status });
       return { version: sprint.version, repId: item.repId };
     });
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { hasRole, Principal } from '@pacer/auth';
 import { Role, SalesModel } from '@pacer/contracts';
+import { auditActor } from '@pacer/platform';
 import { resolveEffectiveInstant } from '../domain/calendar/sprint-calendar';
 import { SprintPlanningError } from '../domain/sprint-planning.error';
 import { Team } from '../domain/team/team.aggregate';
@@ -32,16 +33,18 @@ export class TeamCommandsService {
     private readonly readModels: ReadModelsRepository,
   ) {}
 
-  create(tenantId: string, input: CreateTeamInput): Promise<{ teamId: string; version: number }> {
+  create(principal: Principal, input: CreateTeamInput): Promise<{ teamId: string; version: number }> {
+    const tenantId = principal.tenantId;
     const teamId = input.teamId ?? randomUUID();
     const exists = () => new SprintPlanningError('team-exists', `Team ${teamId} already exists.`);
     return this.runner.run(
-      tenantId,
+      auditActor(principal),
       async (tx) => {
         const streamId = teamStreamId(tenantId, teamId);
         const team = await tx.load(streamId, new Team());
         team.create(teamId, input.name, input.salesModel);
         tx.announce(await tx.save(streamId, STREAM_TYPES.team, team), { team });
+        tx.audit('team.created', { teamId }, { name: input.name, salesModel: input.salesModel });
         return { teamId, version: team.version };
       },
       exists,
@@ -52,6 +55,7 @@ export class TeamCommandsService {
     return this.withTeam(principal, teamId, ifMatch, async (tx, team) => {
       assertCanManageTeam(principal, teamId, team.segments, tx.time);
       team.rename(name);
+      tx.audit('team.renamed', { teamId }, { name });
       return {};
     });
   }
@@ -78,6 +82,7 @@ export class TeamCommandsService {
       const { timezone } = await this.readModels.settings(tx.manager, tenantId);
       const effectiveFrom = resolveEffectiveInstant(input.effectiveFrom, timezone, tx.now);
       const outcome = team.putMember({ repId, name: input.name, role: input.role, effectiveFrom });
+      tx.audit('team.member_set', { teamId, repId }, { name: input.name, role: input.role, effectiveFrom, outcome });
       return { outcome };
     });
   }
@@ -93,18 +98,21 @@ export class TeamCommandsService {
     return this.withTeam(principal, teamId, ifMatch, async (tx, team) => {
       assertCanManageTeam(principal, teamId, team.segments, tx.time);
       const { timezone } = await this.readModels.settings(tx.manager, tenantId);
-      team.removeMember(repId, resolveEffectiveInstant(effectiveTo, timezone, tx.now));
+      const effectiveAt = resolveEffectiveInstant(effectiveTo, timezone, tx.now);
+      team.removeMember(repId, effectiveAt);
+      tx.audit('team.member_removed', { teamId, repId }, { effectiveTo: effectiveAt });
       return {};
     });
   }
 
   private withTeam<R extends object>(
-    { tenantId }: Principal,
+    principal: Principal,
     teamId: string,
     ifMatch: number | undefined,
     command: (tx: CommandTransaction, team: Team) => Promise<R>,
   ): Promise<R & { version: number }> {
-    return this.runner.run(tenantId, async (tx) => {
+    const tenantId = principal.tenantId;
+    return this.runner.run(auditActor(principal), async (tx) => {
       const streamId = teamStreamId(tenantId, teamId);
       await tx.lock(streamId);
       const team = await tx.load(streamId, new Team());

@@ -52,7 +52,7 @@ export class TeamsController {
     @Body() body: CreateTeamDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TeamView> {
-    const { teamId } = await this.commands.create(p.tenantId, body);
+    const { teamId } = await this.commands.create(p, body);
     return this.teamWithEtag(p.tenantId, teamId, res);
   }
 
