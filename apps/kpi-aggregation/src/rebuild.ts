@@ -28,7 +28,7 @@ export interface RebuildOptions {
 export async function rebuildKpis(options: RebuildOptions = {}): Promise<RebuildStatus> {
   const config = loadConfig('kpi-aggregation', options.env ?? process.env);
   const logger = createLogger('kpi-aggregation-rebuild', config.logLevel);
-  const dataSource = createDataSource(config.databaseUrl, MIGRATIONS, 'pacer-kpi-aggregation-rebuild');
+  const dataSource = createDataSource(config.database, MIGRATIONS, 'pacer-kpi-aggregation-rebuild');
   await dataSource.initialize();
   const scope = options.tenant ?? ALL_TENANTS;
   try {
@@ -37,6 +37,7 @@ export async function rebuildKpis(options: RebuildOptions = {}): Promise<Rebuild
       brokers: config.kafka.brokers,
       clientId: `${config.kafka.clientId}-rebuild`,
       logger,
+      security: config.kafka.security,
     });
     await startRebuild(dataSource, kafka, config.kafka.topicPrefix, scope);
     let status = await rebuildStatus(dataSource, scope);

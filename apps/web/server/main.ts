@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     staticDir: BUILT_APP.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? (BUILT_APP[1] as string),
   });
   const logger = createLogger('web', config.logLevel);
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger });
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger, security: config.kafka.security });
   const feed = new KpiFeed(kafka, config.kafka.topicPrefix, logger);
   const { app, closeStreams } = createWebApp({ config, logger, live: feed });
   const server = createServer(app);

@@ -1,4 +1,6 @@
 import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
+import { DATABASE_CONNECTION_VARIABLES, DatabaseConnection, loadDatabaseConnection } from './database-connection';
+import { KAFKA_SECURITY_VARIABLES, KafkaSecurity, loadKafkaSecurity } from './kafka-security';
 
 /** The four Pacer services, by their app folder name. */
 export const SERVICES = ['activity-ingestion', 'sprint-planning', 'kpi-aggregation', 'commission'] as const;
@@ -20,8 +22,11 @@ export interface ServiceConfig {
   service: ServiceName;
   production: boolean;
   port: number;
+  /** DATABASE_URL without its TLS parameters (they are in `database.ssl`). */
   databaseUrl: string;
-  kafka: { brokers: string[]; clientId: string; groupId: string; topicPrefix: string };
+  /** TLS, pool size and statement timeout of every Postgres connection the service opens. */
+  database: DatabaseConnection;
+  kafka: { brokers: string[]; clientId: string; groupId: string; topicPrefix: string; security: KafkaSecurity };
   jwt: { secret?: string; publicKey?: string; issuer?: string };
   logLevel: string;
   topicPartitions: number;
@@ -100,6 +105,8 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
   );
 
   const production = env.NODE_ENV === 'production';
+  const database = withService(service, () => loadDatabaseConnection(env.DATABASE_URL, source));
+  const kafkaSecurity = withService(service, () => loadKafkaSecurity(source));
   if (production && !env.PACER_JWT_SECRET && !env.PACER_JWT_PUBLIC_KEY) {
     throw new ConfigError(
       `invalid configuration for ${service}: PACER_JWT_SECRET or PACER_JWT_PUBLIC_KEY is required in production`,
@@ -125,12 +132,14 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     service,
     production,
     port: env.PORT,
-    databaseUrl: env.DATABASE_URL,
+    databaseUrl: database.url,
+    database,
     kafka: {
       brokers: env.KAFKA_BROKERS,
       clientId: env.KAFKA_CLIENT_ID,
       groupId: env.KAFKA_GROUP_ID,
       topicPrefix: env.PACER_TOPIC_PREFIX,
+      security: kafkaSecurity,
     },
     jwt: { secret: env.PACER_JWT_SECRET, publicKey: env.PACER_JWT_PUBLIC_KEY, issuer: env.PACER_JWT_ISSUER },
     logLevel: env.LOG_LEVEL,
@@ -150,6 +159,16 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+}
+
+/** The loaders of connection security name no service; the message of a service's boot should. */
+function withService<T>(service: string, load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(e.message.replace(/^invalid configuration:/, `invalid configuration for ${service}:`));
+    throw e;
+  }
 }
 
 /** The environment variables every service reads (documented in .env.example and k8s ConfigMaps). */
@@ -176,4 +195,6 @@ export const CONFIG_VARIABLES = [
   'PACER_TRACING',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   'PACER_SHUTDOWN_TIMEOUT_MS',
+  ...DATABASE_CONNECTION_VARIABLES,
+  ...KAFKA_SECURITY_VARIABLES,
 ] as const;

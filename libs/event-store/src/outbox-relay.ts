@@ -1,3 +1,4 @@
+import type { TlsClientOptions } from '@pacer/config';
 import { Client } from 'pg';
 import { Kafka, Producer, Partitioners, CompressionTypes, IHeaders } from 'kafkajs';
 import { Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -16,6 +17,8 @@ import {
 export interface OutboxRelayOptions {
   /** Connection string of the database that holds the outbox. */
   databaseUrl: string;
+  /** TLS and statement timeout of the relay's connection (ServiceConfig.database); plain when omitted. */
+  postgres?: { ssl?: false | TlsClientOptions; statementTimeoutMs?: number };
   kafka: Kafka;
   logger: Logger;
   batchSize?: number;
@@ -146,7 +149,13 @@ export class OutboxRelay {
 
   private async connect(): Promise<void> {
     if (!this.client) {
-      const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'pacer-outbox-relay' });
+      const { ssl, statementTimeoutMs } = this.options.postgres ?? {};
+      const client = new Client({
+        connectionString: this.options.databaseUrl,
+        application_name: 'pacer-outbox-relay',
+        ...(ssl ? { ssl } : {}),
+        ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+      });
       client.on('notification', () => this.wake?.());
       // A dropped connection also drops the advisory lock: stop acting as leader until we hold it again.
       client.on('error', (err) => {

@@ -7,6 +7,7 @@ import { PacerEvent, parseCloudEvent, TOPICS } from '@pacer/contracts';
 import { BatchConsumer, ConsumerHandler, ConsumerStatus, DecodeResult, PartitionStatus } from '@pacer/messaging';
 import { Logger } from '@pacer/observability';
 import { KAFKA_CONSUMER, KafkaConsumerOptions } from './kafka-consumer.decorator';
+import { KafkaProbe, KafkaUnavailableError } from './kafka-probe.service';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
 
 /** Kafka input is untrusted: every record is checked against the published CloudEvent schemas. */
@@ -37,10 +38,17 @@ export interface ConsumersHealth {
   stalled: StalledPartition[];
 }
 
+/** How often consumers that Kafka refused (credentials, certificate) try again. */
+export const REFUSED_RETRY_MS = 15_000;
+
 /** Runs every @KafkaConsumer provider of the service (started and stopped by the lifecycle service). */
 @Injectable()
 export class ConsumersService {
   private readonly running: BatchConsumer<unknown>[] = [];
+  /** Why Kafka refused this service's connection, while it does. */
+  private refused?: string;
+  private retryTimer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -49,9 +57,44 @@ export class ConsumersService {
     private readonly dataSource: DataSource,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly probe: KafkaProbe,
   ) {}
 
+  /**
+   * A refused credential or an untrusted certificate is not fixed by restarting the process, and a
+   * crash loop buries the reason: the service stays up, says why in its log, on /health/ready and on
+   * /health/consumers, and tries again every REFUSED_RETRY_MS. Any other failure (a broker still
+   * starting) is left to kafkajs's retries, as before.
+   */
   async start(): Promise<void> {
+    this.stopped = false;
+    try {
+      await this.probe.check();
+    } catch (e) {
+      if (e instanceof KafkaUnavailableError && e.security) {
+        this.refuse(e.message);
+        return;
+      }
+    }
+    if (this.refused !== undefined) this.logger.info('kafka accepts the connection now; starting consumers');
+    this.refused = undefined;
+    await this.startConsumers();
+  }
+
+  private refuse(problem: string): void {
+    if (this.refused !== problem) {
+      this.logger.error({ problem, retryInMs: REFUSED_RETRY_MS }, `kafka refused the connection, consumers not started: ${problem}`);
+    }
+    this.refused = problem;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.stopped) return;
+      this.start().catch((e: unknown) => this.logger.error({ err: e }, 'starting consumers failed'));
+    }, REFUSED_RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  private async startConsumers(): Promise<void> {
     for (const wrapper of this.discovery.getProviders()) {
       const { metatype, instance } = wrapper;
       if (!metatype || !instance) continue;
@@ -79,6 +122,9 @@ export class ConsumersService {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     await Promise.all(this.running.splice(0).map((c) => c.stop()));
   }
 
@@ -87,6 +133,9 @@ export class ConsumersService {
     const stallSeconds = this.config.consumer.stallSeconds;
     const consumers = this.running.map((c) => c.status());
     const stalled: StalledPartition[] = [];
+    if (this.refused !== undefined) {
+      stalled.push({ group: this.config.kafka.groupId, topic: '*', partition: -1, lag: null, waitingSeconds: 0, lastAppliedAt: null, lastError: this.refused });
+    }
     for (const c of consumers) {
       if (c.state === 'crashed') {
         stalled.push({ group: c.groupId, topic: '*', partition: -1, lag: null, waitingSeconds: 0, lastAppliedAt: null, lastError: c.error ?? 'consumer crashed' });

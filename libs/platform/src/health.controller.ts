@@ -1,12 +1,12 @@
-import { Controller, Get, Header, HttpCode, Inject, OnModuleDestroy } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { Public } from '@pacer/auth';
+import { JwtVerifier, Public } from '@pacer/auth';
 import { ProblemException } from '@pacer/http';
 import { registry } from '@pacer/observability';
 import { Logger } from '@pacer/observability';
 import { ConsumersHealth, ConsumersService } from './consumers.service';
+import { KafkaProbe } from './kafka-probe.service';
 import { LOGGER } from './tokens';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -18,17 +18,19 @@ function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   ]);
 }
 
-/** Liveness says the process is running; readiness says it can serve: Postgres and Kafka answer. */
+/**
+ * Liveness says the process is running; readiness says it can serve: Postgres and Kafka answer, and
+ * with single sign-on the issuer's discovery document has been read (without it no token is accepted).
+ */
 @ApiExcludeController()
 @Public()
 @Controller()
-export class HealthController implements OnModuleDestroy {
-  private admin?: Admin;
-
+export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly kafka: Kafka,
+    private readonly kafkaProbe: KafkaProbe,
     private readonly consumers: ConsumersService,
+    private readonly verifier: JwtVerifier,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -40,20 +42,28 @@ export class HealthController implements OnModuleDestroy {
   @Get('health/ready')
   async ready(): Promise<{ status: 'ok'; checks: Record<string, 'up'> }> {
     const failures: { path: string; message: string }[] = [];
+    const oidc = this.verifier.oidc;
     await Promise.all([
+      oidc &&
+        withTimeout(oidc.status(), `the OIDC issuer ${oidc.issuer}`)
+          .then((s) => (s.up ? undefined : s.reason))
+          .catch((e: unknown) => String(e instanceof Error ? e.message : e))
+          .then((reason) => {
+            if (reason) failures.push({ path: 'oidc', message: reason });
+          }),
       withTimeout(this.dataSource.query('SELECT 1'), 'postgres').catch((e: unknown) =>
         failures.push({ path: 'postgres', message: String(e instanceof Error ? e.message : e) }),
       ),
-      withTimeout(this.kafkaAdmin().then((a) => a.describeCluster()), 'kafka').catch((e: unknown) => {
+      // The probe names the cause (a refused password, an untrusted certificate) in the message.
+      withTimeout(this.kafkaProbe.check(), 'kafka').catch((e: unknown) => {
         failures.push({ path: 'kafka', message: String(e instanceof Error ? e.message : e) });
-        void this.resetAdmin();
       }),
     ]);
     if (failures.length > 0) {
       this.logger.warn({ failures }, 'not ready');
       throw new ProblemException(503, 'not-ready', 'A dependency is unavailable.', { errors: failures });
     }
-    return { status: 'ok', checks: { postgres: 'up', kafka: 'up' } };
+    return { status: 'ok', checks: { postgres: 'up', kafka: 'up', ...(oidc ? { oidc: 'up' as const } : {}) } };
   }
 
   /**
@@ -84,22 +94,4 @@ export class HealthController implements OnModuleDestroy {
     return registry.metrics();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.resetAdmin();
-  }
-
-  private async kafkaAdmin(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.admin = admin;
-    }
-    return this.admin;
-  }
-
-  private async resetAdmin(): Promise<void> {
-    const admin = this.admin;
-    this.admin = undefined;
-    await admin?.disconnect().catch(() => undefined);
-  }
 }

@@ -13,6 +13,7 @@ export class OutboxRelayService {
   constructor(kafka: Kafka, @Inject(SERVICE_CONFIG) config: ServiceConfig, @Inject(LOGGER) logger: Logger) {
     this.relay = new OutboxRelay({
       databaseUrl: config.databaseUrl,
+      postgres: { ssl: config.database.ssl, statementTimeoutMs: config.database.statementTimeoutMs },
       kafka,
       logger: logger.child({ component: 'outbox-relay' }),
       batchSize: config.outbox.batchSize,

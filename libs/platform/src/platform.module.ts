@@ -9,6 +9,7 @@ import { createKafka } from '@pacer/messaging';
 import { Logger } from '@pacer/observability';
 import { ConsumersService } from './consumers.service';
 import { HealthController } from './health.controller';
+import { KafkaProbe } from './kafka-probe.service';
 import { LifecycleService } from './lifecycle.service';
 import { createDataSource, runMigrations } from './migrate';
 import { OutboxRelayService } from './outbox-relay.service';
@@ -33,7 +34,7 @@ export class PlatformModule {
         {
           provide: DataSource,
           useFactory: async () => {
-            const ds = createDataSource(config.databaseUrl, options.migrations, `pacer-${config.service}`);
+            const ds = createDataSource(config.database, options.migrations, `pacer-${config.service}`);
             await ds.initialize();
             const applied = await runMigrations(ds);
             if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
@@ -42,8 +43,12 @@ export class PlatformModule {
         },
         {
           provide: Kafka,
-          useFactory: () => createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger }),
+          useFactory: () => {
+            logger.info({ kafka: config.kafka.security.summary, postgres: config.database.summary }, 'connection security');
+            return createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger, security: config.kafka.security });
+          },
         },
+        KafkaProbe,
         { provide: EventStore, useFactory: (ds: DataSource) => new EventStore(ds), inject: [DataSource] },
         { provide: JwtVerifier, useFactory: () => new JwtVerifier(config.jwt) },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -51,7 +56,7 @@ export class PlatformModule {
         ConsumersService,
         LifecycleService,
       ],
-      exports: [SERVICE_CONFIG, LOGGER, DataSource, Kafka, EventStore, JwtVerifier, OutboxRelayService],
+      exports: [SERVICE_CONFIG, LOGGER, DataSource, Kafka, KafkaProbe, EventStore, JwtVerifier, OutboxRelayService],
     };
   }
 }

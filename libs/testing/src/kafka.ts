@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { securityFor } from './infra/kafka-client';
 
 process.env['KAFKAJS_NO_PARTITIONER_WARNING'] = '1';
 
@@ -8,7 +9,16 @@ export function testBrokers(): string[] {
 }
 
 export function testKafka(clientId = 'pacer-test'): Kafka {
-  return new Kafka({ clientId, brokers: testBrokers(), logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+  const brokers = testBrokers();
+  const security = securityFor(brokers);
+  return new Kafka({
+    clientId,
+    brokers,
+    ...(security?.ssl ? { ssl: security.ssl } : {}),
+    ...(security?.sasl ? { sasl: security.sasl } : {}),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8 },
+  });
 }
 
 export function uniqueName(prefix: string): string {

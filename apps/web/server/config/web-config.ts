@@ -1,5 +1,5 @@
 import { bool, cleanEnv, port, str, url } from 'envalid';
-import { brokerList, ConfigError } from '@pacer/config';
+import { brokerList, ConfigError, KAFKA_SECURITY_VARIABLES, KafkaSecurity, loadKafkaSecurity } from '@pacer/config';
 
 /** The services the browser may reach through `/api/{service}/...` (SPEC §1, notifications included). */
 export const PROXIED_SERVICES = ['activity-ingestion', 'sprint-planning', 'kpi-aggregation', 'commission', 'notifications'] as const;
@@ -38,7 +38,7 @@ export interface WebConfig {
   sessionSecret: string;
   sessionTtlSeconds: number;
   services: Record<ProxiedService, string>;
-  kafka: { brokers: string[]; clientId: string; topicPrefix: string };
+  kafka: { brokers: string[]; clientId: string; topicPrefix: string; security: KafkaSecurity };
   jwt: { secret?: string; publicKey?: string; issuer?: string };
   oidc?: OidcConfig;
   /** The built browser app (index.html and assets). */
@@ -138,7 +138,7 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env, defaults:
     sessionSecret,
     sessionTtlSeconds: ttl,
     services,
-    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, topicPrefix: env.PACER_TOPIC_PREFIX },
+    kafka: { brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, topicPrefix: env.PACER_TOPIC_PREFIX, security: loadKafkaSecurity(source) },
     jwt: { secret: env.PACER_JWT_SECRET, publicKey: env.PACER_JWT_PUBLIC_KEY, issuer: env.PACER_JWT_ISSUER },
     ...(oidc ? { oidc } : {}),
     staticDir: env.PACER_WEB_STATIC_DIR,
@@ -159,6 +159,7 @@ export const WEB_CONFIG_VARIABLES = [
   'KAFKA_BROKERS',
   'KAFKA_CLIENT_ID',
   'PACER_TOPIC_PREFIX',
+  ...KAFKA_SECURITY_VARIABLES,
   'PACER_JWT_SECRET',
   'PACER_JWT_PUBLIC_KEY',
   'PACER_JWT_ISSUER',

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { Admin, Kafka, logCreator, logLevel } from 'kafkajs';
+import { KafkaSecurity, loadKafkaSecurity } from '@pacer/config';
 import { InfraLog } from './log';
 import { pollUntil } from './poll';
 
@@ -16,6 +17,17 @@ export function brokersFromEnv(env: NodeJS.ProcessEnv = process.env): string[] |
   return brokers.length > 0 ? brokers : undefined;
 }
 
+/**
+ * The TLS/SASL of a broker list: the KAFKA_SECURITY_PROTOCOL family of variables (libs/config, the
+ * services' own loader) describes the KAFKA_BROKERS cluster, so it applies only to that list; the
+ * brokers infra starts itself on 127.0.0.1 are plaintext.
+ */
+export function securityFor(brokers: string[], env: NodeJS.ProcessEnv = process.env): KafkaSecurity | undefined {
+  const fromEnv = brokersFromEnv(env);
+  if (!fromEnv || fromEnv.join(',') !== brokers.join(',')) return undefined;
+  return loadKafkaSecurity(env);
+}
+
 /** kafkajs logs JSON blobs to stdout; route what matters (warnings and worse) through our log, or drop it. */
 function logCreatorFor(log: InfraLog | undefined): logCreator {
   return () =>
@@ -28,12 +40,17 @@ export interface AdminOptions {
   log?: InfraLog;
   /** A probe must fail fast; kafkajs's default retries would turn "not up yet" into a 30 s stall. */
   probe?: boolean;
+  /** Overrides `securityFor(brokers)`, e.g. for a secured test broker not named by KAFKA_BROKERS. */
+  security?: KafkaSecurity;
 }
 
 export function createAdmin(brokers: string[], opts: AdminOptions = {}): Admin {
+  const security = opts.security ?? securityFor(brokers);
   const kafka = new Kafka({
     clientId: 'pacer-infra',
     brokers,
+    ...(security?.ssl ? { ssl: security.ssl } : {}),
+    ...(security?.sasl ? { sasl: security.sasl } : {}),
     logLevel: opts.log ? logLevel.WARN : logLevel.NOTHING,
     logCreator: logCreatorFor(opts.log),
     connectionTimeout: opts.probe ? 1_000 : 5_000,
@@ -58,10 +75,11 @@ export async function withAdmin<T>(
 }
 
 /** True when a broker answers a metadata request with at least one live broker, i.e. it can serve clients. */
-export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
+export async function kafkaAnswers(brokers: string[], security?: KafkaSecurity): Promise<boolean> {
   try {
     return await withAdmin(brokers, async (admin) => (await admin.describeCluster()).brokers.length > 0, {
       probe: true,
+      ...(security ? { security } : {}),
     });
   } catch {
     return false;
@@ -70,11 +88,11 @@ export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
 
 export async function waitForKafka(
   brokers: string[],
-  opts: { timeoutMs: number; abortReason?: () => string | undefined },
+  opts: { timeoutMs: number; abortReason?: () => string | undefined; security?: KafkaSecurity },
 ): Promise<void> {
   await pollUntil(
     `Kafka on ${brokers.join(',')}`,
-    async () => ((await kafkaAnswers(brokers)) ? true : undefined),
+    async () => ((await kafkaAnswers(brokers, opts.security)) ? true : undefined),
     {
       timeoutMs: opts.timeoutMs,
       intervalMs: 500,
