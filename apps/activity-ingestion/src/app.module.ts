@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, ServiceDefinition } from '@pacer/platform';
+import { AuditModule, PlatformModule, ServiceDefinition } from '@pacer/platform';
 import { ActivitiesModule } from './activities/activities.module';
 import { MIGRATIONS } from './migrations';
 
@@ -16,6 +16,7 @@ export const ActivityIngestionService: ServiceDefinition = {
     imports: [
       PlatformModule.forService({ service: 'activity-ingestion', migrations: MIGRATIONS }, config, logger),
       ActivitiesModule,
+      AuditModule,
     ],
   }),
 };

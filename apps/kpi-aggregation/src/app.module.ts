@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, ServiceDefinition } from '@pacer/platform';
+import { AuditModule, PlatformModule, ServiceDefinition } from '@pacer/platform';
 import { KpisController } from './api/kpis.controller';
 import { KpiQueryService } from './api/kpi-query.service';
 import { KpiInputConsumer } from './consumers/kpi-input.consumer';
@@ -20,6 +20,9 @@ export const KpiAggregationService: ServiceDefinition = {
   description: 'exact, restatable sales KPIs per rep, team and organisation.',
   module: (config, logger) => ({
     module: KpiAggregationModule,
-    imports: [PlatformModule.forService({ service: 'kpi-aggregation', migrations: MIGRATIONS }, config, logger)],
+    imports: [
+      PlatformModule.forService({ service: 'kpi-aggregation', migrations: MIGRATIONS }, config, logger),
+      AuditModule,
+    ],
   }),
 };

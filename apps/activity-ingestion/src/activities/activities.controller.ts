@@ -30,7 +30,7 @@ import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
 import { ACTIVITY_KINDS } from '@pacer/contracts';
 import { ProblemException, TakesBody } from '@pacer/http';
 import { Logger } from '@pacer/observability';
-import { LOGGER } from '@pacer/platform';
+import { auditActor, LOGGER } from '@pacer/platform';
 import { csvItems } from '../import/csv.parser';
 import { ImportItem } from '../import/import-item';
 import { ndjsonItems } from '../import/ndjson.parser';
@@ -148,7 +148,7 @@ export class ActivitiesController {
   })
   @ApiResponse({ status: 413, description: 'Body over PACER_HTTP_BODY_LIMIT.' })
   async create(@CurrentPrincipal() principal: Principal, @Req() req: Request): Promise<AcceptedDto> {
-    const [result] = await this.ingestion.ingest(principal, [requireJsonBody(req)]);
+    const [result] = await this.ingestion.ingest(principal, [requireJsonBody(req)], 'activity.recorded');
     if (!result) throw new Error('ingest returned no result');
     if (result.status === 'rejected') throw rejectionProblem(result);
     return result;
@@ -268,7 +268,7 @@ export class ActivitiesController {
     if (!isId(activityId)) throw ProblemException.notFound(`Activity`);
     const unrestricted = principal.roles.includes('admin') || principal.roles.includes('ingest');
     const outcome = await this.repository.void(
-      principal.tenantId,
+      auditActor(principal),
       activityId,
       body.reason,
       unrestricted ? undefined : (principal.repId ?? ''),

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Principal } from '@pacer/auth';
 import { FieldError } from '@pacer/http';
+import { auditActor } from '@pacer/platform';
 import { ImportItem } from '../import/import-item';
 import { ItemResult, prepareActivity, resultOf } from './activity-intake';
-import { ActivityRepository, Candidate } from './activity.repository';
+import { ActivityRepository, Candidate, RecordedVia } from './activity.repository';
 import { ImportLanes, LaneItem } from './import-lanes';
 
 /** Rows per import transaction: large enough to amortise a commit, small enough to keep memory flat. */
@@ -103,7 +104,11 @@ export class ActivityIngestionService {
   constructor(private readonly repository: ActivityRepository) {}
 
   /** Single and batch: one result per item, in order; valid items are written even if others are not. */
-  async ingest(principal: Principal, raws: readonly unknown[]): Promise<ItemResult[]> {
+  async ingest(
+    principal: Principal,
+    raws: readonly unknown[],
+    via: RecordedVia = 'activities.recorded',
+  ): Promise<ItemResult[]> {
     const recordedTime = new Date().toISOString();
     const results: (ItemResult | undefined)[] = new Array(raws.length);
     const candidates: Candidate[] = [];
@@ -118,7 +123,7 @@ export class ActivityIngestionService {
       }
     });
     if (candidates.length > 0) {
-      const outcomes = await this.repository.writeChunk(principal.tenantId, candidates);
+      const outcomes = await this.repository.writeChunk(auditActor(principal), candidates, via);
       outcomes.forEach((outcome, k) => {
         results[positions[k] as number] = resultOf(candidates[k] as Candidate, outcome);
       });
@@ -141,8 +146,9 @@ export class ActivityIngestionService {
     const summary = new SummaryBuilder();
     const lanes = new ImportLanes(laneCount, chunkSize, async (batch) => {
       const outcomes = await this.repository.writeChunk(
-        principal.tenantId,
+        auditActor(principal),
         batch.map((b) => b.candidate),
+        'activities.imported',
       );
       outcomes.forEach((outcome, k) => {
         const b = batch[k] as LaneItem;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Activity, ActivityKind, activityEventType, PacerEvent } from '@pacer/contracts';
 import { ConcurrencyError, EventStore } from '@pacer/event-store';
+import { AuditActor, recordAudit } from '@pacer/platform';
 import { canonicalJson, differingFields } from './activity-canonical';
 import { ACTIVITY_STREAM_TYPE, activityStreamId, toOutbox, voidedEvent } from './activity-event.factory';
 import { orderActivityFields } from './activity-fields';
@@ -11,6 +12,9 @@ export interface Candidate {
   activity: Activity;
   event: PacerEvent;
 }
+
+/** How a chunk came in, as its audit type: one POST, a batch (or a CRM delivery), or an import chunk. */
+export type RecordedVia = 'activity.recorded' | 'activities.recorded' | 'activities.imported';
 
 export type WriteOutcome =
   { status: 'accepted' } | { status: 'duplicate' } | { status: 'conflict'; fields: string[] };
@@ -96,12 +100,20 @@ export class ActivityRepository {
    * opens its stream and enqueues its event; an id whose stream exists (committed before, or by a
    * concurrent writer this one queued behind) is a duplicate when the stored activity equals the
    * candidate and a conflict otherwise. A repeated id inside the chunk is judged against its first
-   * occurrence.
+   * occurrence. What was accepted is audited in the same transaction (duplicates change nothing).
    */
-  async writeChunk(tenantId: string, candidates: readonly Candidate[]): Promise<WriteOutcome[]> {
+  async writeChunk(
+    actor: AuditActor,
+    candidates: readonly Candidate[],
+    via: RecordedVia = 'activities.recorded',
+  ): Promise<WriteOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction((m) => this.writeChunkIn(m, tenantId, candidates));
+        return await this.dataSource.transaction(async (m) => {
+          const outcomes = await this.writeChunkIn(m, actor.tenantId, candidates);
+          await auditAccepted(m, actor, via, candidates, outcomes);
+          return outcomes;
+        });
       } catch (e) {
         if (!RETRYABLE.has(errorCode(e)) || attempt >= MAX_ATTEMPTS) throw e;
       }
@@ -205,7 +217,8 @@ export class ActivityRepository {
    * transaction. The expected version makes concurrent voids of one activity publish once.
    * `onlyRep` restricts the void to that rep's own activities.
    */
-  async void(tenantId: string, activityId: string, reason: string, onlyRep?: string): Promise<VoidOutcome> {
+  async void(actor: AuditActor, activityId: string, reason: string, onlyRep?: string): Promise<VoidOutcome> {
+    const tenantId = actor.tenantId;
     const streamId = activityStreamId(tenantId, activityId);
     try {
       return await this.dataSource.transaction(async (m): Promise<VoidOutcome> => {
@@ -227,6 +240,12 @@ export class ActivityRepository {
           events: [{ eventId: event.id, type: event.type, tenantId, data: event.data, occurredAt: now }],
           outbox: [toOutbox(event)],
         });
+        await recordAudit(m, actor, {
+          type: 'activity.voided',
+          subject: { activityId, repId: activity.repId },
+          summary: { kind: activity.kind, reason },
+          at: new Date(now),
+        });
         return { status: 'voided', activity };
       });
     } catch (e) {
@@ -237,6 +256,28 @@ export class ActivityRepository {
       return { status: 'already_voided', activity: again.activity };
     }
   }
+}
+
+/** One audit entry per written chunk: who recorded which activities (one POST names its activity as subject). */
+async function auditAccepted(
+  m: EntityManager,
+  actor: AuditActor,
+  via: RecordedVia,
+  candidates: readonly Candidate[],
+  outcomes: readonly WriteOutcome[],
+): Promise<void> {
+  const accepted = candidates.filter((_, i) => outcomes[i]?.status === 'accepted').map((c) => c.activity);
+  if (accepted.length === 0) return;
+  const only = accepted.length === 1 ? accepted[0] : undefined;
+  await recordAudit(m, actor, {
+    type: via,
+    subject: only ? { activityId: only.activityId, repId: only.repId } : {},
+    summary: {
+      accepted: accepted.length,
+      duplicates: outcomes.filter((o) => o.status === 'duplicate').length,
+      ...(only ? { kind: only.kind } : { activityIds: accepted.map((a) => a.activityId) }),
+    },
+  });
 }
 
 function judge(stored: Activity | undefined, incoming: Activity): WriteOutcome {

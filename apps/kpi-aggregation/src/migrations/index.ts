@@ -1,6 +1,6 @@
 import { CreateOutbox1764230400000 } from '@pacer/event-store';
 import { CreateConsumerState1764230400100 } from '@pacer/messaging';
-import { MigrationClass } from '@pacer/platform';
+import { CreateAuditLog1765300000000, MigrationClass } from '@pacer/platform';
 import { CreateKpiReadModels1764400000000 } from './1764400000000-create-kpi-read-models';
 import { PerTenantRebuilds1765100000000 } from './1765100000000-per-tenant-rebuilds';
 import { MemberNames1765200000000 } from './1765200000000-member-names';
@@ -12,6 +12,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateKpiReadModels1764400000000,
   PerTenantRebuilds1765100000000,
   MemberNames1765200000000,
+  CreateAuditLog1765300000000,
 ];
 
 /** The read models a rebuild replays into shadow copies and swaps in (every table derived from the topics; not the published snapshots). */

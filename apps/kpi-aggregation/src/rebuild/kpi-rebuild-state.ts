@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { TOPICS } from '@pacer/contracts';
+import { AuditActor, recordAudit } from '@pacer/platform';
 import { PgKpiStore } from '../persistence/pg-kpi.store';
 import { SHADOW_SCHEMA, SHADOWED_TABLES } from './shadow-kpi.store';
 
@@ -166,13 +167,15 @@ async function endOffsets(
  * overlap another rebuild of the same tenants, fences the live batches that could touch them (the
  * tenant's advisory lock, or the live fence for `*`), reads the end offsets of every input partition,
  * clears leftovers of an earlier attempt from the shadow tables and the inbox, and records the
- * rebuild. The fences are held only for this transaction, never for the replay.
+ * rebuild. The fences are held only for this transaction, never for the replay. With an `actor`
+ * (an API request) the start is audited in the same transaction.
  */
 export async function startRebuild(
   dataSource: DataSource,
   kafka: Kafka,
   topicPrefix: string,
   scope: string,
+  actor?: AuditActor,
 ): Promise<RebuildState> {
   return dataSource.transaction(async (m) => {
     await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7305))`, [START_LOCK]);
@@ -207,7 +210,15 @@ export async function startRebuild(
          started_at = now(), completed_at = NULL, failed_at = NULL, republished = NULL`,
       [scope, JSON.stringify(targets), JSON.stringify(starts)],
     );
-    return readRebuild(m, scope);
+    const state = await readRebuild(m, scope);
+    if (actor) {
+      await recordAudit(m, actor, {
+        type: 'read_models.rebuild_started',
+        subject: scope === ALL_TENANTS ? {} : { tenantId: scope },
+        summary: { scope: scope === ALL_TENANTS ? 'all' : 'tenant', epoch: state.epoch },
+      });
+    }
+    return state;
   });
 }
 

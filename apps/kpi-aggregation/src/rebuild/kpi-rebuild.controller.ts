@@ -5,7 +5,7 @@ import { ProblemException, TakesBody } from '@pacer/http';
 import { RebuildStatusDto } from '../api/kpi-query.dto';
 import { ALL_TENANTS, RebuildInProgressError } from './kpi-rebuild';
 import { KpiRebuildService, RebuildStatus } from './kpi-rebuild.service';
-import { RebuildRequestDto, RebuildScopeQueryDto } from '@pacer/platform';
+import { auditActor, RebuildRequestDto, RebuildScopeQueryDto } from '@pacer/platform';
 
 /**
  * What a caller may rebuild: an admin its own tenant; an operator (no tenant) everything, and only
@@ -77,7 +77,7 @@ export class KpiRebuildController {
   ): Promise<RebuildStatus> {
     const scope = rebuildScopeOf(principal, query);
     try {
-      return await this.rebuilds.rebuild(scope);
+      return await this.rebuilds.rebuild(scope, auditActor(principal));
     } catch (e) {
       if (e instanceof RebuildInProgressError)
         throw ProblemException.conflict('rebuild-in-progress', e.message);

@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from '@pacer/config';
 import { Logger } from '@pacer/observability';
-import { LOGGER, SERVICE_CONFIG } from '@pacer/platform';
+import { AuditActor, LOGGER, SERVICE_CONFIG } from '@pacer/platform';
 import { kpiRebuilding } from '../observability/kpi.metrics';
 import {
   KpiRebuildRunner,
@@ -68,8 +68,8 @@ export class KpiRebuildService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /** Starts a rebuild of one tenant (or `*`) and its replay in this replica. */
-  async rebuild(scope: string): Promise<RebuildStatus> {
-    const state = await startRebuild(this.dataSource, this.kafka, this.config.kafka.topicPrefix, scope);
+  async rebuild(scope: string, actor?: AuditActor): Promise<RebuildStatus> {
+    const state = await startRebuild(this.dataSource, this.kafka, this.config.kafka.topicPrefix, scope, actor);
     this.logger.info(
       { scope, epoch: state.epoch, remaining: rebuildRemaining(state) },
       'KPI rebuild started',
