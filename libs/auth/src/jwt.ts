@@ -1,6 +1,10 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
-import { errors, importSPKI, JWTPayload, jwtVerify, SignJWT } from 'jose';
-import { Principal, Role, ROLES } from './principal';
+import { decodeJwt, errors, importSPKI, JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { InvalidTokenError, principalFromClaims } from './claims';
+import { OidcOptions, OidcTokenVerifier } from './oidc';
+import { Principal, Role } from './principal';
+
+export { InvalidTokenError } from './claims';
 
 export interface JwtOptions {
   /** HS256 shared secret (PACER_JWT_SECRET). */
@@ -8,28 +12,23 @@ export interface JwtOptions {
   /** RS256 public key, PEM SPKI (PACER_JWT_PUBLIC_KEY). */
   publicKey?: string;
   issuer?: string;
+  /** Single sign-on (PACER_OIDC_*): tokens whose `iss` is this issuer are verified against its JWKS. */
+  oidc?: OidcOptions;
 }
 
 type VerifyKey = KeyObject | Awaited<ReturnType<typeof importSPKI>>;
 
-export class InvalidTokenError extends Error {
-  override readonly name = 'InvalidTokenError';
-}
-
-interface PacerClaims extends JWTPayload {
-  tid?: unknown;
-  roles?: unknown;
-  repId?: unknown;
-  teamId?: unknown;
-}
-
 /**
- * Verifies Pacer bearer tokens: HS256 with the shared secret and/or RS256 with the configured public
- * key. Only those algorithms are accepted, so an `alg: none` or a key-confusion token is refused.
+ * Verifies Pacer bearer tokens: an identity provider's (RS256/ES256 against its JWKS, when OIDC is
+ * configured and the token's `iss` names that issuer), else Pacer's own: HS256 with the shared secret
+ * and/or RS256 with the configured public key. Only those algorithms are accepted, so an `alg: none`
+ * or a key-confusion token is refused.
  */
 export class JwtVerifier {
   private readonly hmacKey?: KeyObject;
   private rsaKey?: Promise<VerifyKey>;
+  /** The identity provider's verifier, when PACER_OIDC_ISSUER is set (readiness asks it for its status). */
+  readonly oidc?: OidcTokenVerifier;
 
   constructor(private readonly options: JwtOptions) {
     if (options.secret) {
@@ -38,13 +37,18 @@ export class JwtVerifier {
     if (options.publicKey) {
       this.rsaKey = importSPKI(options.publicKey.replace(/\\n/g, '\n'), 'RS256');
     }
+    if (options.oidc) {
+      this.oidc = new OidcTokenVerifier(options.oidc);
+    }
   }
 
   get configured(): boolean {
-    return Boolean(this.hmacKey || this.rsaKey);
+    return Boolean(this.hmacKey || this.rsaKey || this.oidc);
   }
 
   async verify(token: string): Promise<Principal> {
+    // The unverified `iss` only chooses the verifier; the chosen one checks signature and issuer itself.
+    if (this.oidc && unverifiedIssuer(token) === this.oidc.issuer) return this.oidc.verify(token);
     const alg = headerAlg(token);
     let key: VerifyKey | undefined;
     if (alg === 'HS256') key = this.hmacKey;
@@ -52,9 +56,9 @@ export class JwtVerifier {
     if (!key) {
       throw new InvalidTokenError(`tokens signed with ${alg ?? 'an unknown algorithm'} are not accepted`);
     }
-    let payload: PacerClaims;
+    let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify<PacerClaims>(token, key, {
+      ({ payload } = await jwtVerify(token, key, {
         algorithms: [alg as string],
         issuer: this.options.issuer,
         requiredClaims: ['sub'],
@@ -63,7 +67,15 @@ export class JwtVerifier {
       const reason = e instanceof errors.JOSEError ? e.message : 'malformed token';
       throw new InvalidTokenError(reason);
     }
-    return toPrincipal(payload);
+    return principalFromClaims(payload);
+  }
+}
+
+function unverifiedIssuer(token: string): string | undefined {
+  try {
+    return decodeJwt(token).iss;
+  } catch {
+    return undefined;
   }
 }
 
@@ -75,30 +87,6 @@ function headerAlg(token: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function toPrincipal(payload: PacerClaims): Principal {
-  if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('sub claim missing');
-  if (!Array.isArray(payload.roles)) throw new InvalidTokenError('roles claim missing');
-  const roles = payload.roles.filter((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r));
-  if (roles.length === 0) throw new InvalidTokenError('no known role in the roles claim');
-  if (roles.includes('operator')) {
-    // An operator acts on the platform, never inside a tenant: a token mixing the two is refused.
-    if (roles.length > 1) throw new InvalidTokenError('an operator token carries no other role');
-    if (payload.tid !== undefined) throw new InvalidTokenError('an operator token carries no tid claim');
-    return { subject: payload.sub, tenantId: '', roles };
-  }
-  if (typeof payload.tid !== 'string' || payload.tid === '') throw new InvalidTokenError('tid claim missing');
-  const repId = typeof payload.repId === 'string' && payload.repId !== '' ? payload.repId : undefined;
-  const teamId = typeof payload.teamId === 'string' && payload.teamId !== '' ? payload.teamId : undefined;
-  if (roles.includes('rep') && roles.length === 1 && !repId) {
-    throw new InvalidTokenError('a rep token needs a repId claim');
-  }
-  if (roles.includes('display')) {
-    if (roles.length > 1) throw new InvalidTokenError('a display token carries no other role');
-    if (!teamId) throw new InvalidTokenError('a display token needs a teamId claim');
-  }
-  return { subject: payload.sub, tenantId: payload.tid, roles, ...(repId ? { repId } : {}), ...(teamId ? { teamId } : {}) };
 }
 
 /** Signs an HS256 development token (the `pacer token` CLI and tests use it). */

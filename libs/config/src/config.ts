@@ -1,4 +1,5 @@
 import { bool, cleanEnv, makeValidator, num, port, str, url } from 'envalid';
+import { loadOidcConfig, OIDC_CONFIG_VARIABLES, OidcServiceConfig } from './oidc-config';
 import { DATABASE_CONNECTION_VARIABLES, DatabaseConnection, loadDatabaseConnection } from './database-connection';
 import { KAFKA_SECURITY_VARIABLES, KafkaSecurity, loadKafkaSecurity } from './kafka-security';
 
@@ -28,6 +29,8 @@ export interface ServiceConfig {
   database: DatabaseConnection;
   kafka: { brokers: string[]; clientId: string; groupId: string; topicPrefix: string; security: KafkaSecurity };
   jwt: { secret?: string; publicKey?: string; issuer?: string };
+  /** Single sign-on (PACER_OIDC_*): present when PACER_OIDC_ISSUER is set. */
+  oidc?: OidcServiceConfig;
   logLevel: string;
   topicPartitions: number;
   outbox: { batchSize: number; pollMs: number };
@@ -107,9 +110,12 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
   const production = env.NODE_ENV === 'production';
   const database = withService(service, () => loadDatabaseConnection(env.DATABASE_URL, source));
   const kafkaSecurity = withService(service, () => loadKafkaSecurity(source));
-  if (production && !env.PACER_JWT_SECRET && !env.PACER_JWT_PUBLIC_KEY) {
+  const oidc = loadOidcConfig(source, production, (message) => {
+    throw new ConfigError(`invalid configuration for ${service}: ${message}`);
+  });
+  if (production && !env.PACER_JWT_SECRET && !env.PACER_JWT_PUBLIC_KEY && !oidc) {
     throw new ConfigError(
-      `invalid configuration for ${service}: PACER_JWT_SECRET or PACER_JWT_PUBLIC_KEY is required in production`,
+      `invalid configuration for ${service}: PACER_JWT_SECRET, PACER_JWT_PUBLIC_KEY or PACER_OIDC_ISSUER is required in production`,
     );
   }
   for (const [name, value] of [
@@ -142,6 +148,7 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
       security: kafkaSecurity,
     },
     jwt: { secret: env.PACER_JWT_SECRET, publicKey: env.PACER_JWT_PUBLIC_KEY, issuer: env.PACER_JWT_ISSUER },
+    ...(oidc ? { oidc } : {}),
     logLevel: env.LOG_LEVEL,
     topicPartitions: env.PACER_TOPIC_PARTITIONS,
     outbox: { batchSize: env.PACER_OUTBOX_BATCH_SIZE, pollMs: env.PACER_OUTBOX_POLL_MS },
@@ -182,6 +189,7 @@ export const CONFIG_VARIABLES = [
   'PACER_JWT_SECRET',
   'PACER_JWT_PUBLIC_KEY',
   'PACER_JWT_ISSUER',
+  ...OIDC_CONFIG_VARIABLES,
   'LOG_LEVEL',
   'PACER_TOPIC_PARTITIONS',
   'PACER_TOPIC_PREFIX',

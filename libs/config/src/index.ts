@@ -4,3 +4,4 @@ export * from './database-connection';
 export * from './kafka-security';
 export { readSecretVariable } from './env-secret';
 export type { TlsClientOptions } from './env-secret';
+export * from './oidc-config';

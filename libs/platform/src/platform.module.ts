@@ -50,7 +50,7 @@ export class PlatformModule {
         },
         KafkaProbe,
         { provide: EventStore, useFactory: (ds: DataSource) => new EventStore(ds), inject: [DataSource] },
-        { provide: JwtVerifier, useFactory: () => new JwtVerifier(config.jwt) },
+        { provide: JwtVerifier, useFactory: () => createVerifier(config, logger) },
         { provide: APP_GUARD, useClass: AuthGuard },
         OutboxRelayService,
         ConsumersService,
@@ -59,4 +59,18 @@ export class PlatformModule {
       exports: [SERVICE_CONFIG, LOGGER, DataSource, Kafka, KafkaProbe, EventStore, JwtVerifier, OutboxRelayService],
     };
   }
+}
+
+/**
+ * The bearer-token verifier. With single sign-on configured the issuer is discovered at boot without
+ * holding the boot up: an issuer that is down is logged here, reported by /health/ready and retried,
+ * so the service neither crash-loops nor looks healthy while it cannot accept a single token.
+ */
+function createVerifier(config: ServiceConfig, logger: Logger): JwtVerifier {
+  const verifier = new JwtVerifier({ ...config.jwt, ...(config.oidc ? { oidc: config.oidc } : {}) });
+  void verifier.oidc?.status().then((status) => {
+    if (status.up) logger.info({ issuer: verifier.oidc?.issuer, jwksUri: status.jwksUri }, 'OIDC issuer discovered');
+    else logger.error({ issuer: verifier.oidc?.issuer, reason: status.reason }, 'OIDC issuer not reachable: its tokens are refused (503) and /health/ready fails until it answers');
+  });
+  return verifier;
 }
