@@ -3,7 +3,7 @@
  * Kubernetes / KEDA / Strimzi schemas and checks the operational policy of issue 8 and its
  * consistency with the code (libs/config, libs/contracts).
  */
-import { CONFIG_VARIABLES, DEFAULT_PORTS, loadConfig, SERVICES, ServiceName } from '@pacer/config';
+import { CONFIG_VARIABLES, DEFAULT_PORTS, loadConfig, OIDC_CONFIG_VARIABLES, SERVICES, ServiceName } from '@pacer/config';
 import { TOPIC_SPECS, TOPICS } from '@pacer/contracts';
 import { podSpec, renderKustomization } from './lib/kustomize';
 import { OVERLAYS, overlayDir } from './lib/paths';
@@ -31,8 +31,11 @@ const CONSUMED_TOPICS: Record<ServiceName, string[]> = {
 };
 /** What a service refuses to start without (libs/config: DATABASE_URL has a dev default only). */
 const REQUIRED_ENV = ['NODE_ENV', 'PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_GROUP_ID'];
-/** CONFIG_VARIABLES deliberately left to their defaults in the manifests (documented in common-config). */
-const OPTIONAL_ENV = ['PACER_JWT_ISSUER'];
+/**
+ * CONFIG_VARIABLES deliberately left to their defaults in the manifests (documented in common-config);
+ * single sign-on is opt-in per installation (docs/deployment.md "Single sign-on").
+ */
+const OPTIONAL_ENV: string[] = ['PACER_JWT_ISSUER', ...OIDC_CONFIG_VARIABLES];
 const DEFAULT_PARTITIONS = loadConfig('commission', {}).topicPartitions;
 
 const rendered = Object.fromEntries(OVERLAYS.map((o) => [o, renderKustomization(overlayDir(o))])) as Record<
