@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, ServiceDefinition } from '@pacer/platform';
+import { AuditModule, PlatformModule, ServiceDefinition } from '@pacer/platform';
 import { CommissionInputConsumer } from './consumers/commission-input.consumer';
+import { GovernanceController } from './governance/governance.controller';
+import { GovernanceService } from './governance/governance.service';
 import { Recalculator } from './ledger/recalculator';
 import { MIGRATIONS } from './migrations';
 import { PlansController } from './plans/plans.controller';
@@ -11,8 +13,17 @@ import { StatementsController } from './statements/statements.controller';
 import { StatementsService } from './statements/statements.service';
 
 @Module({
-  controllers: [PlansController, RepsController, StatementsController],
-  providers: [Recalculator, PlansService, StatementsService, AccessPolicy, CommissionInputConsumer],
+  imports: [AuditModule],
+  // Governance first: its `statements/:periodKey.csv` route must be matched before the JSON statement's.
+  controllers: [GovernanceController, PlansController, RepsController, StatementsController],
+  providers: [
+    Recalculator,
+    PlansService,
+    StatementsService,
+    GovernanceService,
+    AccessPolicy,
+    CommissionInputConsumer,
+  ],
 })
 export class CommissionModule {}
 

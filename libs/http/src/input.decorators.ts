@@ -12,6 +12,7 @@ import {
   isIsoCurrency,
   isMoney,
   isPositiveMoney,
+  isNonZeroSignedMoney,
   isProbability,
   isShare,
 } from '@pacer/sales-domain';
@@ -95,6 +96,10 @@ export const IsMoney = (positive = false, options?: ValidationOptions): Property
   positive
     ? inputFormat('isPositiveMoney', isPositiveMoney, 'a decimal string greater than 0 with at most 2 fraction digits, e.g. "1250.00"', options)
     : inputFormat('isMoney', isMoney, 'a non-negative decimal string with at most 2 fraction digits, e.g. "1250.00"', options);
+
+/** A non-zero money string that may be negative, with at most 2 fraction digits (adjustments). */
+export const IsNonZeroSignedMoney = (options?: ValidationOptions): PropertyDecorator =>
+  inputFormat('isNonZeroSignedMoney', isNonZeroSignedMoney, 'a non-zero decimal string with at most 2 fraction digits, negative to take money back, e.g. "-150.00"', options);
 
 /** A non-negative decimal string of at most 40 characters (rates, thresholds). */
 export const IsDecimalString = (options?: ValidationOptions): PropertyDecorator =>

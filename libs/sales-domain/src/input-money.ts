@@ -13,6 +13,13 @@ export function isPositiveMoney(value: unknown): value is string {
   return isMoney(value) && !new Decimal(value).isZero();
 }
 
+/** A non-zero amount that may be negative (a manual adjustment takes money back as well as adds it). */
+export function isNonZeroSignedMoney(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const magnitude = value.startsWith('-') ? value.slice(1) : value;
+  return isPositiveMoney(magnitude);
+}
+
 /** A non-negative decimal of any precision (rates, thresholds), at most 40 characters. */
 export function isDecimalString(value: unknown): value is string {
   return typeof value === 'string' && value.length <= INPUT_LIMITS.decimalMaxLength && INPUT_PATTERNS.decimal.test(value);

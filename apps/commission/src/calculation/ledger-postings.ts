@@ -9,11 +9,21 @@ export const DELTA_TYPES = {
   spiff: 'pacer.commission.spiff_awarded.v1',
   cap: 'pacer.commission.cap_applied.v1',
   clawback: 'pacer.commission.clawed_back.v1',
+  priorPeriod: 'pacer.commission.prior_period_adjusted.v1',
+  manual: 'pacer.commission.manually_adjusted.v1',
 } as const;
 export type DeltaType = (typeof DELTA_TYPES)[keyof typeof DELTA_TYPES];
 
 /** What a ledger line is, as the statement lists it (SPEC §6 line kinds). */
-export type LedgerLineKind = 'deal' | 'retroactive_adjustment' | 'adjustment' | 'spiff' | 'cap' | 'clawback';
+export type LedgerLineKind =
+  | 'deal'
+  | 'retroactive_adjustment'
+  | 'adjustment'
+  | 'spiff'
+  | 'cap'
+  | 'clawback'
+  | 'prior_period_adjustment'
+  | 'manual_adjustment';
 
 /** What the ledger already holds for one line of the calculation. */
 export interface LedgerBalance {
@@ -48,6 +58,11 @@ export interface LedgerPosting {
   metric?: string;
   threshold?: string;
   cap?: string;
+  /** Prior-period adjustment: the closed period whose calculation the line corrects. */
+  closedPeriodKey?: string;
+  /** Manual adjustment: the admin who posted it, and the dispute it resolves. */
+  adjustedBy?: string;
+  disputeId?: string;
 }
 
 export interface PostingContext {
@@ -131,6 +146,14 @@ export function planPostings(
       .map((l) => [l.dealId as string, l.sourceEventIds] as const),
   );
   const clawingSources = clawing.flatMap((l) => l.sourceEventIds);
+  // The voids whose deals leave the ledger in this posting: a SPIFF or cap they move cites them.
+  const current = new Set(lines.map((l) => l.lineId));
+  const voidingSources = [...balances.values()].flatMap((b) => {
+    const voidId = b.dealId !== undefined ? ctx.voided.get(b.dealId) : undefined;
+    if (voidId === undefined || current.has(b.baseLineId)) return [];
+    return [...b.byCurrency.values()].some((v) => !v.isZero()) ? [voidId] : [];
+  });
+  const causes = [...clawingSources, ...voidingSources];
 
   for (const line of lines) {
     const balance = balances.get(line.lineId);
@@ -153,6 +176,8 @@ export function planPostings(
       const type = line.kind === 'spiff' ? DELTA_TYPES.spiff : DELTA_TYPES.cap;
       post(line.lineId, {
         ...base,
+        // A SPIFF or cap that moves because deals were cancelled or voided cites those events too.
+        sourceEventIds: uniqCapped([...causes, ...line.sourceEventIds]),
         type,
         kind: line.kind,
         amount,
@@ -219,7 +244,6 @@ export function planPostings(
     }
   }
 
-  const current = new Set(lines.map((l) => l.lineId));
   const gone = [...balances.values()].filter((b) => !current.has(b.baseLineId));
   gone.sort((a, b) => (a.baseLineId < b.baseLineId ? -1 : a.baseLineId > b.baseLineId ? 1 : 0));
   for (const balance of gone) {
@@ -227,7 +251,15 @@ export function planPostings(
       if (sum.isZero()) continue;
       post(
         balance.baseLineId,
-        reversal(balance, currency, sum, ctx, clawedDeals, { ids: clawingIds, sources: clawingSources }),
+        reversal(
+          balance,
+          currency,
+          sum,
+          ctx,
+          clawedDeals,
+          { ids: clawingIds, sources: clawingSources },
+          causes,
+        ),
       );
     }
   }
@@ -255,6 +287,7 @@ function reversal(
   ctx: PostingContext,
   clawedDeals: ReadonlyMap<string, readonly string[]> = new Map(),
   clawing: { ids: readonly string[]; sources: readonly string[] } = { ids: [], sources: [] },
+  causes: readonly string[] = [],
 ): Omit<LedgerPosting, 'lineId' | 'appliesTo'> {
   const amount = money(sum.negated());
   const detail = balanceDetail(balance);
@@ -267,7 +300,7 @@ function reversal(
       kind: 'spiff',
       amount,
       currency,
-      sourceEventIds: uniqCapped(fallback),
+      sourceEventIds: uniqCapped([...causes, ...fallback]),
       note: `SPIFF reversed: ${ctx.leftReason}`,
     };
   }
@@ -278,7 +311,7 @@ function reversal(
       kind: 'cap',
       amount,
       currency,
-      sourceEventIds: uniqCapped(fallback),
+      sourceEventIds: uniqCapped([...causes, ...fallback]),
       note: `Cap released: ${ctx.leftReason}`,
     };
   }

@@ -87,6 +87,27 @@ export function deltaEvent(posting: LedgerPosting, ctx: DeltaContext): PacerEven
         ...envelope,
         data: { ...common, dealId: posting.dealId as string },
       });
+    case DELTA_TYPES.priorPeriod:
+      return makeEvent(DELTA_TYPES.priorPeriod, {
+        ...envelope,
+        data: {
+          ...common,
+          ...withDeal,
+          closedPeriodKey: posting.closedPeriodKey as string,
+          appliesTo: posting.appliesTo,
+          reason: posting.reason ?? 'recalculated',
+        },
+      });
+    case DELTA_TYPES.manual:
+      return makeEvent(DELTA_TYPES.manual, {
+        ...envelope,
+        data: {
+          ...common,
+          reason: posting.reason ?? '',
+          adjustedBy: posting.adjustedBy as string,
+          ...(posting.disputeId !== undefined ? { disputeId: posting.disputeId } : {}),
+        },
+      });
   }
 }
 

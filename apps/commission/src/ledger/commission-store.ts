@@ -330,22 +330,31 @@ export async function loadBalances(
 ): Promise<Map<string, Map<string, LedgerBalance>>> {
   const out = new Map<string, Map<string, LedgerBalance>>();
   if (keys.length === 0) return out;
-  const select = `SELECT l.tenant_id, l.rep_id, l.period_key, l.base_line_id, l.base_kind, l.currency,
+  // A period's calculation is held by its own lines (not the prior-period or manual lines booked in
+  // it, which belong to no calculation of it) plus the prior-period lines booked elsewhere for it
+  // while it was closed.
+  const select = (
+    join: string,
+  ): string => `SELECT l.tenant_id, l.rep_id, l.period_key, l.base_line_id, l.base_kind, l.currency,
             sum(l.amount)::text AS total, count(*)::int AS n, min(l.deal_id) AS deal_id,
             (array_agg(l.line ORDER BY l.seq) FILTER (WHERE l.base_kind IN ('spiff', 'cap')))[1] AS first_line
-       FROM ledger_lines l`;
+       FROM (SELECT l.seq, l.tenant_id, l.rep_id, l.period_key, l.base_line_id, l.base_kind, l.currency, l.amount, l.deal_id, l.line
+               FROM ledger_lines l ${join.replace('$KEY', 'l.period_key')}
+              WHERE l.closed_period_key IS NULL AND l.base_kind <> '${MANUAL_ADJUSTMENT_KIND}'
+             UNION ALL
+             SELECT l.seq, l.tenant_id, l.rep_id, l.closed_period_key, l.base_line_id, l.base_kind, l.currency, l.amount, l.deal_id, l.line
+               FROM ledger_lines l ${join.replace('$KEY', 'l.closed_period_key')}) l
+      GROUP BY 1, 2, 3, 4, 5, 6`;
   const rows = (
     bases === undefined
       ? await manager.query(
-          `${select} JOIN unnest($1::text[], $2::text[], $3::text[]) AS x(t, r, p)
-             ON l.tenant_id = x.t AND l.rep_id = x.r AND l.period_key = x.p
-           GROUP BY 1, 2, 3, 4, 5, 6`,
+          select(`JOIN unnest($1::text[], $2::text[], $3::text[]) AS x(t, r, p)
+             ON l.tenant_id = x.t AND l.rep_id = x.r AND $KEY = x.p`),
           [keys.map((k) => k.tenantId), keys.map((k) => k.repId), keys.map((k) => k.periodKey)],
         )
       : await manager.query(
-          `${select} JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(t, r, p, b)
-             ON l.tenant_id = x.t AND l.rep_id = x.r AND l.period_key = x.p AND l.base_line_id = x.b
-           GROUP BY 1, 2, 3, 4, 5, 6`,
+          select(`JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(t, r, p, b)
+             ON l.tenant_id = x.t AND l.rep_id = x.r AND $KEY = x.p AND l.base_line_id = x.b`),
           [
             keys.flatMap((k, i) => (bases[i] ?? []).map(() => k.tenantId)),
             keys.flatMap((k, i) => (bases[i] ?? []).map(() => k.repId)),
@@ -441,10 +450,15 @@ export async function repsOfTenant(manager: EntityManager, tenantId: string): Pr
   return rows.map((r) => r.rep_id);
 }
 
+/** The base kind of manual adjustment lines, which no calculation holds. */
+export const MANUAL_ADJUSTMENT_KIND = 'manual_adjustment';
+
 export interface LedgerRow extends StatementKey {
   lineId: string;
   baseLineId: string;
-  baseKind: BreakdownKind;
+  baseKind: BreakdownKind | typeof MANUAL_ADJUSTMENT_KIND;
+  /** A prior-period adjustment: the closed period whose calculation the line corrects. */
+  closedPeriodKey?: string;
   eventType: string;
   dealId: string | null;
   amount: string;
@@ -457,8 +471,8 @@ export async function insertLedgerRows(manager: EntityManager, rows: readonly Le
   if (rows.length === 0) return;
   await insertRows(
     manager,
-    `INSERT INTO ledger_lines (tenant_id, rep_id, period_key, line_id, base_line_id, base_kind, event_type, deal_id, amount, currency, event_id, line)`,
-    ['', '', '', '', '', '', '', '', '::numeric', '', '::uuid', ''],
+    `INSERT INTO ledger_lines (tenant_id, rep_id, period_key, line_id, base_line_id, base_kind, event_type, deal_id, amount, currency, event_id, line, closed_period_key)`,
+    ['', '', '', '', '', '', '', '', '::numeric', '', '::uuid', '', ''],
     rows.map((r) => [
       r.tenantId,
       r.repId,
@@ -472,6 +486,7 @@ export async function insertLedgerRows(manager: EntityManager, rows: readonly Le
       r.currency,
       r.eventId,
       JSON.stringify(r.line),
+      r.closedPeriodKey ?? null,
     ]),
   );
 }
@@ -491,8 +506,9 @@ export async function upsertStatements(manager: EntityManager, rows: readonly St
   if (rows.length === 0) return;
   await insertRows(
     manager,
-    `INSERT INTO statements (tenant_id, rep_id, period_key, window_start, window_end, plan_id, plan_version, currency, total, summary, checkpoint)`,
-    ['', '', '', '::timestamptz', '::timestamptz', '', '::int', '', '::numeric', '', ''],
+    // The total is the ledger's sum, kept by applyLedgerChanges; a new statement starts at 0, version 0.
+    `INSERT INTO statements (tenant_id, rep_id, period_key, window_start, window_end, plan_id, plan_version, currency, total, summary, checkpoint, version)`,
+    ['', '', '', '::timestamptz', '::timestamptz', '', '::int', '', '::numeric', '', '', '::int'],
     rows.map((r) => [
       r.tenantId,
       r.repId,
@@ -502,15 +518,90 @@ export async function upsertStatements(manager: EntityManager, rows: readonly St
       r.planId,
       r.planVersion,
       r.currency,
-      r.total,
+      '0',
       r.summary,
       r.checkpoint,
+      0,
     ]),
     `ON CONFLICT (tenant_id, rep_id, period_key) DO UPDATE SET
        window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end, plan_id = EXCLUDED.plan_id,
-       plan_version = EXCLUDED.plan_version, currency = EXCLUDED.currency, total = EXCLUDED.total,
+       plan_version = EXCLUDED.plan_version, currency = EXCLUDED.currency,
        summary = EXCLUDED.summary, checkpoint = EXCLUDED.checkpoint, updated_at = now()`,
   );
+}
+
+/**
+ * Keeps each statement's head in step with its ledger: `total` grows by the lines just posted to it
+ * (so it is always the sum of its ledger lines, prior-period and manual ones included), `version`
+ * counts the changes (a statement's first is 1), and an approved statement that changed is a draft
+ * again. `keys` are statements written without new lines (they get at least version 1).
+ */
+export async function applyLedgerChanges(
+  manager: EntityManager,
+  rows: readonly Pick<LedgerRow, 'tenantId' | 'repId' | 'periodKey' | 'amount'>[],
+  keys: readonly StatementKey[] = [],
+): Promise<void> {
+  const changes = new Map<string, { key: StatementKey; sum: Dec; n: number }>();
+  for (const k of keys) {
+    const id = statementKey(k.tenantId, k.repId, k.periodKey);
+    if (!changes.has(id)) changes.set(id, { key: k, sum: new Dec(0), n: 0 });
+  }
+  for (const r of rows) {
+    const id = statementKey(r.tenantId, r.repId, r.periodKey);
+    const c = changes.get(id) ?? { key: r, sum: new Dec(0), n: 0 };
+    c.sum = c.sum.plus(r.amount);
+    c.n += 1;
+    changes.set(id, c);
+  }
+  if (changes.size === 0) return;
+  const list = [...changes.values()];
+  await manager.query(
+    `UPDATE statements s
+        SET total = s.total + x.delta,
+            version = greatest(s.version + CASE WHEN x.n > 0 THEN 1 ELSE 0 END, 1),
+            status = CASE WHEN x.n > 0 AND s.status = 'approved' THEN 'draft' ELSE s.status END,
+            approved_version = CASE WHEN x.n > 0 AND s.status = 'approved' THEN NULL ELSE s.approved_version END
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::int[]) AS x(t, r, p, delta, n)
+      WHERE s.tenant_id = x.t AND s.rep_id = x.r AND s.period_key = x.p`,
+    [
+      list.map((c) => c.key.tenantId),
+      list.map((c) => c.key.repId),
+      list.map((c) => c.key.periodKey),
+      list.map((c) => c.sum.toFixed()),
+      list.map((c) => c.n),
+    ],
+  );
+}
+
+/**
+ * Serialises period close, reopen and payout (exclusive) with recalculations (shared) per tenant, so
+ * a recalculation never decides with a period's state that changes before it commits.
+ */
+export async function lockPeriodStates(
+  manager: EntityManager,
+  tenantIds: readonly string[],
+  mode: 'shared' | 'exclusive',
+): Promise<void> {
+  const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+  for (const tenantId of [...new Set(tenantIds)].sort()) {
+    await manager.query(`SELECT ${fn}(hashtextextended('pacer.commission.periods:' || $1, 0))`, [tenantId]);
+  }
+}
+
+/** The period keys closed in each tenant. */
+export async function loadClosedPeriods(
+  manager: EntityManager,
+  tenantIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const t of tenantIds) out.set(t, new Set());
+  if (tenantIds.length === 0) return out;
+  const rows = (await manager.query(
+    `SELECT tenant_id, period_key FROM closed_periods WHERE tenant_id = ANY($1::text[])`,
+    [[...tenantIds]],
+  )) as { tenant_id: string; period_key: string }[];
+  for (const r of rows) out.get(r.tenant_id)?.add(r.period_key);
+  return out;
 }
 
 export interface StatementLineRow extends StatementKey {

@@ -17,6 +17,8 @@ export class DirtyStatements {
   readonly instants = new Map<string, TouchedRep>();
   readonly reps = new Map<string, { tenantId: string; repId: string }>();
   readonly tenants = new Set<string>();
+  /** Periods whose statement must exist after the recalculation (one a manual line is posted to). */
+  readonly ensured: { tenantId: string; repId: string; periodKey: string }[] = [];
   private readonly causes = new Map<string, string[]>();
 
   private static key(tenantId: string, repId: string): string {
@@ -51,6 +53,11 @@ export class DirtyStatements {
     this.reps.set(DirtyStatements.key(tenantId, repId), { tenantId, repId });
   }
 
+  /** The rep's statement of `periodKey` is recalculated, and stored even if it has no deals. */
+  ensurePeriod(tenantId: string, repId: string, periodKey: string): void {
+    this.ensured.push({ tenantId, repId, periodKey });
+  }
+
   touchTenant(tenantId: string): void {
     this.tenants.add(tenantId);
   }
@@ -71,6 +78,8 @@ export class DirtyStatements {
   }
 
   get empty(): boolean {
-    return this.instants.size === 0 && this.reps.size === 0 && this.tenants.size === 0;
+    return (
+      this.instants.size === 0 && this.reps.size === 0 && this.tenants.size === 0 && this.ensured.length === 0
+    );
   }
 }

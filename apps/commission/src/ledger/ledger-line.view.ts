@@ -28,6 +28,9 @@ export function ledgerLineView(
     ['threshold', p.threshold],
     ['cap', p.cap],
     ['reason', p.reason],
+    ['closedPeriodKey', p.closedPeriodKey],
+    ['adjustedBy', p.adjustedBy],
+    ['disputeId', p.disputeId],
     ['note', p.note],
   ];
   for (const [k, v] of optional) if (v !== undefined) view[k] = v;

@@ -5,6 +5,7 @@ import type { TenantCalendar } from '@pacer/sales-domain';
 import { instantMillis } from '../calculation/deal-order';
 import { LedgerBalance, LedgerPosting, planPostings } from '../calculation/ledger-postings';
 import { boundedId } from '../calculation/line-ids';
+import { asPriorPeriodAdjustments, bookingPeriod } from '../calculation/prior-period';
 import { AssignmentFact, buildTimeline, TimelineWindow, windowAt } from '../calculation/rep-timeline';
 import { computeStatement, extendStatement, StatementExtension } from '../calculation/statement-calculator';
 import type {
@@ -17,9 +18,12 @@ import type {
 } from '../calculation/statement.types';
 import { deltaEvent, outboxMessage } from './commission-delta.factory';
 import {
+  applyLedgerChanges,
   DealRow,
   ExceptionRow,
   insertLedgerRows,
+  loadClosedPeriods,
+  lockPeriodStates,
   LedgerRow,
   loadAssignments,
   loadBalances,
@@ -70,7 +74,15 @@ interface Job {
   deals?: DealRow[];
   /** Set when the period is extended by new deals rather than computed whole. */
   extension?: { result: StatementExtension; prior: StoredCheckpoint; checkpoint: StatementCheckpoint };
+  /** Set when the period is closed: its corrections are booked in this open period instead. */
+  bookIn?: TimelineWindow;
 }
+
+/** Closed period keys per tenant. */
+type ClosedPeriods = ReadonlyMap<string, ReadonlySet<string>>;
+
+// How far past now a rep's plan calendar is cut to find an open period to book corrections in.
+const BOOKING_HORIZON_MS = 3 * 366 * 86_400_000;
 
 export interface RecalculationResult {
   statements: number;
@@ -129,13 +141,22 @@ export class Recalculator {
     const scoped = [...dirty.instants.entries()].filter(([key]) => !full.has(key)).map(([, v]) => v);
     const fullReps = [...full.values()];
     const allReps: RepRef[] = [...fullReps, ...scoped.map(({ tenantId, repId }) => ({ tenantId, repId }))];
+    const listed = new Set(allReps.map((r) => repKey(r.tenantId, r.repId)));
+    for (const { tenantId, repId } of dirty.ensured) {
+      if (!listed.has(repKey(tenantId, repId))) allReps.push({ tenantId, repId });
+      listed.add(repKey(tenantId, repId));
+    }
     if (allReps.length === 0) return { statements: 0, postings: 0 };
     await lockReps(manager, allReps);
 
     const contexts = await loadRepContexts(manager, allReps);
+    const tenants = [...new Set(allReps.map((r) => r.tenantId))];
+    await lockPeriodStates(manager, tenants, 'shared');
+    const closed = await loadClosedPeriods(manager, tenants);
     const wholeReps = await jobsOfWholeReps(manager, fullReps, contexts);
-    const touched = await jobsAtInstants(manager, scoped, contexts);
+    const touched = await jobsAtInstants(manager, scoped, contexts, closed);
     const jobs = [...wholeReps.jobs, ...touched.jobs];
+    jobs.push(...(await bookingJobs(manager, jobs, closed, dirty, contexts, now.getTime())));
     const cancellations = await loadCancellations(
       manager,
       jobs.flatMap((j) =>
@@ -186,6 +207,7 @@ export class Recalculator {
 
     await insertLedgerRows(manager, ledgerRows);
     await upsertStatements(manager, statementRows);
+    await applyLedgerChanges(manager, ledgerRows, statementRows);
     await writeStatementLines(manager, replaceWhole, replaceTail, lineRows);
     await replaceExceptions(manager, touched.windowRefs, fullReps, touched.outsideDeals, exceptionRows);
     if (messages.length > 0) await publish(messages);
@@ -249,6 +271,7 @@ async function jobsAtInstants(
   manager: EntityManager,
   scoped: readonly TouchedRep[],
   contexts: Map<string, RepContext>,
+  closed: ClosedPeriods,
 ): Promise<Batch> {
   const batch: Batch = { jobs: [], windowRefs: [], unassigned: new Map(), outsideDeals: [] };
   const outsideAt: { ref: RepRef; ms: number[] }[] = [];
@@ -285,7 +308,14 @@ async function jobsAtInstants(
   }
   await tryExtensions(
     manager,
-    candidates.filter((c) => !c.changed && c.wins.length > 0 && c.job.window?.version !== null),
+    candidates.filter(
+      (c) =>
+        !c.changed &&
+        c.wins.length > 0 &&
+        c.job.window?.version !== null &&
+        // A closed period's corrections are booked elsewhere: it is computed whole.
+        closed.get(c.job.ctx.ref.tenantId)?.has(c.job.periodKey) !== true,
+    ),
   );
 
   const computed = candidates.filter((c) => c.job.extension === undefined).map((c) => c.job);
@@ -371,6 +401,60 @@ async function tryExtensions(manager: EntityManager, candidates: readonly Candid
   });
 }
 
+/**
+ * Closed periods among the jobs get the open period their corrections are booked in; that period is
+ * recalculated too (added as a job when it is not one), so its statement exists and takes the lines.
+ * `dirty.ensured` periods (a manual adjustment's) are added the same way.
+ */
+async function bookingJobs(
+  manager: EntityManager,
+  jobs: Job[],
+  closed: ClosedPeriods,
+  dirty: DirtyStatements,
+  contexts: Map<string, RepContext>,
+  nowMs: number,
+): Promise<Job[]> {
+  const have = new Set(jobs.map((j) => statementKey(j.ctx.ref.tenantId, j.ctx.ref.repId, j.periodKey)));
+  const extra: Job[] = [];
+  const timelines = new Map<string, TimelineWindow[]>();
+  const timeline = (ctx: RepContext): TimelineWindow[] => {
+    const key = repKey(ctx.ref.tenantId, ctx.ref.repId);
+    let t = timelines.get(key);
+    if (t === undefined) timelines.set(key, (t = timelineOf(ctx, nowMs + BOOKING_HORIZON_MS)));
+    return t;
+  };
+  const add = (ctx: RepContext, window: TimelineWindow): void => {
+    const key = statementKey(ctx.ref.tenantId, ctx.ref.repId, window.key);
+    if (have.has(key)) return;
+    have.add(key);
+    extra.push({ ctx, periodKey: window.key, window });
+  };
+  for (const job of jobs) {
+    const keys = closed.get(job.ctx.ref.tenantId);
+    if (keys === undefined || !keys.has(job.periodKey)) continue;
+    const windows = timeline(job.ctx);
+    const endMs = job.window?.endMs ?? Date.parse(job.stored?.windowEnd ?? new Date(nowMs).toISOString());
+    const target = bookingPeriod(windows, keys, nowMs, endMs);
+    if (target === undefined) {
+      throw new Error(
+        `rep ${job.ctx.ref.repId} has no open period with a plan to book corrections of closed period ${job.periodKey} in`,
+      );
+    }
+    job.bookIn = target;
+    add(job.ctx, target);
+  }
+  for (const e of dirty.ensured) {
+    const ctx = contexts.get(repKey(e.tenantId, e.repId));
+    const window = ctx === undefined ? undefined : timeline(ctx).find((w) => w.key === e.periodKey);
+    if (ctx !== undefined && window !== undefined) add(ctx, window);
+  }
+  if (extra.length === 0) return extra;
+  const deals = await loadWindowDeals(manager, extra.map(windowRefOf));
+  extra.forEach((job, i) => (job.deals = deals.get(i) ?? []));
+  // A booking period that is already a job being extended keeps its extension; any other is whole.
+  return extra;
+}
+
 function keyOf(job: Job): StatementKey {
   return { tenantId: job.ctx.ref.tenantId, repId: job.ctx.ref.repId, periodKey: job.periodKey };
 }
@@ -452,6 +536,12 @@ function settle(
         : dirty.causesOf(tenantId, repId),
       leftReason: 'the period no longer exists in the rep’s plan calendar.',
     });
+  }
+  if (job.bookIn !== undefined) {
+    // A closed statement never changes: what its recalculation would post is booked in an open period.
+    const booked = asPriorPeriodAdjustments(postings, job.periodKey, job.bookIn.key);
+    post(job, plan, booked, held, statement?.lines ?? [], postedAt, settled, job.bookIn.key);
+    return settled;
   }
   post(job, plan, postings, held, statement?.lines ?? [], postedAt, settled);
 
@@ -551,12 +641,14 @@ function post(
   lines: readonly BreakdownLine[],
   postedAt: string,
   settled: Settled,
+  bookIn?: string,
 ): void {
   const { tenantId, repId } = job.ctx.ref;
+  const periodKey = bookIn ?? job.periodKey;
   const deltaCtx = {
     tenantId,
     repId,
-    periodKey: job.periodKey,
+    periodKey,
     planId: plan.planId,
     planVersion: plan.planVersion,
     postedAt,
@@ -569,7 +661,8 @@ function post(
     settled.ledgerRows.push({
       tenantId,
       repId,
-      periodKey: job.periodKey,
+      periodKey,
+      ...(bookIn !== undefined ? { closedPeriodKey: job.periodKey } : {}),
       lineId: p.lineId,
       baseLineId: p.appliesTo,
       baseKind: held.get(p.appliesTo)?.kind ?? kinds.get(p.appliesTo) ?? 'deal',

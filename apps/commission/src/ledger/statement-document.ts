@@ -53,6 +53,13 @@ export function statementSummary(input: {
   };
 }
 
+export type StatementStatus = 'draft' | 'approved' | 'paid';
+
+/** A statement's id in its tenant: the rep and the period key (a rep has one statement per key). */
+export function statementIdOf(repId: string, periodKey: string): string {
+  return `${repId}/${periodKey}`;
+}
+
 /** `{...summary, "lines": [...ledger lines], "breakdown": [...]}` from their JSON texts. */
 export function statementDocumentText(summary: string, lines: string, breakdown: string): string {
   return `${summary.slice(0, summary.lastIndexOf('}'))},"lines":${lines},"breakdown":${breakdown}}`;

@@ -1,7 +1,8 @@
 import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer/event-store';
 import { CreateConsumerState1764230400100 } from '@pacer/messaging';
-import { MigrationClass } from '@pacer/platform';
+import { CreateAuditLog1765300000000, MigrationClass } from '@pacer/platform';
 import { CreateCommissionTables1764900000000 } from './1764900000000-create-commission-tables';
+import { CommissionGovernance1765000000000 } from './1765000000000-commission-governance';
 
 /** In order of application. Plans are event-sourced; the service also consumes activities and roster. */
 export const MIGRATIONS: MigrationClass[] = [
@@ -9,4 +10,6 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateEventStore1764230400001,
   CreateConsumerState1764230400100,
   CreateCommissionTables1764900000000,
+  CommissionGovernance1765000000000,
+  CreateAuditLog1765300000000,
 ];

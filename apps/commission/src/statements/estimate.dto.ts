@@ -5,7 +5,11 @@ import { INPUT_LIMITS } from '@pacer/sales-domain';
 
 /** `POST /v1/estimate`: a hypothetical deal credited wholly to the rep. */
 export class EstimateDto {
-  @ApiProperty({ example: 'rep-ana', minLength: INPUT_LIMITS.idMinLength, maxLength: INPUT_LIMITS.idMaxLength })
+  @ApiProperty({
+    example: 'rep-ana',
+    minLength: INPUT_LIMITS.idMinLength,
+    maxLength: INPUT_LIMITS.idMaxLength,
+  })
   @IsId()
   repId!: string;
 

@@ -10,7 +10,13 @@ import { computeStatement } from '../calculation/statement-calculator';
 import type { BreakdownLine, ComputedStatement, DealFact } from '../calculation/statement.types';
 import { loadCalendars, loadCancellations, loadWindowDeals, repKey } from '../ledger/commission-store';
 import { loadRepContexts, RepContext, timelineOf, withCancellation } from '../ledger/recalculator';
-import { statementDocumentText, statementSummary } from '../ledger/statement-document';
+import {
+  statementDocumentText,
+  statementIdOf,
+  StatementStatus,
+  StatementSummary,
+  statementSummary,
+} from '../ledger/statement-document';
 import { EstimateDto } from './estimate.dto';
 
 export interface StatementListItem {
@@ -52,15 +58,41 @@ export class StatementsService {
   /** The statement document as JSON text, or undefined when the rep has no plan for that period. */
   async statementText(tenantId: string, repId: string, periodKey: string): Promise<string | undefined> {
     const [row] = (await this.dataSource.query(
-      `SELECT s.summary,
+      `SELECT s.summary, s.total::text AS total, s.status, s.version, s.approved_by,
+              EXISTS (SELECT 1 FROM closed_periods c WHERE c.tenant_id = s.tenant_id AND c.period_key = s.period_key) AS closed,
+              (SELECT coalesce(sum(l.amount), 0)::text FROM ledger_lines l
+                WHERE l.tenant_id = s.tenant_id AND l.rep_id = s.rep_id AND l.closed_period_key = s.period_key) AS booked_elsewhere,
               (SELECT coalesce('[' || string_agg(l.line, ',' ORDER BY l.seq) || ']', '[]')
                  FROM ledger_lines l WHERE l.tenant_id = s.tenant_id AND l.rep_id = s.rep_id AND l.period_key = s.period_key) AS lines,
               (SELECT coalesce('[' || string_agg(b.body, ',' ORDER BY b.section, b.position) || ']', '[]')
                  FROM statement_lines b WHERE b.tenant_id = s.tenant_id AND b.rep_id = s.rep_id AND b.period_key = s.period_key) AS breakdown
          FROM statements s WHERE s.tenant_id = $1 AND s.rep_id = $2 AND s.period_key = $3`,
       [tenantId, repId, periodKey],
-    )) as { summary: string; breakdown: string; lines: string }[];
-    if (row !== undefined) return statementDocumentText(row.summary, row.lines, row.breakdown);
+    )) as {
+      summary: string;
+      total: string;
+      status: StatementStatus;
+      version: number;
+      approved_by: string | null;
+      closed: boolean;
+      booked_elsewhere: string;
+      breakdown: string;
+      lines: string;
+    }[];
+    if (row !== undefined) {
+      // The stored summary is the calculation's; the head's workflow figures are the statement's own.
+      const summary = {
+        ...(JSON.parse(row.summary) as StatementSummary),
+        total: money(row.total),
+        statementId: statementIdOf(repId, periodKey),
+        status: row.status,
+        version: row.version,
+        approvedBy: row.approved_by,
+        closed: row.closed,
+        bookedInLaterPeriods: money(row.booked_elsewhere),
+      };
+      return statementDocumentText(JSON.stringify(summary), row.lines, row.breakdown);
+    }
     return this.emptyStatementText(tenantId, repId, periodKey);
   }
 
@@ -101,7 +133,20 @@ export class StatementsService {
       statement,
       notes: statement.notes,
     });
-    return statementDocumentText(JSON.stringify(summary), '[]', JSON.stringify(statement.lines));
+    const closed = (await this.dataSource.query(
+      'SELECT 1 FROM closed_periods WHERE tenant_id = $1 AND period_key = $2',
+      [tenantId, periodKey],
+    )) as unknown[];
+    const head = {
+      ...summary,
+      statementId: statementIdOf(repId, periodKey),
+      status: 'draft',
+      version: 0,
+      approvedBy: null,
+      closed: closed.length > 0,
+      bookedInLaterPeriods: '0.00',
+    };
+    return statementDocumentText(JSON.stringify(head), '[]', JSON.stringify(statement.lines));
   }
 
   /** The window a month, fiscal quarter or fiscal year key names in the tenant calendar. */

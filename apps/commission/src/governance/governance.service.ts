@@ -1,0 +1,1018 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { hasRole, Principal, type Role as AuthRole } from '@pacer/auth';
+import {
+  eventKey,
+  EventType,
+  makeEvent,
+  newEventId,
+  PacerEvent,
+  planPeriodOfKey,
+  TOPICS,
+  type Role,
+} from '@pacer/contracts';
+import { enqueueOutbox, OutboxMessage } from '@pacer/event-store';
+import { ProblemException } from '@pacer/http';
+import { AuditEntry, auditActor, recordAudit } from '@pacer/platform';
+import { money } from '../calculation/decimal';
+import { DELTA_TYPES, LedgerPosting } from '../calculation/ledger-postings';
+import { bookingPeriod } from '../calculation/prior-period';
+import type { TimelineWindow } from '../calculation/rep-timeline';
+import { deltaEvent, outboxMessage } from '../ledger/commission-delta.factory';
+import {
+  applyLedgerChanges,
+  insertLedgerRows,
+  loadClosedPeriods,
+  lockPeriodStates,
+  lockReps,
+  MANUAL_ADJUSTMENT_KIND,
+  repKey,
+} from '../ledger/commission-store';
+import { DirtyStatements } from '../ledger/dirty-statements';
+import { ledgerLineView } from '../ledger/ledger-line.view';
+import { loadRepContexts, Recalculator, RepContext, timelineOf } from '../ledger/recalculator';
+import { statementIdOf, StatementStatus } from '../ledger/statement-document';
+import { MembershipEvent, membershipIntervals, MembershipInterval } from '../roster/team-membership';
+import { ManualAdjustmentDto, ResolveDisputeDto } from './governance.dto';
+import { PayoutRow, payoutRowsOf, PayoutStatement } from './payout-file';
+import { statementApprovers } from './statement-approver';
+
+export interface PeriodStateView {
+  periodKey: string;
+  closed: boolean;
+  closedAt: string | null;
+  closedBy: string | null;
+  paidAt: string | null;
+  paidBy: string | null;
+  /** Statements of the period in the tenant. */
+  statements: number;
+}
+
+export interface StatementHeadView {
+  statementId: string;
+  repId: string;
+  periodKey: string;
+  status: StatementStatus;
+  version: number;
+  currency: string;
+  total: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  closed: boolean;
+}
+
+export interface ManualAdjustmentView {
+  adjustmentId: string;
+  repId: string;
+  /** The period the line is booked in: the one asked for, or the rep's open period when that is closed. */
+  periodKey: string;
+  requestedPeriodKey: string;
+  lineId: string;
+  amount: string;
+  currency: string;
+  reason: string;
+  eventId: string;
+  disputeId?: string;
+}
+
+export interface DisputeView {
+  disputeId: string;
+  repId: string;
+  periodKey: string;
+  lineId: string;
+  comment: string;
+  status: 'open' | 'resolved';
+  openedBy: string;
+  openedAt: string;
+  resolution: string | null;
+  adjustmentAmount: string | null;
+  adjustment: ManualAdjustmentView | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+// Names of unapproved statements a refused payout lists (the count is always complete).
+const MAX_NAMED = 1000;
+// Statements read per query while streaming a payroll file.
+const PAYOUT_PAGE = 1000;
+
+/** SPEC §6 governance: period close and reopen, approval, payout, manual adjustments and disputes. */
+@Injectable()
+export class GovernanceService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly recalculator: Recalculator,
+  ) {}
+
+  async close(principal: Principal, periodKey: string): Promise<{ changed: boolean; body: PeriodStateView }> {
+    assertPeriodKey(periodKey);
+    const tenantId = principal.tenantId;
+    return this.dataSource.transaction(async (manager) => {
+      await lockPeriodStates(manager, [tenantId], 'exclusive');
+      const state = await this.periodState(manager, tenantId, periodKey);
+      if (state.closed) return { changed: false, body: state };
+      const at = new Date();
+      await manager.query(
+        `INSERT INTO closed_periods (tenant_id, period_key, closed_at, closed_by) VALUES ($1, $2, $3, $4)`,
+        [tenantId, periodKey, at.toISOString(), principal.subject],
+      );
+      const heads = await this.heads(manager, tenantId, periodKey);
+      await this.publish(
+        manager,
+        heads.map((h) =>
+          governanceEvent('pacer.commission.period_closed.v1', tenantId, {
+            ...periodEventData(h),
+            by: principal.subject,
+          }),
+        ),
+      );
+      await this.audit(manager, principal, {
+        type: 'period.closed',
+        subject: { periodKey },
+        summary: { statements: heads.length },
+        at,
+      });
+      return { changed: true, body: await this.periodState(manager, tenantId, periodKey) };
+    });
+  }
+
+  /**
+   * Opens a closed period again. Prior-period adjustments already booked stay where they are (they
+   * were published; the later periods' totals include them); the reopened statements are
+   * recalculated against their own lines plus those adjustments, so only what changes from now on
+   * is posted to them (README "Reopening a period").
+   */
+  async reopen(
+    principal: Principal,
+    periodKey: string,
+  ): Promise<{ changed: boolean; body: PeriodStateView }> {
+    assertPeriodKey(periodKey);
+    const tenantId = principal.tenantId;
+    return this.dataSource.transaction(async (manager) => {
+      await lockPeriodStates(manager, [tenantId], 'exclusive');
+      const state = await this.periodState(manager, tenantId, periodKey);
+      if (!state.closed) return { changed: false, body: state };
+      if (state.paidAt !== null) {
+        throw ProblemException.conflict(
+          'period-paid',
+          `Period ${periodKey} was paid out on ${state.paidAt}; a paid period is not reopened. Post corrections as manual adjustments in an open period.`,
+        );
+      }
+      await manager.query(`DELETE FROM closed_periods WHERE tenant_id = $1 AND period_key = $2`, [
+        tenantId,
+        periodKey,
+      ]);
+      const heads = await this.heads(manager, tenantId, periodKey);
+      const dirty = new DirtyStatements();
+      for (const h of heads) dirty.touchRep(tenantId, h.repId);
+      await this.recalculate(manager, dirty);
+      const after = await this.heads(manager, tenantId, periodKey);
+      await this.publish(
+        manager,
+        after.map((h) =>
+          governanceEvent('pacer.commission.period_reopened.v1', tenantId, {
+            ...periodEventData(h),
+            by: principal.subject,
+          }),
+        ),
+      );
+      await this.audit(manager, principal, {
+        type: 'period.reopened',
+        subject: { periodKey },
+        summary: { statements: after.length, closedAt: state.closedAt, closedBy: state.closedBy },
+      });
+      return { changed: true, body: await this.periodState(manager, tenantId, periodKey) };
+    });
+  }
+
+  async approve(
+    principal: Principal,
+    repId: string,
+    periodKey: string,
+    expectedVersion?: number,
+  ): Promise<{ changed: boolean; body: StatementHeadView }> {
+    assertPeriodKey(periodKey);
+    const tenantId = principal.tenantId;
+    return this.dataSource.transaction(async (manager) => {
+      await lockReps(manager, [{ tenantId, repId }]);
+      const head = await this.head(manager, tenantId, repId, periodKey);
+      if (head === undefined) throw ProblemException.notFound(`A statement of rep ${repId} for ${periodKey}`);
+      if (!hasRole(principal, 'admin')) {
+        const intervals = await this.repTeamIntervals(manager, tenantId, repId);
+        const approvers = statementApprovers(intervals, repId, head.windowEndMs);
+        if (!approvers.has(principal.repId ?? principal.subject)) {
+          throw new ProblemException(
+            403,
+            'forbidden',
+            `Only an admin or the manager of rep ${repId}'s team at the end of ${periodKey} approves this statement.`,
+          );
+        }
+      }
+      if (head.status === 'paid') {
+        throw ProblemException.conflict(
+          'statement-paid',
+          `The statement of ${repId} for ${periodKey} is paid.`,
+        );
+      }
+      if (expectedVersion !== undefined && expectedVersion !== head.version) {
+        throw ProblemException.conflict(
+          'statement-changed',
+          `The statement is at version ${head.version}, not ${expectedVersion}: review it again before approving.`,
+          { currentVersion: head.version },
+        );
+      }
+      if (head.status === 'approved') return { changed: false, body: view(head) };
+      const at = new Date();
+      await manager.query(
+        `UPDATE statements SET status = 'approved', approved_version = version, approved_by = $4, approved_at = $5
+          WHERE tenant_id = $1 AND rep_id = $2 AND period_key = $3`,
+        [tenantId, repId, periodKey, principal.subject, at.toISOString()],
+      );
+      const approved = (await this.head(manager, tenantId, repId, periodKey)) as StatementHead;
+      await this.publish(manager, [
+        governanceEvent('pacer.commission.statement_approved.v1', tenantId, {
+          repId,
+          periodKey,
+          statementId: approved.statementId,
+          statementVersion: approved.version,
+          currency: approved.currency,
+          total: approved.total,
+          approvedBy: principal.subject,
+        }),
+      ]);
+      await this.audit(manager, principal, {
+        type: 'statement.approved',
+        subject: { repId, periodKey },
+        summary: { version: approved.version, total: approved.total, currency: approved.currency },
+        at,
+      });
+      return { changed: true, body: view(approved) };
+    });
+  }
+
+  async payout(
+    principal: Principal,
+    periodKey: string,
+  ): Promise<{ changed: boolean; body: PeriodStateView & { payouts: number } }> {
+    assertPeriodKey(periodKey);
+    const tenantId = principal.tenantId;
+    return this.dataSource.transaction(async (manager) => {
+      await lockPeriodStates(manager, [tenantId], 'exclusive');
+      const state = await this.periodState(manager, tenantId, periodKey);
+      if (!state.closed) {
+        throw ProblemException.conflict(
+          'period-open',
+          `Period ${periodKey} is open; close it (POST /v1/periods/${periodKey}/close) before paying it out.`,
+        );
+      }
+      if (state.paidAt !== null) {
+        const [{ n }] = (await manager.query(
+          `SELECT count(*)::int AS n FROM statements WHERE tenant_id = $1 AND period_key = $2`,
+          [tenantId, periodKey],
+        )) as [{ n: number }];
+        return { changed: false, body: { ...state, payouts: n } };
+      }
+      const unapproved = (await manager.query(
+        `SELECT rep_id, status, version FROM statements
+          WHERE tenant_id = $1 AND period_key = $2 AND status <> 'approved' ORDER BY rep_id`,
+        [tenantId, periodKey],
+      )) as { rep_id: string; status: StatementStatus; version: number }[];
+      if (unapproved.length > 0) {
+        const named = unapproved.slice(0, MAX_NAMED);
+        throw ProblemException.conflict(
+          'statements-unapproved',
+          `${unapproved.length} statement(s) of ${periodKey} are not approved: ${named
+            .slice(0, 20)
+            .map((u) => u.rep_id)
+            .join(', ')}${unapproved.length > 20 ? ', …' : ''}.`,
+          {
+            unapprovedCount: unapproved.length,
+            unapproved: named.map((u) => ({ repId: u.rep_id, status: u.status, version: u.version })),
+          },
+        );
+      }
+      const at = new Date();
+      await manager.query(
+        `UPDATE statements SET status = 'paid' WHERE tenant_id = $1 AND period_key = $2 AND status = 'approved'`,
+        [tenantId, periodKey],
+      );
+      await manager.query(
+        `UPDATE closed_periods SET paid_at = $3, paid_by = $4 WHERE tenant_id = $1 AND period_key = $2`,
+        [tenantId, periodKey, at.toISOString(), principal.subject],
+      );
+      let payouts = 0;
+      for await (const page of this.payoutPages(manager, tenantId, periodKey)) {
+        payouts += page.length;
+        await this.publish(
+          manager,
+          page.map((row) => governanceEvent('pacer.commission.payout.v1', tenantId, row)),
+        );
+      }
+      await this.audit(manager, principal, {
+        type: 'period.paid',
+        subject: { periodKey },
+        summary: { payouts },
+        at,
+      });
+      return { changed: true, body: { ...(await this.periodState(manager, tenantId, periodKey)), payouts } };
+    });
+  }
+
+  /** The payroll file's rows of a paid period, read a page of statements at a time. */
+  async payoutFile(tenantId: string, periodKey: string): Promise<AsyncIterable<PayoutRow>> {
+    assertPeriodKey(periodKey);
+    const state = await this.periodState(this.dataSource.manager, tenantId, periodKey);
+    if (state.paidAt === null) {
+      throw ProblemException.conflict(
+        'period-not-paid',
+        `Period ${periodKey} has not been paid out (POST /v1/periods/${periodKey}/payout); there is no payroll file yet.`,
+      );
+    }
+    const pages = this.payoutPages(this.dataSource.manager, tenantId, periodKey);
+    return (async function* () {
+      for await (const page of pages) yield* page;
+    })();
+  }
+
+  private async *payoutPages(
+    manager: EntityManager,
+    tenantId: string,
+    periodKey: string,
+  ): AsyncGenerator<PayoutRow[]> {
+    let after = '';
+    for (;;) {
+      const rows = (await manager.query(
+        `SELECT s.rep_id, s.version, s.currency AS statement_currency, l.currency, sum(l.amount)::text AS total
+           FROM (SELECT tenant_id, rep_id, period_key, version, currency FROM statements
+                  WHERE tenant_id = $1 AND period_key = $2 AND rep_id > $3 ORDER BY rep_id LIMIT $4) s
+           LEFT JOIN ledger_lines l ON l.tenant_id = s.tenant_id AND l.rep_id = s.rep_id AND l.period_key = s.period_key
+          GROUP BY 1, 2, 3, 4 ORDER BY 1, 4`,
+        [tenantId, periodKey, after, PAYOUT_PAGE],
+      )) as {
+        rep_id: string;
+        version: number;
+        statement_currency: string;
+        currency: string | null;
+        total: string | null;
+      }[];
+      if (rows.length === 0) return;
+      const statements = new Map<string, PayoutStatement>();
+      for (const r of rows) {
+        let s = statements.get(r.rep_id);
+        if (s === undefined) {
+          s = {
+            repId: r.rep_id,
+            periodKey,
+            statementId: statementIdOf(r.rep_id, periodKey),
+            statementVersion: r.version,
+            currency: r.statement_currency,
+            sums: new Map(),
+          };
+          statements.set(r.rep_id, s);
+        }
+        if (r.currency !== null) (s.sums as Map<string, string>).set(r.currency, r.total ?? '0');
+      }
+      yield [...statements.values()].flatMap(payoutRowsOf);
+      after = rows[rows.length - 1]?.rep_id as string;
+      if (statements.size < PAYOUT_PAGE) return;
+    }
+  }
+
+  async adjust(principal: Principal, dto: ManualAdjustmentDto): Promise<ManualAdjustmentView> {
+    assertPeriodKey(dto.periodKey, 'periodKey');
+    return this.dataSource.transaction(async (manager) => {
+      const result = await this.postManual(manager, principal, {
+        repId: dto.repId,
+        periodKey: dto.periodKey,
+        amount: dto.amount,
+        reason: dto.reason,
+      });
+      await this.audit(manager, principal, {
+        type: 'adjustment.posted',
+        subject: { repId: dto.repId, periodKey: result.periodKey },
+        summary: {
+          amount: result.amount,
+          currency: result.currency,
+          reason: dto.reason,
+          lineId: result.lineId,
+        },
+      });
+      return result;
+    });
+  }
+
+  /**
+   * Posts a manual_adjustment line: in the period asked for, or — when it is closed, whose statements
+   * never change — in the rep's open period containing now, the note naming the closed period.
+   */
+  private async postManual(
+    manager: EntityManager,
+    principal: Principal,
+    input: {
+      repId: string;
+      periodKey: string;
+      amount: string;
+      reason: string;
+      disputeId?: string;
+      sources?: string[];
+    },
+  ): Promise<ManualAdjustmentView> {
+    const tenantId = principal.tenantId;
+    const { repId } = input;
+    await lockReps(manager, [{ tenantId, repId }]);
+    await lockPeriodStates(manager, [tenantId], 'shared');
+    const closed = (await loadClosedPeriods(manager, [tenantId])).get(tenantId) ?? new Set<string>();
+    const ctx = (await loadRepContexts(manager, [{ tenantId, repId }])).get(
+      repKey(tenantId, repId),
+    ) as RepContext;
+    const now = Date.now();
+    const windows = timelineOf(ctx, now + 3 * 366 * 86_400_000);
+    const asked = windows.find((w) => w.key === input.periodKey);
+    if (asked === undefined || asked.version === null) {
+      throw new ProblemException(
+        422,
+        'no-plan-period',
+        `Rep ${repId} has no plan period ${input.periodKey}; adjustments are posted to a period of the rep's plan calendar.`,
+      );
+    }
+    const target: TimelineWindow | undefined = closed.has(asked.key)
+      ? bookingPeriod(windows, closed, now, asked.endMs)
+      : asked;
+    if (target === undefined || target.version === null) {
+      throw new ProblemException(
+        422,
+        'no-open-period',
+        `Period ${input.periodKey} is closed and rep ${repId} has no open period with a plan to book the adjustment in.`,
+      );
+    }
+    const dirty = new DirtyStatements();
+    dirty.ensurePeriod(tenantId, repId, target.key);
+    await this.recalculate(manager, dirty);
+
+    const adjustmentId = newEventId();
+    const amount = money(input.amount);
+    const version = target.version;
+    const currency = version.body.currency;
+    const lineId = `manual:${adjustmentId}`;
+    const posting: LedgerPosting = {
+      lineId,
+      appliesTo: lineId,
+      type: DELTA_TYPES.manual,
+      kind: 'manual_adjustment',
+      amount,
+      currency,
+      reason: input.reason,
+      adjustedBy: principal.subject,
+      sourceEventIds: [adjustmentId, ...(input.sources ?? [])],
+      ...(input.disputeId !== undefined ? { disputeId: input.disputeId } : {}),
+      ...(target.key !== asked.key
+        ? { note: `For closed period ${asked.key}, booked in ${target.key}: ${input.reason}` }
+        : {}),
+    };
+    const postedAt = new Date(now).toISOString();
+    const event = deltaEvent(posting, {
+      tenantId,
+      repId,
+      periodKey: target.key,
+      planId: version.planId,
+      planVersion: version.version,
+      postedAt,
+    });
+    const row = {
+      tenantId,
+      repId,
+      periodKey: target.key,
+      lineId,
+      baseLineId: lineId,
+      baseKind: MANUAL_ADJUSTMENT_KIND,
+      eventType: posting.type,
+      dealId: null,
+      amount,
+      currency,
+      eventId: event.id,
+      line: ledgerLineView(posting, {
+        planId: version.planId,
+        planVersion: version.version,
+        eventId: event.id,
+        postedAt,
+      }),
+    } as const;
+    await insertLedgerRows(manager, [row]);
+    await applyLedgerChanges(manager, [row]);
+    await enqueueOutbox(manager, [outboxMessage(event)]);
+    return {
+      adjustmentId,
+      repId,
+      periodKey: target.key,
+      requestedPeriodKey: asked.key,
+      lineId,
+      amount,
+      currency,
+      reason: input.reason,
+      eventId: event.id,
+      ...(input.disputeId !== undefined ? { disputeId: input.disputeId } : {}),
+    };
+  }
+
+  async openDispute(
+    principal: Principal,
+    repId: string,
+    periodKey: string,
+    lineId: string,
+    comment: string,
+  ): Promise<DisputeView> {
+    const tenantId = principal.tenantId;
+    if (principal.repId !== repId) {
+      throw new ProblemException(403, 'forbidden', 'A rep disputes lines of their own statements only.');
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const [line] = (await manager.query(
+        `SELECT 1 FROM ledger_lines WHERE tenant_id = $1 AND rep_id = $2 AND period_key = $3 AND line_id = $4`,
+        [tenantId, repId, periodKey, lineId],
+      )) as unknown[];
+      if (line === undefined)
+        throw ProblemException.notFound(`Line ${lineId} of the statement of ${repId} for ${periodKey}`);
+      const disputeId = newEventId();
+      const event = governanceEvent('pacer.commission.dispute_opened.v1', tenantId, {
+        disputeId,
+        repId,
+        periodKey,
+        lineId,
+        comment,
+      });
+      await manager.query(
+        `INSERT INTO disputes (dispute_id, tenant_id, rep_id, period_key, line_id, comment, opened_by, opened_at, opened_event_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [disputeId, tenantId, repId, periodKey, lineId, comment, principal.subject, event.time, event.id],
+      );
+      await this.publish(manager, [event]);
+      await this.audit(manager, principal, {
+        type: 'dispute.opened',
+        subject: { disputeId, repId, periodKey, lineId },
+        summary: { comment },
+      });
+      return (await this.dispute(manager, tenantId, disputeId)) as DisputeView;
+    });
+  }
+
+  async resolveDispute(
+    principal: Principal,
+    disputeId: string,
+    dto: ResolveDisputeDto,
+  ): Promise<DisputeView> {
+    const tenantId = principal.tenantId;
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `SELECT rep_id, period_key, status, opened_event_id FROM disputes WHERE tenant_id = $1 AND dispute_id = $2 FOR UPDATE`,
+        [tenantId, disputeId],
+      )) as { rep_id: string; period_key: string; status: string; opened_event_id: string }[];
+      const found = rows[0];
+      if (found === undefined) throw ProblemException.notFound(`Dispute ${disputeId}`);
+      if (found.status === 'resolved') {
+        throw ProblemException.conflict('dispute-resolved', `Dispute ${disputeId} is already resolved.`);
+      }
+      const adjustment =
+        dto.adjustment === undefined
+          ? null
+          : await this.postManual(manager, principal, {
+              repId: found.rep_id,
+              periodKey: found.period_key,
+              amount: dto.adjustment.amount,
+              reason: dto.resolution,
+              disputeId,
+              sources: [found.opened_event_id],
+            });
+      const event = governanceEvent('pacer.commission.dispute_resolved.v1', tenantId, {
+        disputeId,
+        repId: found.rep_id,
+        periodKey: found.period_key,
+        resolution: dto.resolution,
+        ...(adjustment !== null ? { adjustmentAmount: adjustment.amount } : {}),
+      });
+      await manager.query(
+        `UPDATE disputes SET status = 'resolved', resolution = $3, adjustment_amount = $4, resolved_by = $5,
+                resolved_at = $6, resolved_event_id = $7, adjustment = $8
+          WHERE tenant_id = $1 AND dispute_id = $2`,
+        [
+          tenantId,
+          disputeId,
+          dto.resolution,
+          adjustment?.amount ?? null,
+          principal.subject,
+          event.time,
+          event.id,
+          adjustment === null ? null : JSON.stringify(adjustment),
+        ],
+      );
+      await this.publish(manager, [event]);
+      await this.audit(manager, principal, {
+        type: 'dispute.resolved',
+        subject: { disputeId, repId: found.rep_id, periodKey: found.period_key },
+        summary: { resolution: dto.resolution, adjustment: adjustment?.amount ?? null },
+      });
+      return (await this.dispute(manager, tenantId, disputeId)) as DisputeView;
+    });
+  }
+
+  async dispute(
+    manager: EntityManager,
+    tenantId: string,
+    disputeId: string,
+  ): Promise<DisputeView | undefined> {
+    const [row] = (await manager.query(`SELECT * FROM disputes WHERE tenant_id = $1 AND dispute_id = $2`, [
+      tenantId,
+      disputeId,
+    ])) as DisputeRow[];
+    return row && disputeView(row);
+  }
+
+  async disputes(
+    tenantId: string,
+    filter: { reps: 'all' | Set<string>; status?: string; repId?: string; limit: number; cursor?: string },
+  ): Promise<Page<DisputeView>> {
+    const params: unknown[] = [tenantId];
+    const where = ['tenant_id = $1'];
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.reps !== 'all') add('rep_id = ANY(?::text[])', [...filter.reps]);
+    if (filter.status !== undefined) add('status = ?', filter.status);
+    if (filter.repId !== undefined) add('rep_id = ?', filter.repId);
+    if (filter.cursor !== undefined) {
+      const [at, id] = decodeCursor(filter.cursor, 2);
+      params.push(at, id);
+      where.push(`(opened_at, dispute_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(filter.limit + 1);
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM disputes WHERE ${where.join(' AND ')} ORDER BY opened_at, dispute_id LIMIT $${params.length}`,
+      params,
+    )) as DisputeRow[];
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(disputeView),
+      nextCursor:
+        rows.length > filter.limit && last !== undefined
+          ? encodeCursor([last.opened_at.toISOString(), last.dispute_id])
+          : null,
+    };
+  }
+
+  /**
+   * Statements of a period: every rep's for admins; for a team, the reps who were its members at
+   * some time during the period.
+   */
+  async statements(
+    tenantId: string,
+    filter: {
+      periodKey: string;
+      reps: 'all' | Set<string>;
+      teamId?: string;
+      status?: string;
+      limit: number;
+      cursor?: string;
+    },
+  ): Promise<Page<StatementHeadView>> {
+    const params: unknown[] = [tenantId, filter.periodKey];
+    const where = ['s.tenant_id = $1', 's.period_key = $2'];
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.reps !== 'all') add('s.rep_id = ANY(?::text[])', [...filter.reps]);
+    if (filter.status !== undefined) add('s.status = ?', filter.status);
+    if (filter.cursor !== undefined) add('s.rep_id > ?', decodeCursor(filter.cursor, 1)[0]);
+    let teamReps: MembershipInterval[] | undefined;
+    if (filter.teamId !== undefined) {
+      teamReps = await this.teamIntervals(this.dataSource.manager, tenantId, filter.teamId);
+      add('s.rep_id = ANY(?::text[])', [...new Set(teamReps.map((i) => i.repId))]);
+    }
+    params.push(filter.limit + 1);
+    const rows = (await this.dataSource.query(
+      `${HEAD_SELECT} WHERE ${where.join(' AND ')} ORDER BY s.rep_id LIMIT $${params.length}`,
+      params,
+    )) as HeadRow[];
+    const heads = rows
+      .map(toHead)
+      .filter(
+        (h) =>
+          teamReps === undefined ||
+          teamReps.some(
+            (i) =>
+              i.repId === h.repId &&
+              i.fromMs < h.windowEndMs &&
+              (i.toMs === null || i.toMs > h.windowStartMs),
+          ),
+      );
+    const page = rows.slice(0, filter.limit).map((r) => r.rep_id);
+    const items = heads.filter((h) => page.includes(h.repId)).map(view);
+    const last = page[page.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > filter.limit && last !== undefined ? encodeCursor([last]) : null,
+    };
+  }
+
+  /** The managers of `teamId` now and the team's members over time (for a manager's statements list). */
+  async managesTeam(tenantId: string, managerId: string, teamId: string): Promise<boolean> {
+    const intervals = await this.teamIntervals(this.dataSource.manager, tenantId, teamId);
+    const now = Date.now();
+    return intervals.some(
+      (i) =>
+        i.repId === managerId && i.role === 'MANAGER' && i.fromMs <= now && (i.toMs === null || i.toMs > now),
+    );
+  }
+
+  async statementHead(
+    tenantId: string,
+    repId: string,
+    periodKey: string,
+  ): Promise<StatementHeadView | undefined> {
+    const head = await this.head(this.dataSource.manager, tenantId, repId, periodKey);
+    return head && view(head);
+  }
+
+  /** A statement's ledger lines in posting order, read in pages (a statement may have 10,000 lines). */
+  async *statementLines(
+    tenantId: string,
+    repId: string,
+    periodKey: string,
+  ): AsyncGenerator<Record<string, unknown>> {
+    let after = '0';
+    for (;;) {
+      const rows = (await this.dataSource.query(
+        `SELECT seq::text AS seq, line FROM ledger_lines
+          WHERE tenant_id = $1 AND rep_id = $2 AND period_key = $3 AND seq > $4::bigint ORDER BY seq LIMIT 1000`,
+        [tenantId, repId, periodKey, after],
+      )) as { seq: string; line: string }[];
+      for (const r of rows) yield JSON.parse(r.line) as Record<string, unknown>;
+      if (rows.length < 1000) return;
+      after = rows[rows.length - 1]?.seq as string;
+    }
+  }
+
+  private async periodState(
+    manager: EntityManager,
+    tenantId: string,
+    periodKey: string,
+  ): Promise<PeriodStateView> {
+    const [row] = (await manager.query(
+      `SELECT closed_at, closed_by, paid_at, paid_by FROM closed_periods WHERE tenant_id = $1 AND period_key = $2`,
+      [tenantId, periodKey],
+    )) as { closed_at: Date; closed_by: string; paid_at: Date | null; paid_by: string | null }[];
+    const [{ n }] = (await manager.query(
+      `SELECT count(*)::int AS n FROM statements WHERE tenant_id = $1 AND period_key = $2`,
+      [tenantId, periodKey],
+    )) as [{ n: number }];
+    return {
+      periodKey,
+      closed: row !== undefined,
+      closedAt: row?.closed_at.toISOString() ?? null,
+      closedBy: row?.closed_by ?? null,
+      paidAt: row?.paid_at?.toISOString() ?? null,
+      paidBy: row?.paid_by ?? null,
+      statements: n,
+    };
+  }
+
+  private async heads(manager: EntityManager, tenantId: string, periodKey: string): Promise<StatementHead[]> {
+    const rows = (await manager.query(
+      `${HEAD_SELECT} WHERE s.tenant_id = $1 AND s.period_key = $2 ORDER BY s.rep_id`,
+      [tenantId, periodKey],
+    )) as HeadRow[];
+    return rows.map(toHead);
+  }
+
+  private async head(
+    manager: EntityManager,
+    tenantId: string,
+    repId: string,
+    periodKey: string,
+  ): Promise<StatementHead | undefined> {
+    const [row] = (await manager.query(
+      `${HEAD_SELECT} WHERE s.tenant_id = $1 AND s.rep_id = $2 AND s.period_key = $3`,
+      [tenantId, repId, periodKey],
+    )) as HeadRow[];
+    return row && toHead(row);
+  }
+
+  /** Membership intervals of every team the rep was ever in. */
+  private async repTeamIntervals(
+    manager: EntityManager,
+    tenantId: string,
+    repId: string,
+  ): Promise<MembershipInterval[]> {
+    const rows = (await manager.query(
+      `SELECT team_id, rep_id, kind, role, at, seq FROM team_membership_events
+        WHERE tenant_id = $1 AND team_id IN (SELECT team_id FROM team_membership_events WHERE tenant_id = $1 AND rep_id = $2)`,
+      [tenantId, repId],
+    )) as MembershipRow[];
+    return intervalsOf(rows);
+  }
+
+  private async teamIntervals(
+    manager: EntityManager,
+    tenantId: string,
+    teamId: string,
+  ): Promise<MembershipInterval[]> {
+    const rows = (await manager.query(
+      `SELECT team_id, rep_id, kind, role, at, seq FROM team_membership_events WHERE tenant_id = $1 AND team_id = $2`,
+      [tenantId, teamId],
+    )) as MembershipRow[];
+    return intervalsOf(rows);
+  }
+
+  private recalculate(manager: EntityManager, dirty: DirtyStatements): Promise<unknown> {
+    return this.recalculator.recalculate(manager, dirty, (messages) => enqueueOutbox(manager, messages));
+  }
+
+  private async publish(manager: EntityManager, events: readonly PacerEvent[]): Promise<void> {
+    const messages: OutboxMessage[] = events.map((e) => ({
+      topic: TOPICS.commissions,
+      key: eventKey(e),
+      value: e,
+    }));
+    for (let i = 0; i < messages.length; i += 1000) await enqueueOutbox(manager, messages.slice(i, i + 1000));
+  }
+
+  private audit(manager: EntityManager, principal: Principal, entry: AuditEntry): Promise<void> {
+    return recordAudit(manager, auditActor(principal, GOVERNANCE_ROLES), entry);
+  }
+}
+
+const GOVERNANCE_ROLES: readonly AuthRole[] = ['admin', 'manager', 'rep'];
+
+interface MembershipRow {
+  team_id: string;
+  rep_id: string;
+  kind: MembershipEvent['kind'];
+  role: Role | null;
+  at: Date;
+  seq: string;
+}
+
+function intervalsOf(rows: readonly MembershipRow[]): MembershipInterval[] {
+  return membershipIntervals(
+    rows.map((r) => ({
+      teamId: r.team_id,
+      repId: r.rep_id,
+      kind: r.kind,
+      ...(r.role !== null ? { role: r.role } : {}),
+      atMs: r.at.getTime(),
+      seq: Number(r.seq),
+    })),
+  );
+}
+
+const HEAD_SELECT = `SELECT s.rep_id, s.period_key, s.status, s.version, s.currency, s.total::text AS total,
+       s.approved_by, s.approved_at, s.window_start, s.window_end,
+       EXISTS (SELECT 1 FROM closed_periods c WHERE c.tenant_id = s.tenant_id AND c.period_key = s.period_key) AS closed
+  FROM statements s`;
+
+interface HeadRow {
+  rep_id: string;
+  period_key: string;
+  status: StatementStatus;
+  version: number;
+  currency: string;
+  total: string;
+  approved_by: string | null;
+  approved_at: Date | null;
+  window_start: Date;
+  window_end: Date;
+  closed: boolean;
+}
+
+interface StatementHead extends StatementHeadView {
+  windowStartMs: number;
+  windowEndMs: number;
+}
+
+function toHead(r: HeadRow): StatementHead {
+  return {
+    statementId: statementIdOf(r.rep_id, r.period_key),
+    repId: r.rep_id,
+    periodKey: r.period_key,
+    status: r.status,
+    version: Math.max(r.version, 1),
+    currency: r.currency,
+    total: money(r.total),
+    approvedBy: r.approved_by,
+    approvedAt: r.approved_at?.toISOString() ?? null,
+    closed: r.closed,
+    windowStartMs: r.window_start.getTime(),
+    windowEndMs: r.window_end.getTime(),
+  };
+}
+
+function view(h: StatementHead): StatementHeadView {
+  return {
+    statementId: h.statementId,
+    repId: h.repId,
+    periodKey: h.periodKey,
+    status: h.status,
+    version: h.version,
+    currency: h.currency,
+    total: h.total,
+    approvedBy: h.approvedBy,
+    approvedAt: h.approvedAt,
+    closed: h.closed,
+  };
+}
+
+function periodEventData(h: StatementHead): {
+  repId: string;
+  periodKey: string;
+  statementId: string;
+  statementVersion: number;
+  currency: string;
+  total: string;
+} {
+  return {
+    repId: h.repId,
+    periodKey: h.periodKey,
+    statementId: h.statementId,
+    statementVersion: h.version,
+    currency: h.currency,
+    total: h.total,
+  };
+}
+
+interface DisputeRow {
+  dispute_id: string;
+  rep_id: string;
+  period_key: string;
+  line_id: string;
+  comment: string;
+  status: 'open' | 'resolved';
+  opened_by: string;
+  opened_at: Date;
+  resolution: string | null;
+  adjustment_amount: string | null;
+  adjustment: string | null;
+  resolved_by: string | null;
+  resolved_at: Date | null;
+}
+
+function disputeView(r: DisputeRow): DisputeView {
+  return {
+    disputeId: r.dispute_id,
+    repId: r.rep_id,
+    periodKey: r.period_key,
+    lineId: r.line_id,
+    comment: r.comment,
+    status: r.status,
+    openedBy: r.opened_by,
+    openedAt: r.opened_at.toISOString(),
+    resolution: r.resolution,
+    adjustmentAmount: r.adjustment_amount === null ? null : money(r.adjustment_amount),
+    adjustment: r.adjustment === null ? null : (JSON.parse(r.adjustment) as ManualAdjustmentView),
+    resolvedBy: r.resolved_by,
+    resolvedAt: r.resolved_at?.toISOString() ?? null,
+  };
+}
+
+function governanceEvent<T extends EventType>(
+  type: T,
+  tenantId: string,
+  data: PacerEvent<T>['data'],
+): PacerEvent<T> {
+  const time = new Date().toISOString();
+  return makeEvent(type, { id: newEventId(), tenantId, time, recordedTime: time, data } as Parameters<
+    typeof makeEvent<T>
+  >[1]);
+}
+
+export function assertPeriodKey(periodKey: string, path = 'periodKey'): void {
+  if (planPeriodOfKey(periodKey) === undefined) {
+    throw ProblemException.validation([
+      {
+        path,
+        message:
+          'is not a plan period key (a month "2026-11", a fiscal quarter "FY2027-Q1" or a fiscal year "FY2027")',
+      },
+    ]);
+  }
+}
+
+function encodeCursor(parts: string[]): string {
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, n: number): string[] {
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(parts) && parts.length === n && parts.every((p) => typeof p === 'string'))
+      return parts as string[];
+  } catch {
+    // fall through to the problem below
+  }
+  throw ProblemException.validation([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
+}
