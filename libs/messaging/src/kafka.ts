@@ -103,6 +103,9 @@ export function kafkaSecurityProblem(error: unknown, security?: KafkaSecurity): 
     return `the Kafka broker's TLS certificate is not trusted (${coded.code}: ${text(coded)}); KAFKA_SSL_CA(_FILE) must hold the CA that signed the broker certificates`;
   }
   const all = chain.map((e) => `${e.code ?? ''} ${e.message ?? ''}`).join(' ');
+  if (/alert (bad certificate|certificate required|unknown ca|certificate unknown)/i.test(all)) {
+    return `the Kafka broker refused the client certificate (${text(innermost)}); KAFKA_SSL_CERT(_FILE) and KAFKA_SSL_KEY(_FILE) must hold a certificate signed by a CA the broker trusts`;
+  }
   if (/EPROTO|wrong version number|packet length too long|before secure TLS connection was established/i.test(all)) {
     return `the TLS handshake with Kafka failed (${text(innermost)}); check that the listener in KAFKA_BROKERS speaks ${security?.protocol ?? 'the KAFKA_SECURITY_PROTOCOL'}`;
   }

@@ -28,3 +28,17 @@ export { KafkaCluster, localBrokerCount } from './kafka-cluster';
 export type { KafkaClusterOptions, KafkaClusterNode } from './kafka-cluster';
 export { defaultReplicationFactor, minInsyncReplicasFor } from './topics';
 export type { SandboxKafka, SandboxPostgres } from './sandbox';
+export {
+  ensureSecuredKafka,
+  stopSecuredKafka,
+  securedKafkaEnv,
+  securedKafkaSecurity,
+  securedBrokers,
+  SECURED_KAFKA_PORTS,
+  SECURED_KAFKA_USERS,
+} from './kafka-secured';
+export type { SecuredKafka, SecuredClientOptions, SecuredListener } from './kafka-secured';
+export { ensureTestPki } from './test-pki';
+export type { TestPki } from './test-pki';
+export { startTlsPostgres } from './postgres-tls';
+export type { TlsPostgres } from './postgres-tls';
