@@ -111,7 +111,12 @@ export const EVENT_EXAMPLES: { readonly [T in EventType]: EventData<T> } = {
     voidedOccurredAt: wonDeal.occurredAt,
     voidedActivity: wonDeal,
   },
-  'pacer.roster.settings_updated.v1': { timezone: 'Europe/Berlin', weekStartsOn: 1, fiscalYearStartMonth: 2 },
+  'pacer.roster.settings_updated.v1': {
+    timezone: 'Europe/Berlin',
+    weekStartsOn: 1,
+    fiscalYearStartMonth: 2,
+    dealsRequireApproval: true,
+  },
   'pacer.roster.team_created.v1': { teamId: 'team-emea', name: 'EMEA', salesModel: 'assembly_line' },
   'pacer.roster.team_renamed.v1': {
     teamId: 'team-emea',

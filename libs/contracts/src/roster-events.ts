@@ -16,6 +16,13 @@ export const TenantSettingsUpdatedData = Type.Object({
   timezone: TimeZone,
   weekStartsOn: Type.Integer({ minimum: 1, maximum: 7, description: 'ISO weekday, 1 = Monday' }),
   fiscalYearStartMonth: Type.Integer({ minimum: 1, maximum: 12 }),
+  // Optional so events published before it existed stay valid; absent means false.
+  dealsRequireApproval: Type.Optional(
+    Type.Boolean({
+      description:
+        "A deal_won recorded with a rep token pays no commission until the rep's manager or an admin approves it (absent = false).",
+    }),
+  ),
 });
 export type TenantSettingsUpdatedData = Static<typeof TenantSettingsUpdatedData>;
 
@@ -24,6 +31,7 @@ export const DEFAULT_TENANT_SETTINGS: Readonly<TenantSettingsUpdatedData> = {
   timezone: 'UTC',
   weekStartsOn: 1,
   fiscalYearStartMonth: 1,
+  dealsRequireApproval: false,
 };
 
 const teamFields = { teamId: Id, name: Type.String({ minLength: 1 }), salesModel: SalesModelSchema };
@@ -65,7 +73,8 @@ export const ROSTER_EVENTS = [
   defineEvent({
     type: 'pacer.roster.settings_updated.v1',
     topic: TOPICS.roster,
-    summary: "The tenant's time zone and calendar changed; KPIs are restated in the new calendar.",
+    summary:
+      "The tenant's settings changed: time zone and calendar (KPIs are restated in the new calendar) and whether reps' deals need approval.",
     schema: TenantSettingsUpdatedData,
     subject: (_data, tenantId) => tenantId,
     key: (_data, tenantId) => rosterSettingsKey(tenantId),

@@ -2,6 +2,7 @@ import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer
 import { CreateConsumerState1764230400100 } from '@pacer/messaging';
 import { CreateAuditLog1765300000000, MigrationClass } from '@pacer/platform';
 import { CreateSprintPlanningReadModels1764500000000 } from './1764500000000-create-sprint-planning-read-models';
+import { DealsRequireApproval1765300000100 } from './1765300000100-deals-require-approval';
 
 /** In order of application. Teams and sprints are event-sourced; the service also consumes. */
 export const MIGRATIONS: MigrationClass[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateConsumerState1764230400100,
   CreateSprintPlanningReadModels1764500000000,
   CreateAuditLog1765300000000,
+  DealsRequireApproval1765300000100,
 ];

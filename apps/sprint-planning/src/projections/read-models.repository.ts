@@ -106,14 +106,21 @@ function toItem(r: RawItem): SheetItem {
 export class ReadModelsRepository {
   async settings(m: EntityManager, tenantId: string): Promise<SettingsRow> {
     const [row] = (await m.query(
-      `SELECT timezone, week_starts_on, fiscal_year_start_month, version FROM tenant_settings WHERE tenant_id = $1`,
+      `SELECT timezone, week_starts_on, fiscal_year_start_month, deals_require_approval, version FROM tenant_settings WHERE tenant_id = $1`,
       [tenantId],
-    )) as { timezone: string; week_starts_on: number; fiscal_year_start_month: number; version: number }[];
-    if (!row) return { ...DEFAULT_TENANT_SETTINGS, version: 0 };
+    )) as {
+      timezone: string;
+      week_starts_on: number;
+      fiscal_year_start_month: number;
+      deals_require_approval: boolean;
+      version: number;
+    }[];
+    if (!row) return { ...DEFAULT_TENANT_SETTINGS, dealsRequireApproval: false, version: 0 };
     return {
       timezone: row.timezone,
       weekStartsOn: row.week_starts_on,
       fiscalYearStartMonth: row.fiscal_year_start_month,
+      dealsRequireApproval: row.deals_require_approval,
       version: row.version,
     };
   }

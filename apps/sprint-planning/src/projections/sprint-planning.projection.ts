@@ -37,11 +37,12 @@ export class SprintPlanningProjection {
       case 'settings.updated': {
         const d = event.data;
         await m.query(
-          `INSERT INTO tenant_settings (tenant_id, timezone, week_starts_on, fiscal_year_start_month, version, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6)
+          `INSERT INTO tenant_settings (tenant_id, timezone, week_starts_on, fiscal_year_start_month, deals_require_approval, version, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (tenant_id) DO UPDATE SET timezone = EXCLUDED.timezone, week_starts_on = EXCLUDED.week_starts_on,
-             fiscal_year_start_month = EXCLUDED.fiscal_year_start_month, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
-          [tenant, d.timezone, d.weekStartsOn, d.fiscalYearStartMonth, stored.version, at],
+             fiscal_year_start_month = EXCLUDED.fiscal_year_start_month, deals_require_approval = EXCLUDED.deals_require_approval,
+             version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
+          [tenant, d.timezone, d.weekStartsOn, d.fiscalYearStartMonth, d.dealsRequireApproval ?? false, stored.version, at],
         );
         return;
       }

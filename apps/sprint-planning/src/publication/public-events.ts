@@ -1,5 +1,6 @@
 import { deterministicEventId, eventKey, makeEvent, PacerEvent, topicOf } from '@pacer/contracts';
 import { OutboxMessage } from '@pacer/event-store';
+import { withDefaults } from '../domain/settings/tenant-settings.aggregate';
 import { reportPublishedData } from '../domain/sprint/sprint-report';
 import type { Sprint } from '../domain/sprint/sprint.aggregate';
 import { numericTargets, orderedTargets } from '../domain/sprint/sprint-targets';
@@ -35,7 +36,7 @@ export function publicEventsFor(event: SprintPlanningEvent, ctx: PublishContext)
   const base = { id: ctx.eventId, tenantId: ctx.tenantId, time: ctx.time };
   switch (event.type) {
     case 'settings.updated':
-      return [makeEvent('pacer.roster.settings_updated.v1', { ...base, data: event.data })];
+      return [makeEvent('pacer.roster.settings_updated.v1', { ...base, data: withDefaults(event.data) })];
     case 'team.created':
       return [makeEvent('pacer.roster.team_created.v1', { ...base, data: event.data })];
     case 'team.renamed': {

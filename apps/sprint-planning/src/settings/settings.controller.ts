@@ -41,6 +41,7 @@ export class SettingsController {
       timezone: body.timezone ?? DEFAULT_TENANT_SETTINGS.timezone,
       weekStartsOn: body.weekStartsOn ?? DEFAULT_TENANT_SETTINGS.weekStartsOn,
       fiscalYearStartMonth: body.fiscalYearStartMonth ?? DEFAULT_TENANT_SETTINGS.fiscalYearStartMonth,
+      dealsRequireApproval: body.dealsRequireApproval ?? false,
     });
     res.setHeader('ETag', etagOf(settings.version));
     return settings;

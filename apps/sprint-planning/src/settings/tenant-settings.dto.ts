@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import { IsFreeText, IsOmittable } from '@pacer/http';
 
 /** PUT /v1/settings: the whole settings document; an omitted field takes the SPEC default. */
@@ -32,4 +32,13 @@ export class TenantSettingsDto {
   @Min(1)
   @Max(12)
   fiscalYearStartMonth?: number;
+
+  @ApiPropertyOptional({
+    description:
+      "SPEC §6: a deal_won recorded with a rep token pays no commission until the rep's manager or an admin approves it.",
+    default: false,
+  })
+  @IsOmittable()
+  @IsBoolean()
+  dealsRequireApproval?: boolean;
 }

@@ -20,12 +20,25 @@ export function validateTenantSettings(values: TenantSettingsValues): FieldProbl
   ) {
     problems.push({ path: 'fiscalYearStartMonth', message: 'fiscalYearStartMonth must be a month 1-12' });
   }
+  if (typeof values.dealsRequireApproval !== 'boolean') {
+    problems.push({ path: 'dealsRequireApproval', message: 'dealsRequireApproval must be a boolean' });
+  }
   return problems;
+}
+
+/** Settings as stored or published, with the fields added later filled in (dealsRequireApproval: false). */
+export function withDefaults(values: Omit<TenantSettingsValues, 'dealsRequireApproval'> & { dealsRequireApproval?: boolean }): TenantSettingsValues {
+  return {
+    timezone: values.timezone,
+    weekStartsOn: values.weekStartsOn,
+    fiscalYearStartMonth: values.fiscalYearStartMonth,
+    dealsRequireApproval: values.dealsRequireApproval ?? false,
+  };
 }
 
 /** A tenant's settings; until the first PUT the SPEC defaults (UTC, Monday, January) apply. */
 export class TenantSettings extends AggregateRoot<TenantSettingsEvent> {
-  private values: TenantSettingsValues = { ...DEFAULT_TENANT_SETTINGS };
+  private values: TenantSettingsValues = withDefaults(DEFAULT_TENANT_SETTINGS);
   private explicit = false;
 
   get current(): TenantSettingsValues {
@@ -42,13 +55,14 @@ export class TenantSettings extends AggregateRoot<TenantSettingsEvent> {
     const same =
       values.timezone === this.values.timezone &&
       values.weekStartsOn === this.values.weekStartsOn &&
-      values.fiscalYearStartMonth === this.values.fiscalYearStartMonth;
+      values.fiscalYearStartMonth === this.values.fiscalYearStartMonth &&
+      values.dealsRequireApproval === this.values.dealsRequireApproval;
     if (this.explicit && same) return;
     this.raise({ type: 'settings.updated', data: { ...values } });
   }
 
   protected when(event: TenantSettingsEvent): void {
-    this.values = { ...event.data };
+    this.values = withDefaults(event.data);
     this.explicit = true;
   }
 }
