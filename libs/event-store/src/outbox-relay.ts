@@ -1,6 +1,6 @@
 import type { TlsClientOptions } from '@pacer/config';
 import { Client } from 'pg';
-import { Kafka, Producer, Partitioners, CompressionTypes, IHeaders } from 'kafkajs';
+import { Admin, CompressionTypes, IHeaders, Kafka, PartitionMetadata, Partitioners, Producer } from 'kafkajs';
 import { Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   extractTraceContext,
@@ -10,6 +10,7 @@ import {
   outboxPublished,
   outboxPublishLatency,
   pacerTracer,
+  setOldestOutboxRow,
   TRACE_HEADERS,
   tracingEnabled,
 } from '@pacer/observability';
@@ -41,6 +42,14 @@ interface OutboxRow {
 
 const BACKLOG_SAMPLE_MS = 5_000;
 
+interface PartitionGroup {
+  topic: string;
+  partition: number;
+  rows: OutboxRow[];
+  messages: { key: string | null; value: Buffer; headers: IHeaders; partition: number }[];
+  spans: Span[];
+}
+
 /**
  * Publishes outbox rows to Kafka with an idempotent producer, oldest first, and deletes them once the
  * broker has acknowledged them.
@@ -65,6 +74,11 @@ export class OutboxRelay {
   private readonly topicPrefix: string;
   private client?: Client;
   private producer?: Producer;
+  private admin?: Admin;
+  /** Partition lists per topic; Pacer never adds partitions to a topic (per-key order), so they stay valid. */
+  private readonly partitions = new Map<string, PartitionMetadata[]>();
+  /** The producer's own partitioner (Java-compatible murmur2), so records land where they always did. */
+  private readonly partitioner = Partitioners.DefaultPartitioner();
   private leader = false;
   private stopping = false;
   private loop?: Promise<void>;
@@ -147,7 +161,8 @@ export class OutboxRelay {
     }
   }
 
-  private async connect(): Promise<void> {
+  /** Postgres and the leadership; kept apart from Kafka so the backlog is still read while Kafka is down. */
+  private async connectDatabase(): Promise<void> {
     if (!this.client) {
       const { ssl, statementTimeoutMs } = this.options.postgres ?? {};
       const client = new Client({
@@ -178,6 +193,9 @@ export class OutboxRelay {
         this.options.logger.info('outbox relay is the active publisher');
       }
     }
+  }
+
+  private async connectProducer(): Promise<void> {
     if (!this.producer) {
       const producer = this.options.kafka.producer({
         idempotent: true,
@@ -187,22 +205,44 @@ export class OutboxRelay {
       await producer.connect();
       this.producer = producer;
     }
+    if (!this.admin) {
+      const admin = this.options.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+  }
+
+  private async partitionsOf(topic: string): Promise<PartitionMetadata[]> {
+    let partitions = this.partitions.get(topic);
+    if (!partitions) {
+      const admin = this.admin;
+      if (!admin) throw new Error('outbox relay: no Kafka admin connection');
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      partitions = topics[0]?.partitions ?? [];
+      if (partitions.length === 0) throw new Error(`outbox relay: topic ${topic} has no partitions`);
+      this.partitions.set(topic, partitions);
+    }
+    return partitions;
   }
 
   private async disconnect(): Promise<void> {
     const client = this.client;
     const producer = this.producer;
+    const admin = this.admin;
     this.client = undefined;
     this.producer = undefined;
+    this.admin = undefined;
+    this.partitions.clear();
     this.leader = false;
-    await Promise.allSettled([client?.end(), producer?.disconnect()]);
+    await Promise.allSettled([client?.end(), producer?.disconnect(), admin?.disconnect()]);
   }
 
   private async publishBatch(): Promise<number> {
-    await this.connect();
+    await this.connectDatabase();
     const client = this.client;
-    const producer = this.producer;
-    if (!client || !producer || !this.leader) {
+    if (!client || !this.leader) {
+      // A follower publishes nothing, so it has no oldest row to report (the leader does).
+      if (client) setOldestOutboxRow(undefined);
       return 0;
     }
     const { rows } = await client.query<OutboxRow>(
@@ -210,44 +250,69 @@ export class OutboxRelay {
       [this.batchSize],
     );
     await this.sampleBacklog(client, rows.length);
+    // Seq order is commit order give or take a concurrent transaction: close enough for an age alert.
+    setOldestOutboxRow(rows[0]?.created_at);
     if (rows.length === 0) {
       return 0;
     }
-    // Group by topic keeping seq order; kafkajs keeps message order within each partition.
-    const byTopic = new Map<string, { key: string | null; value: Buffer; headers: IHeaders }[]>();
-    const spans: Span[] = [];
+    // Only now Kafka: with it down, the loop above still reports the backlog and its age each retry.
+    await this.connectProducer();
+    const producer = this.producer;
+    if (!producer) {
+      return 0;
+    }
+    // One send per topic-partition, in seq order within it. Not one sendBatch for all: kafkajs 2.2.4
+    // retries a multi-broker request only towards brokers that have not answered yet, so a partition
+    // whose leader died and moved to a broker that had already acknowledged its own share is never
+    // re-sent, and sendBatch still resolves (tulios/kafkajs#1303, #1798). The broker-failover chaos
+    // test lost records that way. A send for one partition has one leader to answer for it.
+    const groups = new Map<string, PartitionGroup>();
     const traced = tracingEnabled();
     for (const row of rows) {
       const topic = this.topicPrefix + row.topic;
-      let list = byTopic.get(topic);
-      if (!list) {
-        list = [];
-        byTopic.set(topic, list);
+      const partitionMetadata = await this.partitionsOf(topic);
+      const partition = this.partitioner({ topic, partitionMetadata, message: { key: row.key, value: row.value } });
+      const id = `${topic}\u0000${partition}`;
+      let group = groups.get(id);
+      if (!group) {
+        group = { topic, partition, rows: [], messages: [], spans: [] };
+        groups.set(id, group);
       }
-      const headers = traced ? this.producerSpan(topic, row, spans) : row.headers;
-      list.push({ key: row.key, value: row.value, headers });
+      const headers = traced ? this.producerSpan(topic, row, group.spans) : row.headers;
+      group.rows.push(row);
+      group.messages.push({ key: row.key, value: row.value, headers, partition });
     }
-    try {
-      await producer.sendBatch({
-        acks: -1,
-        compression: CompressionTypes.None,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
-    } catch (e) {
-      for (const span of spans) {
-        span.recordException(e instanceof Error ? e : String(e));
+    const list = [...groups.values()];
+    const results = await Promise.allSettled(
+      list.map((g) => producer.send({ topic: g.topic, acks: -1, compression: CompressionTypes.None, messages: g.messages })),
+    );
+    const sent: OutboxRow[] = [];
+    let failure: unknown;
+    list.forEach((group, i) => {
+      const result = results[i];
+      if (result?.status === 'fulfilled') {
+        sent.push(...group.rows);
+        for (const span of group.spans) span.end();
+        return;
+      }
+      failure ??= result?.reason;
+      for (const span of group.spans) {
+        span.recordException(result?.reason instanceof Error ? result.reason : String(result?.reason));
         span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
       }
-      throw e;
+    });
+    // What the brokers acknowledged is done even when another partition failed: deleting it now
+    // keeps the retry from publishing it twice. The failed partitions' rows stay, in order.
+    if (sent.length > 0) {
+      await client.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [sent.map((r) => r.seq)]);
     }
-    for (const span of spans) span.end();
-    await client.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((r) => r.seq)]);
     const now = Date.now();
-    for (const row of rows) {
+    for (const row of sent) {
       outboxPublished.inc({ topic: row.topic });
       outboxPublishLatency.observe(Math.max(0, now - row.created_at.getTime()) / 1000);
     }
+    if (failure !== undefined) throw failure;
     return rows.length;
   }
 

@@ -109,3 +109,44 @@ export const consumerRetries = new Counter({
   labelNames: ['group', 'topic'] as const,
   registers: [registry],
 });
+
+let oldestOutboxRowAt: number | undefined;
+
+/**
+ * The relay reports the commit time of the oldest row it found waiting (undefined once the outbox
+ * was read empty). The age is computed at scrape time, so it keeps growing while Kafka refuses every
+ * publish, which is exactly when the relay cannot report anything new.
+ */
+export function setOldestOutboxRow(createdAt: Date | undefined): void {
+  oldestOutboxRowAt = createdAt?.getTime();
+}
+
+export const outboxOldestAge = new Gauge({
+  name: 'pacer_outbox_oldest_age_seconds',
+  help: 'Seconds the oldest unpublished outbox row has waited (as of the last relay read, ageing at scrape time); 0 when the outbox was read empty; only the active relay reports',
+  registers: [registry],
+  collect() {
+    this.set(oldestOutboxRowAt === undefined ? 0 : Math.max(0, (Date.now() - oldestOutboxRowAt) / 1000));
+  },
+});
+
+export const readiness = new Gauge({
+  name: 'pacer_ready',
+  help: 'Result of the last GET /health/ready (1 ready, 0 not ready)',
+  registers: [registry],
+});
+
+export const readinessChanges = new Counter({
+  name: 'pacer_readiness_changes_total',
+  help: 'Times GET /health/ready changed its answer (ready ↔ not ready); a steady rise is a flapping dependency',
+  registers: [registry],
+});
+
+let lastReadiness: boolean | undefined;
+
+/** Records one readiness answer; a change of answer (not the first answer) counts as a transition. */
+export function recordReadiness(ready: boolean): void {
+  if (lastReadiness !== undefined && lastReadiness !== ready) readinessChanges.inc();
+  lastReadiness = ready;
+  readiness.set(ready ? 1 : 0);
+}

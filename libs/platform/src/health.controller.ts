@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { JwtVerifier, Public } from '@pacer/auth';
 import { ProblemException } from '@pacer/http';
-import { registry } from '@pacer/observability';
+import { recordReadiness, registry } from '@pacer/observability';
 import { Logger } from '@pacer/observability';
 import { ConsumersHealth, ConsumersService } from './consumers.service';
 import { KafkaProbe } from './kafka-probe.service';
@@ -59,6 +59,7 @@ export class HealthController {
         failures.push({ path: 'kafka', message: String(e instanceof Error ? e.message : e) });
       }),
     ]);
+    recordReadiness(failures.length === 0);
     if (failures.length > 0) {
       this.logger.warn({ failures }, 'not ready');
       throw new ProblemException(503, 'not-ready', 'A dependency is unavailable.', { errors: failures });
