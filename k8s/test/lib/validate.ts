@@ -49,6 +49,7 @@ const CRD_SCHEMAS: Record<string, ValidateFunction> = {
   'keda.sh/v1alpha1/ScaledObject': loadSchema('keda-scaledobject.schema.json'),
   'kafka.strimzi.io/v1beta2/KafkaTopic': loadSchema('strimzi-kafkatopic.schema.json'),
   'monitoring.coreos.com/v1/PrometheusRule': loadSchema('prometheus-prometheusrule.schema.json'),
+  'monitoring.coreos.com/v1/ServiceMonitor': loadSchema('prometheus-servicemonitor.schema.json'),
 };
 const kedaTrigger = loadSchema('keda-triggers.schema.json');
 
