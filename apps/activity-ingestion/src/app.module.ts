@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule, PlatformModule, ServiceDefinition } from '@pacer/platform';
+import { AuditModule, PlatformModule, RateLimitModule, ServiceDefinition } from '@pacer/platform';
 import { ActivitiesModule } from './activities/activities.module';
 import { MIGRATIONS } from './migrations';
 
@@ -15,6 +15,7 @@ export const ActivityIngestionService: ServiceDefinition = {
     module: ActivityIngestionModule,
     imports: [
       PlatformModule.forService({ service: 'activity-ingestion', migrations: MIGRATIONS }, config, logger),
+      RateLimitModule.forService(config),
       ActivitiesModule,
       AuditModule,
     ],

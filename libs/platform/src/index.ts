@@ -9,3 +9,4 @@ export * from './platform.module';
 export * from './tokens';
 export * from './rebuild-request.dto';
 export * from './audit';
+export * from './rate-limit';

@@ -30,11 +30,10 @@ import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
 import { ACTIVITY_KINDS } from '@pacer/contracts';
 import { ProblemException, TakesBody } from '@pacer/http';
 import { Logger } from '@pacer/observability';
-import { auditActor, LOGGER } from '@pacer/platform';
+import { auditActor, LOGGER, TenantThrottlerGuard } from '@pacer/platform';
 import { csvItems } from '../import/csv.parser';
 import { ImportItem } from '../import/import-item';
 import { ndjsonItems } from '../import/ndjson.parser';
-import { TenantRateLimitGuard } from '../rate-limit/tenant-rate-limit.guard';
 import { decodeCursor, encodeCursor } from './activity-cursor';
 import { isId } from '@pacer/sales-domain';
 import { ItemResult } from './activity-intake';
@@ -124,7 +123,7 @@ function rejectionProblem(result: Extract<ItemResult, { status: 'rejected' }>): 
   status: 429,
   description: "The tenant's rate limit is exceeded; see Retry-After (problem+json).",
 })
-@UseGuards(TenantRateLimitGuard)
+@UseGuards(TenantThrottlerGuard)
 @Controller('v1')
 export class ActivitiesController {
   constructor(

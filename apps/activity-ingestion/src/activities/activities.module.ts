@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TenantRateLimiter, TenantRateLimitGuard } from '../rate-limit/tenant-rate-limit.guard';
 import { ActivitiesController } from './activities.controller';
 import { ActivityIngestionService } from './activity-ingestion.service';
 import { ActivityRepository } from './activity.repository';
@@ -10,8 +9,6 @@ import { RequestTimeoutTuning } from './request-timeout.tuning';
   providers: [
     ActivityRepository,
     ActivityIngestionService,
-    TenantRateLimiter,
-    TenantRateLimitGuard,
     RequestTimeoutTuning,
   ],
 })
