@@ -24,6 +24,7 @@ export default [
             { sourceTag: 'scope:sprint-planning', onlyDependOnLibsWithTags: ['scope:shared', 'scope:sprint-planning'] },
             { sourceTag: 'scope:kpi-aggregation', onlyDependOnLibsWithTags: ['scope:shared', 'scope:kpi-aggregation'] },
             { sourceTag: 'scope:commission', onlyDependOnLibsWithTags: ['scope:shared', 'scope:commission'] },
+            { sourceTag: 'scope:notifications', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notifications'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared', 'scope:web'] },
           ],
         },

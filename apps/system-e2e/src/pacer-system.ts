@@ -11,6 +11,8 @@ import { databaseUrlFor, ensureDatabase, ensureTopics } from '@pacer/testing/inf
 import { ServiceProcess } from './service-process';
 
 export const SYSTEM_JWT_SECRET = 'pacer-system-test-secret';
+/** AES-256 key for secrets at rest (base64 of 32 bytes); a fixed test value, like the JWT secret. */
+export const SYSTEM_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** Drops the run's databases; FORCE ends connections a killed service may have left behind. */
 async function dropDatabases(serverUrl: string, names: readonly string[]): Promise<void> {
@@ -71,6 +73,8 @@ export class PacerSystem {
         KAFKA_BROKERS: options.brokers.join(','),
         PACER_TOPIC_PREFIX: topicPrefix,
         PACER_JWT_SECRET: SYSTEM_JWT_SECRET,
+        // Production mode requires a key for secrets at rest (notifications' destinations).
+        PACER_SECRETS_KEY: SYSTEM_SECRETS_KEY,
         LOG_LEVEL: process.env['SYSTEM_LOG_LEVEL'] ?? 'info',
         KAFKA_GROUP_ID: `${run}-${service}`,
         ...options.env,
@@ -96,6 +100,7 @@ export class PacerSystem {
       'sprint-planning': url('sprint-planning'),
       'kpi-aggregation': url('kpi-aggregation'),
       commission: url('commission'),
+      notifications: url('notifications'),
     };
   }
 

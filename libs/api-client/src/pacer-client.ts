@@ -9,6 +9,7 @@ export function localServiceUrls(ports: Partial<Record<ServiceName, number>> = {
     'sprint-planning': url('sprint-planning'),
     'kpi-aggregation': url('kpi-aggregation'),
     commission: url('commission'),
+    notifications: url('notifications'),
   };
 }
 

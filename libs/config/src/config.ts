@@ -3,8 +3,8 @@ import { loadOidcConfig, OIDC_CONFIG_VARIABLES, OidcServiceConfig } from './oidc
 import { DATABASE_CONNECTION_VARIABLES, DatabaseConnection, loadDatabaseConnection } from './database-connection';
 import { KAFKA_SECURITY_VARIABLES, KafkaSecurity, loadKafkaSecurity } from './kafka-security';
 
-/** The four Pacer services, by their app folder name. */
-export const SERVICES = ['activity-ingestion', 'sprint-planning', 'kpi-aggregation', 'commission'] as const;
+/** The Pacer services, by their app folder name. */
+export const SERVICES = ['activity-ingestion', 'sprint-planning', 'kpi-aggregation', 'commission', 'notifications'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -12,6 +12,7 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   'sprint-planning': 3002,
   'kpi-aggregation': 3003,
   commission: 3004,
+  notifications: 3005,
 };
 
 /** Each service owns one database; locally they share a server and differ by name. */

@@ -14,8 +14,11 @@ export interface ServiceDefinition {
   service: ServiceName;
   title: string;
   description: string;
-  /** Builds the root module from the validated config (so feature modules can read it at wiring time). */
-  module: (config: ServiceConfig, logger: Logger) => DynamicModule;
+  /**
+   * Builds the root module from the validated config (so feature modules can read it at wiring time).
+   * `env` is the environment the config was read from, for a service that validates variables of its own.
+   */
+  module: (config: ServiceConfig, logger: Logger, env: NodeJS.ProcessEnv) => DynamicModule;
 }
 
 export interface CreateServiceAppOptions {
@@ -44,7 +47,7 @@ export async function createServiceApp(
     await startTracing({ serviceName: tracingServiceName(definition.service), endpoint: config.otlpEndpoint });
   }
   const logger = createLogger(definition.service, config.logLevel, options.logDestination);
-  const app = await NestFactory.create<NestExpressApplication>(definition.module(config, logger), {
+  const app = await NestFactory.create<NestExpressApplication>(definition.module(config, logger, env), {
     logger: new NestPinoLogger(logger),
     bodyParser: false,
   });

@@ -143,6 +143,8 @@ async function main(): Promise<void> {
         KAFKA_GROUP_ID: `${run}-${service}`,
         PACER_TOPIC_PREFIX: topicPrefix,
         PACER_JWT_SECRET: E2E_JWT_SECRET,
+        // Production mode requires a key for secrets at rest (notifications' destinations).
+        PACER_SECRETS_KEY: randomBytes(32).toString('base64'),
         LOG_LEVEL: 'info',
       });
       services[service] = proc.url;

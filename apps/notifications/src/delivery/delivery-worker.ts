@@ -1,0 +1,116 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import { SecretBox } from '@pacer/config';
+import { Logger } from '@pacer/observability';
+import { LOGGER } from '@pacer/platform';
+import { NOTIFICATIONS_CONFIG, NotificationsConfig } from '../config/notifications-config';
+import { AttemptOutcome } from '../domain/retry-policy';
+import {
+  notificationBacklog,
+  notificationLatency,
+  notificationOldestPendingAge,
+  notificationsDelivered,
+  notificationsFailed,
+  openBreakers,
+} from '../observability/notification.metrics';
+import { ClaimedDelivery, DeliveryStore } from './delivery-store';
+import { send } from './http-sender';
+import { deliveryRequest } from './render';
+import { sealContext } from './seal-context';
+
+const BACKLOG_REFRESH_MS = 2_000;
+
+/**
+ * Drains the delivery outbox. Each poll claims what is due (leases in Postgres, so replicas share
+ * the work) and starts sending without waiting for earlier sends: a receiver that hangs until its
+ * timeout holds only its own leases, never the loop, so other tenants' deliveries keep flowing.
+ * In flight at once: at most `batchSize` per replica and `perDestination` per destination.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly inFlight = new Set<Promise<void>>();
+  private loop?: Promise<void>;
+  private stopping = false;
+  private lastBacklogAt = 0;
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly store: DeliveryStore,
+    @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.box = new SecretBox(config.secretsKey);
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run();
+  }
+
+  /** Stops claiming and waits for the sends in flight to be recorded (an unrecorded one is retried after its lease). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async run(): Promise<void> {
+    const { delivery } = this.config;
+    while (!this.stopping) {
+      try {
+        const room = delivery.batchSize - this.inFlight.size;
+        if (room > 0) {
+          const claimed = await this.store.claim({ batchSize: room, perDestination: delivery.perDestination, claimMs: delivery.claimMs });
+          for (const d of claimed) this.track(this.deliver(d));
+        }
+        await this.refreshBacklog();
+      } catch (e) {
+        // Postgres away: nothing is lost (the rows wait), try again on the next poll.
+        this.logger.warn({ err: e }, 'delivery poll failed');
+      }
+      await delay(delivery.pollMs);
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async deliver(d: ClaimedDelivery): Promise<void> {
+    const log = this.logger.child({ deliveryId: d.deliveryId, tenantId: d.tenantId, destinationId: d.destinationId, attempt: d.attempts });
+    let outcome: AttemptOutcome;
+    try {
+      const url = this.box.open(d.urlSealed, sealContext(d.tenantId, d.destinationId, 'url'));
+      const secret = d.secretSealed === null ? undefined : this.box.open(d.secretSealed, sealContext(d.tenantId, d.destinationId, 'secret'));
+      const request = deliveryRequest({ kind: d.kind, url, secret }, d.notification, d.deliveryId, new Date());
+      outcome = await send(request, { allowLoopback: this.config.allowLoopback }, this.config.delivery.timeoutMs);
+    } catch (e) {
+      // A secret that does not open (wrong key) will not open next time either.
+      outcome = { kind: 'permanent', error: e instanceof Error ? e.message : String(e) };
+    }
+    try {
+      const { gaveUp } = await this.store.record(d, outcome, { ...this.config.delivery });
+      if (outcome.kind === 'delivered') {
+        notificationsDelivered.inc({ kind: d.kind, type: d.notification.type });
+        notificationLatency.observe({ kind: d.kind }, Math.max(0, (Date.now() - new Date(d.causedAt).getTime()) / 1000));
+        log.debug({ statusCode: outcome.statusCode }, 'notification delivered');
+      } else {
+        const label = outcome.kind === 'permanent' ? 'permanent' : gaveUp ? 'gave_up' : 'retry';
+        notificationsFailed.inc({ kind: d.kind, outcome: label });
+        (gaveUp ? log.warn.bind(log) : log.info.bind(log))({ error: outcome.error, statusCode: outcome.statusCode, outcome: label }, 'notification attempt failed');
+      }
+    } catch (e) {
+      // The lease runs out and the delivery is tried again: at least once, never lost.
+      log.warn({ err: e }, 'could not record a delivery attempt');
+    }
+  }
+
+  private async refreshBacklog(): Promise<void> {
+    if (Date.now() - this.lastBacklogAt < BACKLOG_REFRESH_MS) return;
+    this.lastBacklogAt = Date.now();
+    const backlog = await this.store.backlog();
+    notificationBacklog.set(backlog.pending);
+    notificationOldestPendingAge.set(backlog.oldestPendingSeconds);
+    openBreakers.set(backlog.openBreakers);
+  }
+}

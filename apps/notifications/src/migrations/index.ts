@@ -1,0 +1,14 @@
+import { CreateOutbox1764230400000 } from '@pacer/event-store';
+import { CreateConsumerState1764230400100 } from '@pacer/messaging';
+import { MigrationClass } from '@pacer/platform';
+import { CreateNotificationTables1765400000000 } from './1765400000000-create-notification-tables';
+
+/**
+ * In order of application. The outbox is there for the consumer's dead letters (BatchConsumer
+ * publishes them through it); notifications publish nothing else to Kafka.
+ */
+export const MIGRATIONS: MigrationClass[] = [
+  CreateOutbox1764230400000,
+  CreateConsumerState1764230400100,
+  CreateNotificationTables1765400000000,
+];
