@@ -3,7 +3,7 @@
  * Kubernetes / KEDA / Strimzi schemas and checks the operational policy of issue 8 and its
  * consistency with the code (libs/config, libs/contracts).
  */
-import { CONFIG_VARIABLES, DEFAULT_PORTS, loadConfig, OIDC_CONFIG_VARIABLES, SERVICES, ServiceName } from '@pacer/config';
+import { CONFIG_VARIABLES, DEFAULT_PORTS, loadConfig, OIDC_CONFIG_VARIABLES, SECRETS_KEY_VARIABLES, SERVICES, ServiceName } from '@pacer/config';
 import { TOPIC_SPECS, TOPICS } from '@pacer/contracts';
 import { podSpec, renderKustomization } from './lib/kustomize';
 import { OVERLAYS, overlayDir } from './lib/paths';
@@ -28,6 +28,11 @@ const CONSUMED_TOPICS: Record<ServiceName, string[]> = {
   'sprint-planning': [TOPICS.activities, TOPICS.kpi],
   'kpi-aggregation': [TOPICS.activities, TOPICS.roster, TOPICS.sprints, TOPICS.plans],
   commission: [TOPICS.activities, TOPICS.roster],
+  notifications: [TOPICS.activities, TOPICS.roster, TOPICS.sprints, TOPICS.kpi, TOPICS.commissions],
+};
+/** Variables a service reads beyond CONFIG_VARIABLES (its own config), from its secret. */
+const SERVICE_SECRET_VARIABLES: Partial<Record<ServiceName, readonly string[]>> = {
+  notifications: SECRETS_KEY_VARIABLES,
 };
 /** What a service refuses to start without (libs/config: DATABASE_URL has a dev default only). */
 const REQUIRED_ENV = ['NODE_ENV', 'PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_GROUP_ID'];
@@ -111,7 +116,11 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
       const env = resolveEnv(mainContainer(deployment), objects, APP_NAMESPACE);
       expect(env.problems).toEqual([]);
       const names = [...Object.keys(env.values), ...Object.keys(env.secrets)];
-      expect(names.filter((n) => !(CONFIG_VARIABLES as readonly string[]).includes(n))).toEqual([]);
+      const own = SERVICE_SECRET_VARIABLES[service] ?? [];
+      expect(names.filter((n) => !(CONFIG_VARIABLES as readonly string[]).includes(n) && !own.includes(n))).toEqual([]);
+      for (const name of own.filter((n) => names.includes(n))) {
+        expect(env.secrets[name]).toMatchObject({ secret: `pacer-${service}-secrets`, key: name });
+      }
       expect(REQUIRED_ENV.filter((n) => !names.includes(n))).toEqual([]);
       expect(CONFIG_VARIABLES.filter((n) => !names.includes(n) && !OPTIONAL_ENV.includes(n))).toEqual([]);
       expect(env.secrets['DATABASE_URL']).toEqual({

@@ -5,3 +5,4 @@ CREATE DATABASE pacer_activity_ingestion;
 CREATE DATABASE pacer_sprint_planning;
 CREATE DATABASE pacer_kpi_aggregation;
 CREATE DATABASE pacer_commission;
+CREATE DATABASE pacer_notifications;
