@@ -1,16 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Activity, ActivityKind, activityEventType, PacerEvent } from '@pacer/contracts';
+import { Activity, ActivityKind, activityEventType, PacerEvent, RecordedBy } from '@pacer/contracts';
 import { ConcurrencyError, EventStore } from '@pacer/event-store';
 import { AuditActor, recordAudit } from '@pacer/platform';
 import { canonicalJson, differingFields } from './activity-canonical';
 import { ACTIVITY_STREAM_TYPE, activityStreamId, toOutbox, voidedEvent } from './activity-event.factory';
 import { orderActivityFields } from './activity-fields';
+import { Voider, voidRefusal } from './activity-void-rule';
 
 /** A valid, authorised activity ready to be written, with its CloudEvent. */
 export interface Candidate {
   activity: Activity;
   event: PacerEvent;
+  /** Kept in the event's metadata: the activity API shows it and the void rule reads it. */
+  recordedBy: RecordedBy;
 }
 
 /** How a chunk came in, as its audit type: one POST, a batch (or a CRM delivery), or an import chunk. */
@@ -21,6 +24,8 @@ export type WriteOutcome =
 
 export interface StoredActivity {
   activity: Activity;
+  /** Who recorded it; absent for activities recorded before Pacer kept it. */
+  recordedBy?: RecordedBy;
   recordedAt: string;
   voided: boolean;
   voidedAt?: string;
@@ -46,10 +51,11 @@ export type VoidOutcome =
   | { status: 'voided'; activity: Activity }
   | { status: 'already_voided'; activity: Activity }
   | { status: 'not_found' }
-  | { status: 'not_own' };
+  | { status: 'refused'; reason: string };
 
 interface ActivityRow {
   data: Activity;
+  recorded_by: RecordedBy | null;
   recorded_at: Date;
   voided_at: Date | null;
   void_reason: string | null;
@@ -68,6 +74,7 @@ function errorCode(e: unknown): unknown {
 function toListed(row: ActivityRow): ListedActivity {
   return {
     activity: orderActivityFields(row.data),
+    ...(row.recorded_by ? { recordedBy: { sub: row.recorded_by.sub, role: row.recorded_by.role } } : {}),
     recordedAt: row.recorded_at.toISOString(),
     voided: row.voided_at !== null,
     ...(row.voided_at ? { voidedAt: row.voided_at.toISOString() } : {}),
@@ -79,7 +86,7 @@ function toListed(row: ActivityRow): ListedActivity {
 // Version 1 of an activity stream is the activity, version 2 (if any) its void. The literal
 // `stream_type = 'activity' AND version = 1` lets Postgres use the partial indexes of the migration.
 const SELECT_ACTIVITY = `
-  SELECT e.data, e.recorded_at, v.recorded_at AS voided_at, v.data ->> 'reason' AS void_reason,
+  SELECT e.data, e.metadata -> 'recordedBy' AS recorded_by, e.recorded_at, v.recorded_at AS voided_at, v.data ->> 'reason' AS void_reason,
          to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_key
     FROM events e LEFT JOIN events v ON v.stream_id = e.stream_id AND v.version = 2
    WHERE e.stream_type = 'activity' AND e.version = 1 AND e.tenant_id = $1`;
@@ -139,7 +146,7 @@ export class ActivityRepository {
       streamType: ACTIVITY_STREAM_TYPE,
       existing: 'skip',
       streams: primaries.map(({ streamId, index }) => {
-        const { activity, event } = candidates[index] as Candidate;
+        const { activity, event, recordedBy } = candidates[index] as Candidate;
         return {
           streamId,
           event: {
@@ -148,6 +155,7 @@ export class ActivityRepository {
             tenantId,
             data: activity,
             occurredAt: activity.occurredAt,
+            metadata: { recordedBy },
           },
           outbox: [toOutbox(event)],
         };
@@ -215,21 +223,22 @@ export class ActivityRepository {
   /**
    * Voids an activity: version 2 of its stream, published through the outbox in the same
    * transaction. The expected version makes concurrent voids of one activity publish once.
-   * `onlyRep` restricts the void to that rep's own activities.
+   * Who may void what is `voidRefusal`'s rule (SPEC §6), judged on the recorder kept with the activity.
    */
-  async void(actor: AuditActor, activityId: string, reason: string, onlyRep?: string): Promise<VoidOutcome> {
+  async void(actor: AuditActor, voider: Voider, activityId: string, reason: string): Promise<VoidOutcome> {
     const tenantId = actor.tenantId;
     const streamId = activityStreamId(tenantId, activityId);
     try {
       return await this.dataSource.transaction(async (m): Promise<VoidOutcome> => {
         const rows = (await m.query(
-          `SELECT version, data FROM events WHERE stream_id = $1 AND tenant_id = $2 ORDER BY version`,
+          `SELECT version, data, metadata -> 'recordedBy' AS recorded_by FROM events WHERE stream_id = $1 AND tenant_id = $2 ORDER BY version`,
           [streamId, tenantId],
-        )) as { version: number; data: Activity }[];
+        )) as { version: number; data: Activity; recorded_by: RecordedBy | null }[];
         const original = rows[0];
         if (!original) return { status: 'not_found' };
         const activity = orderActivityFields(original.data);
-        if (onlyRep !== undefined && activity.repId !== onlyRep) return { status: 'not_own' };
+        const refusal = voidRefusal(voider, activity, original.recorded_by ?? undefined);
+        if (refusal !== undefined) return { status: 'refused', reason: refusal };
         if (rows.length > 1) return { status: 'already_voided', activity };
         const now = new Date().toISOString();
         const event = voidedEvent(tenantId, activity, reason, now);

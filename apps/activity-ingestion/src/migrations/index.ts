@@ -1,5 +1,5 @@
 import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer/event-store';
-import { CreateAuditLog1765300000000, CreateRateLimitWindows1765650000000, MigrationClass } from '@pacer/platform';
+import { CreateAuditLog1765300000000, CreateRateLimits1765650000000, MigrationClass } from '@pacer/platform';
 import { IndexActivityEvents1764300000000 } from './1764300000000-index-activity-events';
 
 /** In order of application. The service publishes (outbox) and keeps its activities as events. */
@@ -8,5 +8,5 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateEventStore1764230400001,
   IndexActivityEvents1764300000000,
   CreateAuditLog1765300000000,
-  CreateRateLimitWindows1765650000000,
+  CreateRateLimits1765650000000,
 ];

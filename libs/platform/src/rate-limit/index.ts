@@ -1,4 +1,4 @@
-export * from './create-rate-limit-windows.migration';
+export * from './create-rate-limits.migration';
 export * from './postgres-throttler.storage';
 export * from './rate-limit.module';
 export * from './tenant-throttler.guard';

@@ -9,9 +9,9 @@ const MINUTE_MS = 60_000;
 
 /**
  * The per-tenant rate limit (SPEC §7 "bursts get 429"): PACER_RATE_LIMIT_PER_MINUTE requests per
- * tenant per minute window, counted in the service's database so it holds across replicas. A service
- * imports this module, lists CreateRateLimitWindows in its migrations and puts
- * `@UseGuards(TenantThrottlerGuard)` on the controllers it limits.
+ * tenant per minute (a burst of that many, refilled continuously), counted in the service's database
+ * so it holds across replicas. A service imports this module, lists CreateRateLimits in its
+ * migrations and puts `@UseGuards(TenantThrottlerGuard)` on the controllers it limits.
  */
 @Module({})
 export class RateLimitModule {
