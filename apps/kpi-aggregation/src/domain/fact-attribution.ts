@@ -37,15 +37,7 @@ function maxOf(a: number | null, b: number | null): number | null {
  */
 export function attribute(row: FactRow, ctx: AttributionContext): AppliedState {
   const t = row.occurredMs;
-  const periods = ctx.periods.keysAt(t);
-  const teams = teamsAt(ctx.intervalsOf(row.repId), t);
-  const sprints: [string, string][] = [];
-  for (const team of teams) {
-    for (const s of ctx.sprintsOf(team)) {
-      if (s.startMs <= t && t < s.endMs) sprints.push([team, s.sprintId]);
-    }
-  }
-  sprints.sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1));
+  const { periods, teams, sprints } = placeAt(row.repId, t, ctx);
 
   let counted = !row.voided;
   let touched = maxOf(row.recordedMs, row.voidRecordedMs);
@@ -69,6 +61,20 @@ export function attribute(row: FactRow, ctx: AttributionContext): AppliedState {
     }
   }
   return { counted, cycleMs, touchedMs: touched ?? 0, periods, teams, sprints };
+}
+
+/** The keys of a rep at an instant: its periods, the rep's teams then, and those teams' sprints holding it. */
+export function placeAt(repId: string, t: number, ctx: AttributionContext): Pick<AppliedState, 'periods' | 'teams' | 'sprints'> {
+  const periods = ctx.periods.keysAt(t);
+  const teams = teamsAt(ctx.intervalsOf(repId), t);
+  const sprints: [string, string][] = [];
+  for (const team of teams) {
+    for (const s of ctx.sprintsOf(team)) {
+      if (s.startMs <= t && t < s.endMs) sprints.push([team, s.sprintId]);
+    }
+  }
+  sprints.sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) : a[0] < b[0] ? -1 : 1));
+  return { periods, teams, sprints };
 }
 
 /** The KPI keys a fact with this applied state belongs to (counted or not). */

@@ -16,6 +16,15 @@ import { periodResolverFor, PeriodResolver } from './period-resolver';
 import { QuotaRecord, quotaOf } from './quota';
 import { sameSprintPlan, SprintRecord, sprintSpan, SprintSpan } from './sprint-record';
 import { calendarOf, sameCalendar } from './tenant-settings';
+import {
+  attributeForecast,
+  ForecastRow,
+  forecastStateOf,
+  mergeOpportunityEvent,
+  OpportunityEvent,
+  opportunityEventChanged,
+  placeForecast,
+} from './opportunity-forecast';
 
 export interface ProcessOptions {
   /** False while a rebuild replays the topics: read models are built, nothing is published until it ends. */
@@ -61,6 +70,8 @@ function maxOf(a: number | null, b: number | null): number | null {
  * 2. every fact whose attribution may have changed (new, voided, its deal cancelled, its opportunity
  *    opened, its rep's membership or its team's sprint changed) is attributed again from scratch;
  * 3. the difference between its old and new attribution is added to the keys it leaves and enters;
+ *    an opportunity's forecast (current amount, close date, probability, open or not) is handled the
+ *    same way, per opportunity, whenever any event about it or its rep's roster changes;
  * 4. each key touched (or whose quota changed) is derived again and published if it changed.
  *
  * A settings change restates the whole tenant. Storage is behind `KpiStore`, so the same code runs
@@ -98,14 +109,19 @@ export class KpiBatchProcessor {
     const sprintChanges = await this.applySprints(tenantId, inputs);
     const quotaChanges = await this.applyQuotas(tenantId, inputs);
     const cancelledDeals = await this.applyCancels(tenantId, inputs);
+    const changedOpportunities = await this.applyOpportunityEvents(tenantId, inputs);
     const facts = await this.mergeFacts(tenantId, inputs);
+    const ranges = await this.attributionRanges(tenantId, calendar, membership.ranges, sprintChanges);
+    const forecastIds = await this.forecastTriggers(tenantId, changedOpportunities, facts, cancelledDeals);
 
     if (restate) {
       await this.store.saveFacts(tenantId, facts);
+      // Stored forecasts first take this batch's events in; the restatement then places every one anew.
+      await this.reforecast(tenantId, calendar, forecastIds, [], new DeltaSet(tenantId));
       return this.restate(tenantId, calendar, options);
     }
 
-    const rows = await this.affectedFacts(tenantId, calendar, facts, cancelledDeals, membership.ranges, sprintChanges);
+    const rows = await this.affectedFacts(tenantId, facts, cancelledDeals, ranges);
     const ctx = await this.contextFor(tenantId, calendar, rows);
     const deltas = new DeltaSet(tenantId);
     const delivered = new Set(facts.map(factRowId));
@@ -117,6 +133,7 @@ export class KpiBatchProcessor {
       if (moved || delivered.has(factRowId(row))) toSave.push(row);
     }
     await this.store.saveFacts(tenantId, toSave);
+    await this.reforecast(tenantId, calendar, forecastIds, ranges, deltas);
     const keyDeltas = deltas.values();
     const accumulators = new Map((await this.store.applyDeltas(tenantId, keyDeltas)).map((a) => [a.keyId, a]));
     await this.refreshStaleAsOf(tenantId, ctx.periods, keyDeltas.filter((d) => d.stale), accumulators);
@@ -247,22 +264,88 @@ export class KpiBatchProcessor {
     return changed;
   }
 
+  /** Stores this batch's opportunity events (merged with stored deliveries); the opportunities that changed. */
+  private async applyOpportunityEvents(tenantId: string, inputs: readonly KpiInput[]): Promise<string[]> {
+    const incoming = groupBy(
+      inputs.flatMap((i) => (i.type === 'facts' && i.opportunity ? [i.opportunity] : [])),
+      (e) => e.activityId,
+    );
+    if (incoming.size === 0) return [];
+    const stored = new Map((await this.store.loadOpportunityEvents(tenantId, { activityIds: [...incoming.keys()] })).map((e) => [e.activityId, e]));
+    const changed: OpportunityEvent[] = [];
+    for (const [activityId, list] of incoming) {
+      const before = stored.get(activityId);
+      let merged = before;
+      for (const e of list) merged = mergeOpportunityEvent(merged, e);
+      if (merged && opportunityEventChanged(before, merged)) changed.push(merged);
+    }
+    await this.store.saveOpportunityEvents(tenantId, changed);
+    return unique(changed.map((e) => e.opportunityId));
+  }
+
   // ---- 2. what to attribute again --------------------------------------------------------------
 
-  private async affectedFacts(
+  /** Opportunities whose forecast may have changed: their own events, a win or loss naming them, a cancelled win. */
+  private async forecastTriggers(
     tenantId: string,
-    calendar: TenantCalendar,
+    changedOpportunities: readonly string[],
     facts: readonly FactRow[],
     cancelledDeals: readonly string[],
+  ): Promise<string[]> {
+    const ids = [...changedOpportunities];
+    for (const r of facts) if ((r.kind === 'deal_won' || r.kind === 'deal_lost') && r.opportunityId !== null) ids.push(r.opportunityId);
+    if (cancelledDeals.length > 0) {
+      for (const r of await this.store.loadFacts(tenantId, { dealIds: cancelledDeals })) {
+        if (r.kind === 'deal_won' && r.opportunityId !== null) ids.push(r.opportunityId);
+      }
+    }
+    return unique(ids);
+  }
+
+  /**
+   * Derives the current forecast of every opportunity named or placed in a changed range from all
+   * events about it, and moves its contribution in `deltas` from where it was to where it is now.
+   */
+  private async reforecast(
+    tenantId: string,
+    calendar: TenantCalendar,
+    opportunityIds: readonly string[],
+    ranges: readonly RepRange[],
+    deltas: DeltaSet,
+  ): Promise<void> {
+    if (opportunityIds.length === 0 && ranges.length === 0) return;
+    const stored = new Map((await this.store.loadForecasts(tenantId, { opportunityIds, ranges })).map((f) => [f.opportunityId, f]));
+    const ids = unique([...opportunityIds, ...stored.keys()]);
+    if (ids.length === 0) return;
+    const events = groupBy(await this.store.loadOpportunityEvents(tenantId, { opportunityIds: ids }), (e) => e.opportunityId);
+    const closers = groupBy(
+      (await this.store.loadFacts(tenantId, { opportunityIds: ids })).filter((r) => r.primary && (r.kind === 'deal_won' || r.kind === 'deal_lost')),
+      (r) => r.opportunityId ?? '',
+    );
+    const dealIds = unique([...closers.values()].flat().flatMap((r) => (r.kind === 'deal_won' && r.dealId !== null ? [r.dealId] : [])));
+    const cancellations = new Map<string, DealCancellation>();
+    if (dealIds.length > 0) {
+      for (const [dealId, list] of groupBy(await this.store.loadCancels(tenantId, { dealIds }), (c) => c.dealId)) {
+        cancellations.set(dealId, cancellationOf(list));
+      }
+    }
+    const states = new Map(ids.map((id) => [id, forecastStateOf(events.get(id) ?? [], closers.get(id) ?? [], (d) => cancellations.get(d))]));
+    const ctx = await this.contextFor(tenantId, calendar, [], unique([...states.values()].flatMap((s) => (s ? [s.repId] : []))));
+    const toSave: ForecastRow[] = [];
+    for (const id of ids) {
+      const after = attributeForecast(states.get(id) ?? null, ctx);
+      if (deltas.moveForecast(stored.get(id)?.applied ?? null, after)) toSave.push({ opportunityId: id, applied: after });
+    }
+    await this.store.saveForecasts(tenantId, toSave);
+  }
+
+  /** Reps and times whose team or sprint changed: everything placed there is attributed again. */
+  private async attributionRanges(
+    tenantId: string,
+    calendar: TenantCalendar,
     membershipRanges: readonly RepRange[],
     sprintChanges: readonly { before?: SprintRecord; after: SprintRecord }[],
-  ): Promise<FactRow[]> {
-    const rows = new Map(facts.map((r) => [factRowId(r), r]));
-    const selector: FactSelector = {};
-    if (cancelledDeals.length > 0) selector.dealIds = cancelledDeals;
-    // A new or voided opportunity changes the opening of its deals that carry no openedAt.
-    const opportunities = unique(facts.flatMap((r) => (r.kind === 'opportunity_created' && r.opportunityId !== null ? [r.opportunityId] : [])));
-    if (opportunities.length > 0) selector.opportunityIds = opportunities;
+  ): Promise<RepRange[]> {
     const ranges: RepRange[] = [...membershipRanges];
     if (sprintChanges.length > 0) {
       const teams = unique(sprintChanges.flatMap((c) => [c.after.teamId, ...(c.before ? [c.before.teamId] : [])]));
@@ -276,6 +359,21 @@ export class KpiBatchProcessor {
         }
       }
     }
+    return ranges;
+  }
+
+  private async affectedFacts(
+    tenantId: string,
+    facts: readonly FactRow[],
+    cancelledDeals: readonly string[],
+    ranges: readonly RepRange[],
+  ): Promise<FactRow[]> {
+    const rows = new Map(facts.map((r) => [factRowId(r), r]));
+    const selector: FactSelector = {};
+    if (cancelledDeals.length > 0) selector.dealIds = cancelledDeals;
+    // A new or voided opportunity changes the opening of its deals that carry no openedAt.
+    const opportunities = unique(facts.flatMap((r) => (r.kind === 'opportunity_created' && r.opportunityId !== null ? [r.opportunityId] : [])));
+    if (opportunities.length > 0) selector.opportunityIds = opportunities;
     if (ranges.length > 0) selector.ranges = ranges;
     if (selector.dealIds || selector.opportunityIds || selector.ranges) {
       for (const r of await this.store.loadFacts(tenantId, selector)) {
@@ -287,9 +385,14 @@ export class KpiBatchProcessor {
   }
 
   /** Memberships, sprints, cancellations and openings of the rows' reps and deals (`rows` win over stored copies). */
-  private async contextFor(tenantId: string, calendar: TenantCalendar, rows: readonly FactRow[]): Promise<AttributionContext> {
+  private async contextFor(
+    tenantId: string,
+    calendar: TenantCalendar,
+    rows: readonly FactRow[],
+    moreReps: readonly string[] = [],
+  ): Promise<AttributionContext> {
     const periods = periodResolverFor(calendar);
-    const reps = unique(rows.map((r) => r.repId));
+    const reps = unique([...rows.map((r) => r.repId), ...moreReps]);
     const intervals = reps.length > 0 ? await this.store.loadIntervals(tenantId, { repIds: reps }) : [];
     const intervalsByRep = groupBy(intervals, (i) => i.repId);
     const teams = unique(intervals.map((i) => i.teamId));
@@ -360,12 +463,14 @@ export class KpiBatchProcessor {
         ref.scope === 'rep' ? [ref.scopeId] : ref.scope === 'team' ? unique((teamReps.get(ref.scopeId) ?? []).map((i) => i.repId)) : [undefined];
       let asOf: number | null = null;
       if (reps.length > 0) {
-        const rows = await this.store.loadFacts(tenantId, {
-          ranges: reps.map((repId) => ({ ...(repId === undefined ? {} : { repId }), fromMs: window.startMs, toMs: window.endMs })),
-        });
+        const ranges = reps.map((repId) => ({ ...(repId === undefined ? {} : { repId }), fromMs: window.startMs, toMs: window.endMs }));
+        const rows = await this.store.loadFacts(tenantId, { ranges });
         const id = refId(ref);
         for (const row of rows) {
           if (row.applied && keysOf(tenantId, row, row.applied).some((k) => refId(k) === id)) asOf = maxOf(asOf, row.applied.touchedMs);
+        }
+        for (const { applied } of await this.store.loadForecasts(tenantId, { ranges })) {
+          if (applied && keysOf(tenantId, applied, applied).some((k) => refId(k) === id)) asOf = maxOf(asOf, applied.touchedMs);
         }
       }
       const keyId = keyIdOf(tenantId, ref);
@@ -532,6 +637,23 @@ export class KpiBatchProcessor {
       await this.store.applyDeltas(tenantId, deltas.values());
       const last = rows[rows.length - 1] as FactRow;
       after = { activityId: last.activityId, repId: last.repId };
+    }
+    let afterOpportunity: string | null = null;
+    for (;;) {
+      const rows = await this.store.scanForecasts(tenantId, afterOpportunity, RESTATE_CHUNK);
+      if (rows.length === 0) break;
+      const ctx = await this.contextFor(tenantId, calendar, [], unique(rows.flatMap((r) => (r.applied ? [r.applied.repId] : []))));
+      const deltas = new DeltaSet(tenantId);
+      const placed: ForecastRow[] = [];
+      for (const row of rows) {
+        if (!row.applied) continue;
+        const applied = placeForecast(row.applied, ctx);
+        deltas.moveForecast(null, applied);
+        placed.push({ opportunityId: row.opportunityId, applied });
+      }
+      await this.store.saveForecasts(tenantId, placed);
+      await this.store.applyDeltas(tenantId, deltas.values());
+      afterOpportunity = (rows[rows.length - 1] as ForecastRow).opportunityId;
     }
     if (!options.publish) return [];
     return this.publishAll(tenantId, calendar);

@@ -2,6 +2,7 @@ import { AppliedState, appliedEquals, contributionOf, FactRow } from './kpi-fact
 import { keysOf } from './fact-attribution';
 import { KpiKeyRef, refId } from './kpi-key';
 import { addTally, emptyTally, KpiTally } from './kpi-tally';
+import { ForecastApplied, forecastAppliedEquals, forecastContribution } from './opportunity-forecast';
 
 /** The net change of one key in one batch. */
 export interface KeyDelta {
@@ -53,6 +54,34 @@ export class DeltaSet {
     const bucket = this.bucket(afterSignature, row.repId, after);
     if (after.counted) addTally(bucket.tally, contributionOf(row, after.cycleMs), 1);
     if (bucket.touchedMs === null || after.touchedMs > bucket.touchedMs) bucket.touchedMs = after.touchedMs;
+    return true;
+  }
+
+  /**
+   * The same for an opportunity's forecast, whose amount, rep and keys may all change: the old
+   * contribution leaves the old keys, the new one enters the new keys; null is "in no key".
+   */
+  moveForecast(before: ForecastApplied | null, after: ForecastApplied | null): boolean {
+    if (forecastAppliedEquals(before, after)) return false;
+    const afterSignature = after ? keysSignature(after.repId, after) : null;
+    if (before) {
+      const beforeSignature = keysSignature(before.repId, before);
+      const bucket = this.bucket(beforeSignature, before.repId, before);
+      if (before.counted) addTally(bucket.tally, forecastContribution(before), -1);
+      if (!after || beforeSignature !== afterSignature || after.touchedMs < before.touchedMs) {
+        const decreased = !after || after.touchedMs < before.touchedMs;
+        const now = new Set(after ? keysOf(this.tenantId, after, after).map(refId) : []);
+        for (const ref of keysOf(this.tenantId, before, before)) {
+          const id = refId(ref);
+          if (decreased || !now.has(id)) this.stale.set(id, ref);
+        }
+      }
+    }
+    if (after && afterSignature !== null) {
+      const bucket = this.bucket(afterSignature, after.repId, after);
+      if (after.counted) addTally(bucket.tally, forecastContribution(after), 1);
+      if (bucket.touchedMs === null || after.touchedMs > bucket.touchedMs) bucket.touchedMs = after.touchedMs;
+    }
     return true;
   }
 

@@ -4,13 +4,15 @@ import { CancelRecord } from './deal-cancellation';
 import { FactKind, FactRow } from './kpi-fact';
 import { moneyToCents } from './kpi-metrics.calculator';
 import { MembershipEvent } from './membership-intervals';
+import { OpportunityEvent, probabilityUnits } from './opportunity-forecast';
 import { QuotaRecord } from './quota';
 import { SprintRecord } from './sprint-record';
 import { SettingsRecord } from './tenant-settings';
 
 /** What one consumed event means to the KPI read models; `tenantId` decides the lock it needs. */
 export type KpiInput =
-  | { type: 'facts'; tenantId: string; rows: FactRow[] }
+  /** An activity: its counting rows (none for a stage change) and, for an opportunity, its forecast fields. */
+  | { type: 'facts'; tenantId: string; rows: FactRow[]; opportunity?: OpportunityEvent }
   | { type: 'cancel'; tenantId: string; cancel: CancelRecord }
   | { type: 'settings'; tenantId: string; settings: SettingsRecord }
   | { type: 'membership'; tenantId: string; event: MembershipEvent }
@@ -104,12 +106,30 @@ function activityInput(tenantId: string, activity: Activity, delivery: Delivery)
     return { type: 'cancel', tenantId, cancel: { activityId: activity.activityId, dealId: activity.dealId, ...delivery } };
   }
   const rows = factRowsOf(activity, delivery);
+  const opportunity = opportunityEventOf(activity, delivery);
+  if (opportunity) return { type: 'facts', tenantId, rows, opportunity };
   return rows.length > 0 ? { type: 'facts', tenantId, rows } : undefined;
 }
 
+/** The forecast fields of an opportunity activity (SPEC §3), or undefined for other kinds. */
+export function opportunityEventOf(activity: Activity, delivery: Delivery): OpportunityEvent | undefined {
+  if (activity.kind !== 'opportunity_created' && activity.kind !== 'opportunity_stage_changed') return undefined;
+  return {
+    activityId: activity.activityId,
+    opportunityId: activity.opportunityId,
+    repId: activity.repId,
+    created: activity.kind === 'opportunity_created',
+    occurredMs: instantMs(activity.occurredAt),
+    amountCents: activity.amount === undefined ? null : moneyToCents(activity.amount),
+    closeDate: activity.expectedCloseDate ?? null,
+    probabilityUnits: activity.probability === undefined ? null : probabilityUnits(activity.probability),
+    ...delivery,
+  };
+}
+
 /**
- * Reads a consumed event into a KPI input, or undefined for events that change no KPI (stage
- * changes, team names, plan versions, sprint lifecycle). Throws KpiInputError for an event the
+ * Reads a consumed event into a KPI input, or undefined for events that change no KPI (team names,
+ * plan versions, sprint lifecycle). Throws KpiInputError for an event the
  * contract accepts but no calendar can use (an unknown time zone), so it is dead-lettered.
  */
 export function toKpiInput(event: PacerEvent): KpiInput | undefined {

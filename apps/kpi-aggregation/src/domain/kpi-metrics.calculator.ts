@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import { KPI_METRICS, KpiMetrics } from '@pacer/contracts';
 import { formatMoney, moneyPer, ratio } from '@pacer/sales-domain';
 import { KpiTally } from './kpi-tally';
+import { PROBABILITY_SCALE } from './opportunity-forecast';
 
 const DAY_MS = 86_400_000;
 
@@ -16,10 +17,17 @@ export function moneyToCents(amount: string): bigint {
   return BigInt(d.toFixed(0));
 }
 
+/** Cents × probability millionths, rounded half-up to whole cents (never negative: amounts and probabilities are not). */
+export function weightedCents(units: bigint): bigint {
+  return (units + PROBABILITY_SCALE / 2n) / PROBABILITY_SCALE;
+}
+
 /** The SPEC §5 metrics of a tally and its quota: exact money, null ratios on a zero denominator. */
 export function deriveMetrics(t: KpiTally, quotaCents: bigint | null): KpiMetrics {
   const revenue = centsToDecimal(t.revenueCents);
   const quota = quotaCents === null ? null : centsToDecimal(quotaCents);
+  // Rounded once per key (SPEC §5), and coverage reads the published figure so BI can recompute it.
+  const weighted = centsToDecimal(weightedCents(t.forecastWeightedUnits));
   return {
     calls: t.calls,
     connects: t.connects,
@@ -40,6 +48,10 @@ export function deriveMetrics(t: KpiTally, quotaCents: bigint | null): KpiMetric
     quota: quota === null ? null : formatMoney(quota),
     quotaAttainment: quota === null ? null : ratio(revenue, quota),
     callsPerMeeting: ratio(t.calls, t.meetingsHeld),
+    revenuePerActivity: moneyPer(revenue, t.calls + t.emails + t.meetingsHeld),
+    forecastPipeline: formatMoney(centsToDecimal(t.forecastPipelineCents)),
+    forecastWeighted: formatMoney(weighted),
+    forecastCoverage: quota === null ? null : ratio(revenue.plus(weighted), quota),
   };
 }
 

@@ -26,6 +26,10 @@ describe('ratios with a zero denominator', () => {
       quota: null,
       quotaAttainment: null,
       callsPerMeeting: null,
+      revenuePerActivity: '0.00',
+      forecastPipeline: '0.00',
+      forecastWeighted: '0.00',
+      forecastCoverage: null,
     });
   });
 });

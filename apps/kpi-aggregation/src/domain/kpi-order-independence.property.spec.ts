@@ -24,7 +24,23 @@ const team = fc.constantFrom(...TEAMS);
 const money = fc.integer({ min: 1, max: 100_000 }).map((c) => (c / 100).toFixed(2));
 
 type Spec =
-  | { k: 'activity'; kind: number; rep: string; at: string; rec: string; a: number; b: number; amount: string; credits: number; void: boolean; voidRec: string }
+  | {
+      k: 'activity';
+      kind: number;
+      rep: string;
+      at: string;
+      rec: string;
+      a: number;
+      b: number;
+      amount: string;
+      credits: number;
+      void: boolean;
+      voidRec: string;
+      /** Forecast fields of an opportunity activity (undefined: not sent). */
+      close: number | null;
+      prob: string | null;
+      newAmount: string | null;
+    }
   | { k: 'settings'; cal: number; rec: string }
   | { k: 'member'; how: number; team: string; rep: string; at: string; rec: string }
   | { k: 'sprint'; id: string; team: string; day: number; len: number; rec: string }
@@ -42,6 +58,13 @@ const activitySpec = fc.record({
   credits: fc.integer({ min: 0, max: 3 }),
   void: fc.boolean(),
   voidRec: recorded,
+  // Close dates across the February/March boundary and New York's spring-forward day.
+  close: fc.option(fc.integer({ min: 0, max: 14 }), { nil: null }),
+  prob: fc.option(
+    fc.constantFrom('0', '1', '0.5', '0.333333', '0.125', '0.000001', '0.999999'),
+    { nil: null },
+  ),
+  newAmount: fc.option(money, { nil: null }),
 });
 const spec: fc.Arbitrary<Spec> = fc.oneof(
   { weight: 12, arbitrary: activitySpec },
@@ -100,6 +123,10 @@ function materialise(specs: readonly Spec[]): PacerEvent[] {
                     { repId: s.rep, share: '0.875' },
                   ];
         const opened = s.b % 3 === 0 ? undefined : new Date(Date.parse(s.at) - s.b * 60_000).toISOString();
+        const forecast = {
+          ...(s.close === null ? {} : { expectedCloseDate: new Date(BASE + s.close * 86_400_000).toISOString().slice(0, 10) }),
+          ...(s.prob === null ? {} : { probability: s.prob }),
+        };
         const event = [
           () => b.call(s.rep, s.at, 'connected', o),
           () => b.call(s.rep, s.at, 'no_answer', o),
@@ -107,8 +134,8 @@ function materialise(specs: readonly Spec[]): PacerEvent[] {
           () => b.meetingScheduled(s.rep, s.at, o),
           () => b.meetingHeld(s.rep, s.at, o),
           () => b.lead(s.rep, s.at, o),
-          () => b.opportunity(s.rep, s.at, opp, s.amount, o),
-          () => b.stageChanged(s.rep, s.at, opp, o),
+          () => b.opportunity(s.rep, s.at, opp, s.amount, { ...o, ...forecast }),
+          () => b.stageChanged(s.rep, s.at, opp, { ...o, ...forecast, ...(s.newAmount === null ? {} : { amount: s.newAmount }) }),
           () => b.dealWon(s.rep, s.at, { dealId: deal, opportunityId: opp, amount: s.amount, ...(opened ? { openedAt: opened } : {}), ...(credits ? { credits } : {}) }, o),
           () => b.dealLost(s.rep, s.at, deal, o),
           () => b.dealCancelled(s.rep, s.at, deal, o),
@@ -124,6 +151,8 @@ function materialise(specs: readonly Spec[]): PacerEvent[] {
 
 /** The same events in two orders and batchings, and from scratch, must give the same snapshots. */
 describe('order independence of the aggregation core', () => {
+  // Forecasts included: stage changes before their opportunity_created, wins closing and cancels
+  // reopening opportunities, voids of any of them, close dates moving between periods and teams.
   it('ends with the snapshots a naive recomputation gives, whatever the arrival order, batching and duplicates', async () => {
     await fc.assert(
       fc.asyncProperty(

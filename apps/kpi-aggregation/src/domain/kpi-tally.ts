@@ -19,6 +19,10 @@ export interface KpiTally {
   /** Sum over counted won deals with a known opening of (occurredAt − openedAt) in milliseconds. */
   cycleMsSum: bigint;
   cycleCount: number;
+  /** Current amounts of the open opportunities expected to close in the key's period, in cents. */
+  forecastPipelineCents: bigint;
+  /** Their amounts in cents × probabilities in millionths (exact; rounded to cents once, when derived). */
+  forecastWeightedUnits: bigint;
 }
 
 export const TALLY_COUNTS = [
@@ -34,7 +38,7 @@ export const TALLY_COUNTS = [
   'cycleCount',
 ] as const;
 
-export const TALLY_SUMS = ['pipelineCents', 'revenueCents', 'cycleMsSum'] as const;
+export const TALLY_SUMS = ['pipelineCents', 'revenueCents', 'cycleMsSum', 'forecastPipelineCents', 'forecastWeightedUnits'] as const;
 
 export type TallyCount = (typeof TALLY_COUNTS)[number];
 export type TallySum = (typeof TALLY_SUMS)[number];
@@ -54,6 +58,8 @@ export function emptyTally(): KpiTally {
     revenueCents: 0n,
     cycleMsSum: 0n,
     cycleCount: 0,
+    forecastPipelineCents: 0n,
+    forecastWeightedUnits: 0n,
   };
 }
 
@@ -73,6 +79,8 @@ export function addTally(target: KpiTally, part: KpiTally, sign: 1 | -1): void {
   if (part.pipelineCents !== 0n) target.pipelineCents += sign === 1 ? part.pipelineCents : -part.pipelineCents;
   if (part.revenueCents !== 0n) target.revenueCents += sign === 1 ? part.revenueCents : -part.revenueCents;
   if (part.cycleMsSum !== 0n) target.cycleMsSum += sign === 1 ? part.cycleMsSum : -part.cycleMsSum;
+  if (part.forecastPipelineCents !== 0n) target.forecastPipelineCents += sign === 1 ? part.forecastPipelineCents : -part.forecastPipelineCents;
+  if (part.forecastWeightedUnits !== 0n) target.forecastWeightedUnits += sign === 1 ? part.forecastWeightedUnits : -part.forecastWeightedUnits;
 }
 
 export function tallyEquals(a: KpiTally, b: KpiTally): boolean {

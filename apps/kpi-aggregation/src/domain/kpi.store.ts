@@ -5,6 +5,7 @@ import { KpiKeyRef } from './kpi-key';
 import { KpiTally } from './kpi-tally';
 import { KeyDelta } from './kpi-delta';
 import { MembershipEvent, MembershipInterval } from './membership-intervals';
+import { ForecastRow, OpportunityEvent } from './opportunity-forecast';
 import { QuotaRecord } from './quota';
 import { SnapshotRecord } from './kpi-snapshot';
 import { SprintRecord } from './sprint-record';
@@ -62,6 +63,18 @@ export interface KpiStore {
   /** Facts after `after` in (activityId, repId) order, for restating a whole tenant in chunks. */
   scanFacts(tenantId: string, after: { activityId: string; repId: string } | null, limit: number): Promise<FactRow[]>;
   saveFacts(tenantId: string, rows: readonly FactRow[]): Promise<void>;
+
+  loadOpportunityEvents(tenantId: string, by: { activityIds?: readonly string[]; opportunityIds?: readonly string[] }): Promise<OpportunityEvent[]>;
+  saveOpportunityEvents(tenantId: string, events: readonly OpportunityEvent[]): Promise<void>;
+
+  /** Forecasts of these opportunities, and those whose rep and close instant fall in a range (`repId` omitted: every rep). */
+  loadForecasts(
+    tenantId: string,
+    by: { opportunityIds?: readonly string[]; ranges?: readonly { repId?: string; fromMs: number; toMs: number | null }[] },
+  ): Promise<ForecastRow[]>;
+  /** Forecasts after `after` in opportunity id order, for restating a whole tenant in chunks. */
+  scanForecasts(tenantId: string, after: string | null, limit: number): Promise<ForecastRow[]>;
+  saveForecasts(tenantId: string, rows: readonly ForecastRow[]): Promise<void>;
 
   /** Adds each delta to its key (creating it) and raises its asOf; returns the keys' new totals. */
   applyDeltas(tenantId: string, deltas: readonly KeyDelta[]): Promise<Accumulator[]>;

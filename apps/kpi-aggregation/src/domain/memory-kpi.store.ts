@@ -7,6 +7,7 @@ import { SnapshotRecord } from './kpi-snapshot';
 import { addTally, emptyTally } from './kpi-tally';
 import { Accumulator, FactSelector, KpiStore } from './kpi.store';
 import { MembershipEvent, MembershipInterval } from './membership-intervals';
+import { ForecastRow, OpportunityEvent } from './opportunity-forecast';
 import { QuotaRecord } from './quota';
 import { SprintRecord } from './sprint-record';
 import { SettingsRecord } from './tenant-settings';
@@ -19,6 +20,8 @@ interface TenantState {
   quotas: Map<string, QuotaRecord>;
   cancels: Map<string, CancelRecord>;
   facts: Map<string, FactRow>;
+  opportunityEvents: Map<string, OpportunityEvent>;
+  forecasts: Map<string, ForecastRow>;
   accumulators: Map<string, Accumulator>;
   snapshots: Map<string, SnapshotRecord>;
 }
@@ -46,6 +49,8 @@ export class MemoryKpiStore implements KpiStore {
         quotas: new Map(),
         cancels: new Map(),
         facts: new Map(),
+        opportunityEvents: new Map(),
+        forecasts: new Map(),
         accumulators: new Map(),
         snapshots: new Map(),
       };
@@ -169,6 +174,46 @@ export class MemoryKpiStore implements KpiStore {
     for (const r of rows) this.state(tenantId).facts.set(factRowId(r), copy(r));
   }
 
+  async loadOpportunityEvents(tenantId: string, by: { activityIds?: readonly string[]; opportunityIds?: readonly string[] }): Promise<OpportunityEvent[]> {
+    const activityIds = new Set(by.activityIds ?? []);
+    const opportunityIds = new Set(by.opportunityIds ?? []);
+    return [...this.state(tenantId).opportunityEvents.values()]
+      .filter((e) => activityIds.has(e.activityId) || opportunityIds.has(e.opportunityId))
+      .map(copy);
+  }
+
+  async saveOpportunityEvents(tenantId: string, events: readonly OpportunityEvent[]): Promise<void> {
+    for (const e of events) this.state(tenantId).opportunityEvents.set(e.activityId, copy(e));
+  }
+
+  async loadForecasts(
+    tenantId: string,
+    by: { opportunityIds?: readonly string[]; ranges?: readonly { repId?: string; fromMs: number; toMs: number | null }[] },
+  ): Promise<ForecastRow[]> {
+    const ids = new Set(by.opportunityIds ?? []);
+    const ranges = by.ranges ?? [];
+    return [...this.state(tenantId).forecasts.values()]
+      .filter(
+        (f) =>
+          ids.has(f.opportunityId) ||
+          (f.applied !== null &&
+            ranges.some((r) => (r.repId === undefined || r.repId === f.applied?.repId) && inRange(f.applied?.closeMs ?? 0, r.fromMs, r.toMs))),
+      )
+      .map(copy);
+  }
+
+  async scanForecasts(tenantId: string, after: string | null, limit: number): Promise<ForecastRow[]> {
+    return [...this.state(tenantId).forecasts.values()]
+      .filter((f) => after === null || f.opportunityId > after)
+      .sort((a, b) => (a.opportunityId < b.opportunityId ? -1 : 1))
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async saveForecasts(tenantId: string, rows: readonly ForecastRow[]): Promise<void> {
+    for (const r of rows) this.state(tenantId).forecasts.set(r.opportunityId, copy(r));
+  }
+
   async applyDeltas(tenantId: string, deltas: readonly KeyDelta[]): Promise<Accumulator[]> {
     const map = this.state(tenantId).accumulators;
     const out: Accumulator[] = [];
@@ -226,7 +271,7 @@ export class MemoryKpiStore implements KpiStore {
   dropReadModels(): void {
     for (const s of this.tenants.values()) {
       delete s.settings;
-      for (const m of [s.membershipEvents, s.intervals, s.sprints, s.quotas, s.cancels, s.facts, s.accumulators]) m.clear();
+      for (const m of [s.membershipEvents, s.intervals, s.sprints, s.quotas, s.cancels, s.facts, s.opportunityEvents, s.forecasts, s.accumulators]) m.clear();
     }
   }
 }

@@ -4,6 +4,7 @@ import { CreateAuditLog1765300000000, MigrationClass } from '@pacer/platform';
 import { CreateKpiReadModels1764400000000 } from './1764400000000-create-kpi-read-models';
 import { PerTenantRebuilds1765100000000 } from './1765100000000-per-tenant-rebuilds';
 import { MemberNames1765200000000 } from './1765200000000-member-names';
+import { OpportunityForecasts1765300000000 } from './1765300000000-opportunity-forecasts';
 
 /** In order of application. KPIs are derived read models only: no event store, just consume and publish. */
 export const MIGRATIONS: MigrationClass[] = [
@@ -12,6 +13,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateKpiReadModels1764400000000,
   PerTenantRebuilds1765100000000,
   MemberNames1765200000000,
+  OpportunityForecasts1765300000000,
   CreateAuditLog1765300000000,
 ];
 
@@ -24,5 +26,7 @@ export const REBUILT_TABLES = [
   'kpi_quotas',
   'kpi_cancels',
   'kpi_facts',
+  'kpi_opportunity_events',
+  'kpi_forecasts',
   'kpi_accumulators',
 ] as const;

@@ -8,6 +8,7 @@ import { SnapshotRecord } from '../domain/kpi-snapshot';
 import { KpiTally } from '../domain/kpi-tally';
 import { Accumulator, FactSelector, KpiStore } from '../domain/kpi.store';
 import { MembershipEvent, MembershipInterval } from '../domain/membership-intervals';
+import { ForecastApplied, ForecastRow, OpportunityEvent } from '../domain/opportunity-forecast';
 import { QuotaRecord } from '../domain/quota';
 import { SprintRecord } from '../domain/sprint-record';
 import { SettingsRecord } from '../domain/tenant-settings';
@@ -46,6 +47,70 @@ function fromStoredApplied(v: unknown): AppliedState | null {
   return { counted: s.c, cycleMs: s.y, touchedMs: s.t, periods: s.p as unknown as CalendarKeys, teams: s.T, sprints: s.S };
 }
 
+/** A forecast's applied state as stored: the fact's short keys plus rep, date, instant and amounts. */
+interface StoredForecast extends StoredApplied {
+  r: string;
+  d: string;
+  m: number;
+  a: string;
+  w: string;
+}
+
+function toStoredForecast(a: ForecastApplied | null): string | null {
+  if (a === null) return null;
+  const stored: StoredForecast = {
+    c: a.counted,
+    y: null,
+    t: a.touchedMs,
+    p: [...a.periods],
+    T: a.teams,
+    S: a.sprints,
+    r: a.repId,
+    d: a.closeDate,
+    m: a.closeMs,
+    a: a.pipelineCents.toString(),
+    w: a.weightedUnits.toString(),
+  };
+  return JSON.stringify(stored);
+}
+
+function fromStoredForecast(v: unknown): ForecastApplied | null {
+  if (v === null || v === undefined) return null;
+  const s = JSON.parse(v as string) as StoredForecast;
+  return {
+    counted: s.c,
+    cycleMs: null,
+    touchedMs: s.t,
+    periods: s.p as unknown as CalendarKeys,
+    teams: s.T,
+    sprints: s.S,
+    repId: s.r,
+    closeDate: s.d,
+    closeMs: s.m,
+    pipelineCents: BigInt(s.a),
+    weightedUnits: BigInt(s.w),
+  };
+}
+
+const OPPORTUNITY_EVENT_COLUMNS = `activity_id, opportunity_id, rep_id, created, occurred_ms, amount_cents, close_date, probability_units,
+  recorded_ms, voided, void_recorded_ms`;
+
+function toOpportunityEvent(r: Row): OpportunityEvent {
+  return {
+    activityId: str(r['activity_id']),
+    opportunityId: str(r['opportunity_id']),
+    repId: str(r['rep_id']),
+    created: r['created'] === true,
+    occurredMs: num(r['occurred_ms']),
+    amountCents: bigOrNull(r['amount_cents']),
+    closeDate: strOrNull(r['close_date']),
+    probabilityUnits: bigOrNull(r['probability_units']),
+    recordedMs: numOrNull(r['recorded_ms']),
+    voided: r['voided'] === true,
+    voidRecordedMs: numOrNull(r['void_recorded_ms']),
+  };
+}
+
 const FACT_COLUMNS = `activity_id, rep_id, kind, occurred_ms, recorded_ms, voided, void_recorded_ms, connected, amount_cents,
   credit_cents, is_primary, deal_id, opportunity_id, opened_ms, applied`;
 
@@ -70,7 +135,8 @@ function toFact(r: Row): FactRow {
 }
 
 const ACC_COLUMNS = `kpi_key, scope, scope_id, period_type, period_key, calls, connects, emails, meetings_scheduled, meetings_held,
-  leads_created, opportunities_created, pipeline_cents, deals_won, deals_lost, revenue_cents, cycle_ms_sum, cycle_count, as_of_ms`;
+  leads_created, opportunities_created, pipeline_cents, deals_won, deals_lost, revenue_cents, cycle_ms_sum, cycle_count, as_of_ms,
+  forecast_pipeline_cents, forecast_weighted_units`;
 
 function toAccumulator(r: Row): Accumulator {
   const tally: KpiTally = {
@@ -87,6 +153,9 @@ function toAccumulator(r: Row): Accumulator {
     revenueCents: big(r['revenue_cents']),
     cycleMsSum: big(r['cycle_ms_sum']),
     cycleCount: num(r['cycle_count']),
+    forecastPipelineCents: big(r['forecast_pipeline_cents']),
+    // numeric comes back as a string of digits (an integer: the column only ever adds integers).
+    forecastWeightedUnits: big(r['forecast_weighted_units']),
   };
   return {
     keyId: str(r['kpi_key']),
@@ -417,6 +486,102 @@ export class PgKpiStore implements KpiStore {
     );
   }
 
+  async loadOpportunityEvents(tenantId: string, by: { activityIds?: readonly string[]; opportunityIds?: readonly string[] }): Promise<OpportunityEvent[]> {
+    if (!by.activityIds?.length && !by.opportunityIds?.length) return [];
+    const rows = await this.q(
+      `SELECT ${OPPORTUNITY_EVENT_COLUMNS} FROM kpi_opportunity_events
+        WHERE tenant_id = $1 AND (activity_id = ANY($2::text[]) OR opportunity_id = ANY($3::text[]))`,
+      [tenantId, by.activityIds ?? [], by.opportunityIds ?? []],
+    );
+    return rows.map(toOpportunityEvent);
+  }
+
+  async saveOpportunityEvents(tenantId: string, events: readonly OpportunityEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.q(
+      `INSERT INTO kpi_opportunity_events (tenant_id, ${OPPORTUNITY_EVENT_COLUMNS})
+       SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::bigint[], $7::bigint[], $8::text[],
+                                      $9::bigint[], $10::bigint[], $11::boolean[], $12::bigint[])
+       ON CONFLICT (tenant_id, activity_id) DO UPDATE SET recorded_ms = excluded.recorded_ms, voided = excluded.voided,
+         void_recorded_ms = excluded.void_recorded_ms`,
+      [
+        tenantId,
+        events.map((e) => e.activityId),
+        events.map((e) => e.opportunityId),
+        events.map((e) => e.repId),
+        events.map((e) => e.created),
+        events.map((e) => e.occurredMs),
+        events.map((e) => bigText(e.amountCents)),
+        events.map((e) => e.closeDate),
+        events.map((e) => bigText(e.probabilityUnits)),
+        events.map((e) => e.recordedMs),
+        events.map((e) => e.voided),
+        events.map((e) => e.voidRecordedMs),
+      ],
+    );
+  }
+
+  async loadForecasts(
+    tenantId: string,
+    by: { opportunityIds?: readonly string[]; ranges?: readonly { repId?: string; fromMs: number; toMs: number | null }[] },
+  ): Promise<ForecastRow[]> {
+    const found = new Map<string, ForecastRow>();
+    const add = (rows: Row[]): void => {
+      for (const r of rows) found.set(str(r['opportunity_id']), { opportunityId: str(r['opportunity_id']), applied: fromStoredForecast(r['applied']) });
+    };
+    if (by.opportunityIds?.length) {
+      add(await this.q(`SELECT opportunity_id, applied FROM kpi_forecasts WHERE tenant_id = $1 AND opportunity_id = ANY($2::text[])`, [tenantId, by.opportunityIds]));
+    }
+    const ranges = by.ranges ?? [];
+    const perRep = ranges.filter((r): r is { repId: string; fromMs: number; toMs: number | null } => r.repId !== undefined);
+    if (perRep.length > 0) {
+      add(
+        await this.q(
+          `SELECT f.opportunity_id, f.applied
+             FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS r(rep_id, from_ms, to_ms)
+             JOIN kpi_forecasts f ON f.tenant_id = $1 AND f.rep_id = r.rep_id AND f.close_ms >= r.from_ms
+                                 AND (r.to_ms IS NULL OR f.close_ms < r.to_ms)`,
+          [tenantId, perRep.map((r) => r.repId), perRep.map((r) => r.fromMs), perRep.map((r) => r.toMs)],
+        ),
+      );
+    }
+    for (const r of ranges.filter((g) => g.repId === undefined)) {
+      add(
+        await this.q(
+          `SELECT opportunity_id, applied FROM kpi_forecasts
+            WHERE tenant_id = $1 AND close_ms >= $2 AND ($3::bigint IS NULL OR close_ms < $3)`,
+          [tenantId, r.fromMs, r.toMs],
+        ),
+      );
+    }
+    return [...found.values()];
+  }
+
+  async scanForecasts(tenantId: string, after: string | null, limit: number): Promise<ForecastRow[]> {
+    const rows = await this.q(
+      `SELECT opportunity_id, applied FROM kpi_forecasts WHERE tenant_id = $1 AND ($2::text IS NULL OR opportunity_id > $2)
+        ORDER BY opportunity_id LIMIT $3`,
+      [tenantId, after, limit],
+    );
+    return rows.map((r) => ({ opportunityId: str(r['opportunity_id']), applied: fromStoredForecast(r['applied']) }));
+  }
+
+  async saveForecasts(tenantId: string, rows: readonly ForecastRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.q(
+      `INSERT INTO kpi_forecasts (tenant_id, opportunity_id, rep_id, close_ms, applied)
+       SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])
+       ON CONFLICT (tenant_id, opportunity_id) DO UPDATE SET rep_id = excluded.rep_id, close_ms = excluded.close_ms, applied = excluded.applied`,
+      [
+        tenantId,
+        rows.map((r) => r.opportunityId),
+        rows.map((r) => r.applied?.repId ?? null),
+        rows.map((r) => r.applied?.closeMs ?? null),
+        rows.map((r) => toStoredForecast(r.applied)),
+      ],
+    );
+  }
+
   async applyDeltas(tenantId: string, deltas: readonly KeyDelta[]): Promise<Accumulator[]> {
     if (deltas.length === 0) return [];
     const t = deltas.map((d) => d.tally);
@@ -424,7 +589,7 @@ export class PgKpiStore implements KpiStore {
       `INSERT INTO kpi_accumulators AS a (tenant_id, ${ACC_COLUMNS})
        SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::int[],
                                       $10::int[], $11::int[], $12::int[], $13::int[], $14::bigint[], $15::int[], $16::int[],
-                                      $17::bigint[], $18::bigint[], $19::int[], $20::bigint[])
+                                      $17::bigint[], $18::bigint[], $19::int[], $20::bigint[], $21::bigint[], $22::numeric[])
        ON CONFLICT (tenant_id, kpi_key) DO UPDATE SET
          calls = a.calls + excluded.calls, connects = a.connects + excluded.connects, emails = a.emails + excluded.emails,
          meetings_scheduled = a.meetings_scheduled + excluded.meetings_scheduled,
@@ -433,6 +598,8 @@ export class PgKpiStore implements KpiStore {
          pipeline_cents = a.pipeline_cents + excluded.pipeline_cents, deals_won = a.deals_won + excluded.deals_won,
          deals_lost = a.deals_lost + excluded.deals_lost, revenue_cents = a.revenue_cents + excluded.revenue_cents,
          cycle_ms_sum = a.cycle_ms_sum + excluded.cycle_ms_sum, cycle_count = a.cycle_count + excluded.cycle_count,
+         forecast_pipeline_cents = a.forecast_pipeline_cents + excluded.forecast_pipeline_cents,
+         forecast_weighted_units = a.forecast_weighted_units + excluded.forecast_weighted_units,
          as_of_ms = GREATEST(a.as_of_ms, excluded.as_of_ms)
        RETURNING ${ACC_COLUMNS}`,
       [
@@ -456,6 +623,8 @@ export class PgKpiStore implements KpiStore {
         t.map((x) => x.cycleMsSum.toString()),
         t.map((x) => x.cycleCount),
         deltas.map((d) => d.touchedMs),
+        t.map((x) => x.forecastPipelineCents.toString()),
+        t.map((x) => x.forecastWeightedUnits.toString()),
       ],
     );
     return rows.map(toAccumulator);

@@ -2,6 +2,19 @@ import { Activity, ActivityKind, activityEventType, DealCredit, makeEvent, Pacer
 
 type ActivityEvent = PacerEvent<`pacer.activity.${ActivityKind}.v1`>;
 
+/** Optional forecast fields of an opportunity activity (SPEC §3). */
+export interface ForecastFields {
+  expectedCloseDate?: string;
+  probability?: string;
+}
+
+function forecastOf(f: ForecastFields): ForecastFields {
+  return {
+    ...(f.expectedCloseDate === undefined ? {} : { expectedCloseDate: f.expectedCloseDate }),
+    ...(f.probability === undefined ? {} : { probability: f.probability }),
+  };
+}
+
 export interface ActivityOptions {
   activityId?: string;
   /** recordedtime of the event; by default every event is recorded 1 s after the previous one. */
@@ -68,16 +81,34 @@ export class KpiEventBuilder {
     return this.activity({ activityId, kind: 'lead_created', repId, occurredAt, leadId: `l-${activityId}` }, o);
   }
 
-  opportunity(repId: string, occurredAt: string, opportunityId: string, amount: string, o: ActivityOptions = {}): ActivityEvent {
+  opportunity(repId: string, occurredAt: string, opportunityId: string, amount: string, o: ActivityOptions & ForecastFields = {}): ActivityEvent {
     return this.activity(
-      { activityId: o.activityId ?? this.nextId('opp'), kind: 'opportunity_created', repId, occurredAt, opportunityId, amount, currency: 'USD' },
+      {
+        activityId: o.activityId ?? this.nextId('opp'),
+        kind: 'opportunity_created',
+        repId,
+        occurredAt,
+        opportunityId,
+        amount,
+        currency: 'USD',
+        ...forecastOf(o),
+      },
       o,
     );
   }
 
-  stageChanged(repId: string, occurredAt: string, opportunityId: string, o: ActivityOptions = {}): ActivityEvent {
+  stageChanged(repId: string, occurredAt: string, opportunityId: string, o: ActivityOptions & ForecastFields & { amount?: string } = {}): ActivityEvent {
     return this.activity(
-      { activityId: o.activityId ?? this.nextId('stage'), kind: 'opportunity_stage_changed', repId, occurredAt, opportunityId, toStage: 'proposal' },
+      {
+        activityId: o.activityId ?? this.nextId('stage'),
+        kind: 'opportunity_stage_changed',
+        repId,
+        occurredAt,
+        opportunityId,
+        toStage: 'proposal',
+        ...(o.amount === undefined ? {} : { amount: o.amount }),
+        ...forecastOf(o),
+      },
       o,
     );
   }

@@ -6,6 +6,7 @@ import {
   periodsContaining,
   splitCredits,
   sprintWindow,
+  startOfLocalDate,
   TenantCalendar,
 } from '@pacer/sales-domain';
 import { keyIdOf, KpiKeyRef } from '../../src/domain/kpi-key';
@@ -173,6 +174,48 @@ export function oracleSnapshots(tenantId: string, events: readonly PacerEvent[])
           t.dealsLost += 1;
           break;
       }
+    }
+  }
+
+  // Forecasts: per opportunity, from every event about it (SPEC §3 forecast fields, §5 forecast metrics).
+  const later = (x: { data: Activity }, y: { data: Activity } | undefined): boolean =>
+    !y || ms(x.data.occurredAt) > ms(y.data.occurredAt) || (ms(x.data.occurredAt) === ms(y.data.occurredAt) && x.data.activityId > y.data.activityId);
+  const opportunityIds = new Set(
+    all.flatMap((a) => (a.data.kind === 'opportunity_created' || a.data.kind === 'opportunity_stage_changed' ? [a.data.opportunityId] : [])),
+  );
+  for (const opportunityId of opportunityIds) {
+    const mine = all.filter(
+      (a) => (a.data.kind === 'opportunity_created' || a.data.kind === 'opportunity_stage_changed') && a.data.opportunityId === opportunityId,
+    );
+    const live = mine.filter((a) => !a.voided && a.recorded !== null);
+    const latest = (field: 'amount' | 'expectedCloseDate' | 'probability'): string | undefined => {
+      let best: (typeof live)[number] | undefined;
+      for (const a of live) if ((a.data as Record<string, unknown>)[field] !== undefined && later(a, best)) best = a;
+      return best ? ((best.data as Record<string, unknown>)[field] as string) : undefined;
+    };
+    let creation: (typeof live)[number] | undefined;
+    for (const a of live) if (a.data.kind === 'opportunity_created' && later(a, creation)) creation = a;
+    const closeDate = latest('expectedCloseDate');
+    const amount = latest('amount');
+    if (!creation || closeDate === undefined || amount === undefined) continue;
+    let touched = Math.max(...mine.map(touchOf));
+    let open = true;
+    for (const c of all) {
+      if ((c.data.kind !== 'deal_won' && c.data.kind !== 'deal_lost') || c.data.opportunityId !== opportunityId) continue;
+      touched = Math.max(touched, touchOf(c));
+      const dealId = c.data.dealId;
+      const dealCancels = c.data.kind === 'deal_won' ? cancels.filter((x) => x.data.kind === 'deal_cancelled' && x.data.dealId === dealId) : [];
+      for (const x of dealCancels) touched = Math.max(touched, touchOf(x));
+      if (c.voided || c.recorded === null) continue;
+      if (c.data.kind === 'deal_lost' || !dealCancels.some((x) => !x.voided)) open = false;
+    }
+    const probability = latest('probability');
+    const at = startOfLocalDate(closeDate, calendar.timezone).toMillis();
+    for (const t of targetsOf(creation.data.repId, at, touched)) {
+      if (!open) continue;
+      t.forecastPipelineCents += moneyToCents(amount);
+      // Exact in millionths of a cent: probabilities have at most 6 fraction digits.
+      t.forecastWeightedUnits += moneyToCents(amount) * BigInt(Math.round(Number(probability ?? '0') * 1_000_000));
     }
   }
 
