@@ -2,7 +2,7 @@
 // baselines measured in the same run (Kafka's ProducerPerformance, Postgres COPY). Prints one JSON
 // document and a table that puts each Pacer figure beside its baseline as a ratio. Record the table
 // in docs/benchmarks.md with the machine it ran on.
-//   BENCH_ONLY=foundation,ingestion,kpi,commission,sprint,system,web   run a subset
+//   BENCH_ONLY=foundation,ingestion,kpi,commission,sprint,system,web,secured   run a subset
 import 'reflect-metadata';
 import os from 'node:os';
 import { ensureInfra } from '@pacer/testing/infra';
@@ -10,6 +10,7 @@ import { benchActivityIngestion } from './activity-ingestion.bench';
 import { benchCommission } from './commission.bench';
 import { benchFoundation } from './foundation.bench';
 import { benchKpiAggregation } from './kpi-aggregation.bench';
+import { benchSecuredKafka } from './secured-kafka.bench';
 import { benchSprintPlanning } from './sprint-planning.bench';
 import { benchSystem } from './system.bench';
 import { benchWeb } from './web.bench';
@@ -24,6 +25,7 @@ const SUITES: Record<string, () => Promise<Figures>> = {
   sprint: benchSprintPlanning,
   system: benchSystem,
   web: benchWeb,
+  secured: async () => ({ ...(await benchSecuredKafka()) }),
 };
 
 interface Row {
@@ -62,6 +64,9 @@ function rows(r: Record<string, Figures>): Row[] {
     { figure: 'web, API accept → TV stream p99 at 50/s', value: n('web', 'acceptToTvP99Ms'), unit: 'ms', goal: '≤ 2000 ms' },
     { figure: 'web, rep screen JS (gzipped)', value: n('web', 'repJsGzipKB'), unit: 'KB' },
     { figure: 'web, rep screen first load → first number', value: n('web', 'repFirstNumberMs'), unit: 'ms' },
+    { figure: 'outbox relay → Kafka, PLAINTEXT (secured broker)', value: n('secured', 'relayPlaintextRecordsPerSec'), unit: 'records/s' },
+    { figure: 'outbox relay → Kafka, SASL_SSL SCRAM-SHA-512', value: n('secured', 'relaySaslSslRecordsPerSec'), unit: 'records/s' },
+    { figure: 'outbox relay → Kafka, mutual TLS', value: n('secured', 'relayMtlsRecordsPerSec'), unit: 'records/s' },
   ];
 }
 

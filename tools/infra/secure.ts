@@ -1,5 +1,5 @@
 /**
- * `npm run infra:secure -- up | down | status | env [SASL_SSL|SSL|MISNAMED] [SCRAM-SHA-512|SCRAM-SHA-256|PLAIN]`:
+ * `npm run infra:secure -- up | down | status | env [SASL_SSL|SSL|MISNAMED|PLAINTEXT] [SCRAM-SHA-512|SCRAM-SHA-256|PLAIN]`:
  * the secured test broker of libs/testing/src/infra/kafka-secured.ts (SASL_SSL, mutual TLS, a
  * misnamed certificate) beside the shared plaintext one. `env` prints the variables a Pacer process
  * needs to use it, e.g. `set -a; eval "$(npm run -s infra:secure -- env)"; set +a`.
@@ -14,8 +14,8 @@ import {
 } from '../../libs/testing/src/infra/kafka-secured';
 import { ensureTestPki } from '../../libs/testing/src/infra/test-pki';
 
-const USAGE = 'usage: secure.ts up | down | status | env [SASL_SSL|SSL|MISNAMED] [SCRAM-SHA-512|SCRAM-SHA-256|PLAIN]';
-const LISTENERS: readonly SecuredListener[] = ['SASL_SSL', 'SSL', 'MISNAMED'];
+const USAGE = 'usage: secure.ts up | down | status | env [SASL_SSL|SSL|MISNAMED|PLAINTEXT] [SCRAM-SHA-512|SCRAM-SHA-256|PLAIN]';
+const LISTENERS: readonly SecuredListener[] = ['SASL_SSL', 'SSL', 'MISNAMED', 'PLAINTEXT'];
 const MECHANISMS = ['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN'] as const;
 
 function printEnv(args: string[]): void {

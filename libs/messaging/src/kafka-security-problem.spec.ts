@@ -19,7 +19,9 @@ describe('kafkaSecurityProblem', () => {
   });
 
   it('names the user, the mechanism and the variables when the broker refuses the credentials', () => {
-    const error = new KafkaJSSASLAuthenticationError('SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials');
+    // The typings declare no constructor arguments; the runtime class takes the message like every KafkaJSError.
+    const Sasl = KafkaJSSASLAuthenticationError as unknown as new (message: string) => Error;
+    const error = new Sasl('SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials');
     const problem = kafkaSecurityProblem(error, security);
     expect(problem).toMatch(/^Kafka refused the SASL credentials \(SCRAM-SHA-512 as pacer\): .*invalid credentials; check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD\(_FILE\)/);
     expect(problem).not.toContain('wrong');

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KafkaSecurity, loadKafkaSecurity } from '@pacer/config';
 import { assertOk, run } from './commands';
@@ -20,9 +20,10 @@ import { ensureTestPki, TestPki } from './test-pki';
  *   - SASL_SSL  127.0.0.1:29092  SCRAM-SHA-256, SCRAM-SHA-512 and PLAIN
  *   - SSL       127.0.0.1:29093  mutual TLS (a client certificate from the same CA is required)
  *   - MISNAMED  127.0.0.1:29094  TLS with a certificate for another host (hostname verification cases)
+ *   - PLAINTEXT 127.0.0.1:29096  no security: the same broker's baseline for the TLS/SASL benchmark
  * Brokers talk to each other over the mutual-TLS listener, the controller over plaintext on 29095.
  */
-export const SECURED_KAFKA_PORTS = { saslSsl: 29092, mtls: 29093, misnamed: 29094, controller: 29095 } as const;
+export const SECURED_KAFKA_PORTS = { saslSsl: 29092, mtls: 29093, misnamed: 29094, controller: 29095, plaintext: 29096 } as const;
 const HOST = '127.0.0.1';
 
 /** The users the broker knows; passwords are test fixtures, not secrets. */
@@ -31,7 +32,7 @@ export const SECURED_KAFKA_USERS = {
   plain: { username: 'pacer-plain', password: 'pacer-plain-secret' },
 } as const;
 
-export type SecuredListener = 'SASL_SSL' | 'SSL' | 'MISNAMED';
+export type SecuredListener = 'SASL_SSL' | 'SSL' | 'MISNAMED' | 'PLAINTEXT';
 
 export interface SecuredKafka {
   version: string;
@@ -65,6 +66,7 @@ export function securedBrokers(): Record<SecuredListener, string> {
     SASL_SSL: `${HOST}:${SECURED_KAFKA_PORTS.saslSsl}`,
     SSL: `${HOST}:${SECURED_KAFKA_PORTS.mtls}`,
     MISNAMED: `${HOST}:${SECURED_KAFKA_PORTS.misnamed}`,
+    PLAINTEXT: `${HOST}:${SECURED_KAFKA_PORTS.plaintext}`,
   };
 }
 
@@ -85,6 +87,7 @@ export interface SecuredClientOptions {
  */
 export function securedKafkaEnv(pki: TestPki, opts: SecuredClientOptions = {}): Record<string, string> {
   const listener = opts.listener ?? 'SASL_SSL';
+  if (listener === 'PLAINTEXT') return { KAFKA_BROKERS: securedBrokers().PLAINTEXT };
   const env: Record<string, string> = {
     KAFKA_BROKERS: securedBrokers()[listener],
     KAFKA_SECURITY_PROTOCOL: listener === 'SASL_SSL' ? 'SASL_SSL' : 'SSL',
@@ -118,11 +121,11 @@ function serverProperties(paths: ReturnType<typeof securedKafkaPaths>, pki: Test
     ['process.roles', 'broker,controller'],
     ['node.id', 1],
     ['controller.quorum.voters', `1@${HOST}:${p.controller}`],
-    ['listeners', `SASL_SSL://${HOST}:${p.saslSsl},SSL://${HOST}:${p.mtls},MISNAMED://${HOST}:${p.misnamed},CONTROLLER://${HOST}:${p.controller}`],
-    ['advertised.listeners', `SASL_SSL://${HOST}:${p.saslSsl},SSL://${HOST}:${p.mtls},MISNAMED://${HOST}:${p.misnamed}`],
+    ['listeners', `SASL_SSL://${HOST}:${p.saslSsl},SSL://${HOST}:${p.mtls},MISNAMED://${HOST}:${p.misnamed},PLAINTEXT://${HOST}:${p.plaintext},CONTROLLER://${HOST}:${p.controller}`],
+    ['advertised.listeners', `SASL_SSL://${HOST}:${p.saslSsl},SSL://${HOST}:${p.mtls},MISNAMED://${HOST}:${p.misnamed},PLAINTEXT://${HOST}:${p.plaintext}`],
     ['controller.listener.names', 'CONTROLLER'],
     ['inter.broker.listener.name', 'SSL'],
-    ['listener.security.protocol.map', 'CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL,MISNAMED:SSL'],
+    ['listener.security.protocol.map', 'CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL,MISNAMED:SSL,PLAINTEXT:PLAINTEXT'],
     // PEM key stores (Kafka 2.7+): no JKS conversion, the same files Node reads.
     ['ssl.keystore.type', 'PEM'],
     ['ssl.keystore.location', pki.serverKeystoreFile],
@@ -198,7 +201,14 @@ export async function ensureSecuredKafka(log: InfraLog = defaultLog): Promise<Se
     const pki = ensureTestPki(paths.pkiDir);
     const brokers = securedBrokers();
     const security = securedKafkaSecurity(pki);
-    const pid = runningPid(paths);
+    let pid = runningPid(paths);
+    const properties = serverProperties(paths, pki);
+    if (pid !== undefined && readFileSync(paths.serverProperties, 'utf8') !== properties) {
+      // Started by an older version of this file (other listeners): restart it with the current one.
+      log(`kafka secured: pid ${pid} runs an outdated configuration; restarting it`);
+      await terminate(pid, 60_000);
+      pid = undefined;
+    }
     if (pid !== undefined && (await kafkaAnswers([brokers.SASL_SSL], security))) {
       log(`kafka secured ${version} already up on ${brokers.SASL_SSL} (pid ${pid})`);
       return { version, brokers, pki, pid, startedNow: false };
@@ -217,7 +227,7 @@ export async function ensureSecuredKafka(log: InfraLog = defaultLog): Promise<Se
       mkdirSync(join(paths.home, 'config'), { recursive: true });
       mkdirSync(paths.logsDir, { recursive: true });
       mkdirSync(paths.dataDir, { recursive: true });
-      writeFileSync(paths.serverProperties, serverProperties(paths, pki));
+      writeFileSync(paths.serverProperties, properties);
       writeFileSync(paths.log4jConfig, log4j2Config(paths));
       await formatWithScramUsers(java, libs, paths, log);
       // A small heap: it shares a 2-core test machine with the plaintext broker and Postgres.
@@ -230,7 +240,7 @@ export async function ensureSecuredKafka(log: InfraLog = defaultLog): Promise<Se
       security,
       abortReason: () => (isAlive(launched) ? undefined : `secured broker ${launched} exited (see ${paths.brokerLog} and ${paths.jvmOut})`),
     });
-    log(`kafka secured ${version} up on ${brokers.SASL_SSL} (SASL_SSL), ${brokers.SSL} (mTLS), ${brokers.MISNAMED} (misnamed) in ${seconds(started)}`);
+    log(`kafka secured ${version} up on ${brokers.SASL_SSL} (SASL_SSL), ${brokers.SSL} (mTLS), ${brokers.MISNAMED} (misnamed), ${brokers.PLAINTEXT} (plaintext) in ${seconds(started)}`);
     return { version, brokers, pki, pid: launched, startedNow: pid === undefined };
   });
 }
