@@ -5,6 +5,7 @@
  */
 import { CONFIG_VARIABLES, DEFAULT_PORTS, loadConfig, OIDC_CONFIG_VARIABLES, SECRETS_KEY_VARIABLES, SERVICES, ServiceName } from '@pacer/config';
 import { TOPIC_SPECS, TOPICS } from '@pacer/contracts';
+import { minInsyncReplicasFor } from '@pacer/testing/infra';
 import { podSpec, renderKustomization } from './lib/kustomize';
 import { OVERLAYS, overlayDir } from './lib/paths';
 import {
@@ -293,14 +294,15 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     });
   });
 
-  it('one Strimzi KafkaTopic per TOPIC_SPECS topic, with identical configs and the default partitions', () => {
+  it('one Strimzi KafkaTopic per TOPIC_SPECS topic, with its configs, min.insync.replicas for its replicas and the default partitions', () => {
     const topics = ofKind(objects, 'KafkaTopic');
     expect(topics.map((t) => t['spec']['topicName']).sort()).toEqual(TOPIC_SPECS.map((t) => t.name).sort());
     for (const spec of TOPIC_SPECS) {
       const topic = find(objects, 'KafkaTopic', spec.name);
+      // The contract's configs, plus the durability the replica count affords (as infra's ensureTopics sets it).
       expect({ name: spec.name, config: topic['spec']['config'] }).toEqual({
         name: spec.name,
-        config: spec.configs,
+        config: { ...spec.configs, 'min.insync.replicas': String(minInsyncReplicasFor(topic['spec']['replicas'])) },
       });
       expect(topic['spec']['partitions']).toBe(DEFAULT_PARTITIONS);
       expect(topic['spec']['replicas']).toBeGreaterThanOrEqual(1);
@@ -333,7 +335,9 @@ describe('overlay differences', () => {
         new RegExp(`/${service}(:\\d+\\.\\d+\\.\\d+|@sha256:[0-9a-f]{64})$`),
       );
     }
-    for (const topic of ofKind(prod, 'KafkaTopic'))
+    for (const topic of ofKind(prod, 'KafkaTopic')) {
       expect(topic['spec']['replicas']).toBeGreaterThanOrEqual(3);
+      expect(topic['spec']['config']['min.insync.replicas']).toBe('2');
+    }
   });
 });
