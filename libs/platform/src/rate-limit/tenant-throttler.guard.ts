@@ -3,8 +3,11 @@ import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { Principal } from '@pacer/auth';
 import { ProblemException } from '@pacer/http';
 
-/** The throttler's name; it prefixes the storage key and names the X-RateLimit-* headers' limit. */
-export const TENANT_THROTTLER = 'tenant';
+/**
+ * The throttler's name, which prefixes its storage keys. It is the throttler's `default`: any other
+ * name is appended to the headers (`Retry-After-tenant`), which no HTTP client reads.
+ */
+export const TENANT_THROTTLER = 'default';
 
 /**
  * @nestjs/throttler keyed by the caller's tenant instead of its IP: one budget per tenant for the whole
@@ -26,9 +29,9 @@ export class TenantThrottlerGuard extends ThrottlerGuard {
     return tracker;
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    // The guard has set Retry-After (seconds until the window ends) before calling this.
+  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const seconds = Math.max(1, detail.timeToBlockExpire);
+    this.setResponseHeader(context.switchToHttp().getResponse<Record<string, unknown>>(), 'Retry-After', seconds);
     throw new ProblemException(429, 'rate-limited', `Too many requests for this tenant; retry in ${seconds} s.`, {
       retryAfterSeconds: seconds,
     });
