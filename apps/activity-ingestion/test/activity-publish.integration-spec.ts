@@ -67,6 +67,9 @@ describe('activity-ingestion: from HTTP to pacer.activities.v1, exactly once', (
         dataschema: `urn:pacer:schema:pacer.activity.${kind}.v1`,
         tenantid: tenant,
         recordedtime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        // SPEC §6: who recorded it (the test token's sub and its one writing role)
+        recordedby: 'dev',
+        recordedrole: 'ingest',
         data: expected.ok ? expected.activity : undefined,
       });
     }

@@ -5,7 +5,8 @@ import { described, Instant } from './wire-formats';
  * The CloudEvents 1.0 structured-mode envelope every Pacer value is (SPEC §2). Attributes that
  * CloudEvents leaves optional (`time`, `subject`, `dataschema`) are required here, and `tenantid`
  * and `recordedtime` are Pacer's extension attributes. Unknown attributes are allowed: consumers
- * must tolerate what a newer producer adds.
+ * must tolerate what a newer producer adds. Activities also carry who recorded them (SPEC §6):
+ * `recordedby` and `recordedrole`, optional because events published before them have neither.
  */
 export const CloudEventEnvelope = Type.Object({
   specversion: Type.Literal('1.0'),
@@ -27,6 +28,20 @@ export const CloudEventEnvelope = Type.Object({
   }),
   tenantid: Type.String({ minLength: 1 }),
   recordedtime: described(Instant, 'When Pacer recorded it.'),
+  recordedby: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: "Who recorded it: the `sub` of the token it was recorded with (activities).",
+    }),
+  ),
+  recordedrole: Type.Optional(
+    Type.String({
+      pattern: '^[a-z][a-z_]{0,31}$',
+      description:
+        'The role it was recorded in (activities): admin, ingest (a CRM integration) or rep; a token with several roles records in the most privileged one the endpoint allows.',
+    }),
+  ),
   // Open here in both modes: `data` is checked on its own, against the schema its type names.
   data: Type.Unsafe<Record<string, unknown>>({
     type: 'object',

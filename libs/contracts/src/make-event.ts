@@ -16,6 +16,14 @@ export interface MakeEventInput<T extends EventType> {
   data: EventData<T>;
   /** When Pacer recorded it; defaults to now. Pass it when re-creating a stored event. */
   recordedTime?: string;
+  /** Who recorded it (the `recordedby`/`recordedrole` extensions); activities carry it. */
+  recordedBy?: RecordedBy;
+}
+
+/** The token `sub` and acting role an event was recorded with. */
+export interface RecordedBy {
+  sub: string;
+  role: string;
 }
 
 /**
@@ -43,6 +51,7 @@ export function makeEvent<T extends EventType>(type: T, input: MakeEventInput<T>
     dataschema: dataschemaOf(type),
     tenantid: input.tenantId,
     recordedtime: input.recordedTime ?? new Date().toISOString(),
+    ...(input.recordedBy ? { recordedby: input.recordedBy.sub, recordedrole: input.recordedBy.role } : {}),
     data: input.data,
   };
   const envelopeProblems = validateEnvelope(event, 'producer');

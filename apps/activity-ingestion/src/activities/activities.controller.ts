@@ -26,7 +26,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { Request, Response } from 'express';
-import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
+import { actingRole, CurrentPrincipal, Principal, Roles } from '@pacer/auth';
 import { ACTIVITY_KINDS } from '@pacer/contracts';
 import { ProblemException, TakesBody } from '@pacer/http';
 import { Logger } from '@pacer/observability';
@@ -36,7 +36,7 @@ import { ImportItem } from '../import/import-item';
 import { ndjsonItems } from '../import/ndjson.parser';
 import { decodeCursor, encodeCursor } from './activity-cursor';
 import { isId } from '@pacer/sales-domain';
-import { ItemResult } from './activity-intake';
+import { ACTIVITY_WRITERS, ItemResult } from './activity-intake';
 import {
   ActivityIngestionService,
   ImportInterruptedError,
@@ -57,7 +57,6 @@ import {
 /** Largest batch of `POST /v1/activities:batch` (SPEC §3). */
 export const MAX_BATCH_ITEMS = 1000;
 
-const WRITERS = ['admin', 'ingest', 'rep'] as const;
 
 const NDJSON_TYPES = new Set([
   'application/x-ndjson',
@@ -135,7 +134,7 @@ export class ActivitiesController {
   @Post('activities')
   @TakesBody('json')
   @HttpCode(HttpStatus.ACCEPTED)
-  @Roles(...WRITERS)
+  @Roles(...ACTIVITY_WRITERS)
   @ApiOperation({ summary: 'Record one activity (idempotent on activityId).' })
   @ApiBody({ schema: ACTIVITY_SCHEMA })
   @ApiResponse({ status: 202, type: AcceptedDto })
@@ -156,7 +155,7 @@ export class ActivitiesController {
   @Post('activities\\:batch')
   @TakesBody('json-items')
   @HttpCode(HttpStatus.ACCEPTED)
-  @Roles(...WRITERS)
+  @Roles(...ACTIVITY_WRITERS)
   @ApiOperation({
     summary: `Record up to ${MAX_BATCH_ITEMS} activities; one result per item, in order.`,
     description:
@@ -197,7 +196,7 @@ export class ActivitiesController {
   @Post('activities/import')
   @TakesBody('stream')
   @HttpCode(HttpStatus.ACCEPTED)
-  @Roles(...WRITERS)
+  @Roles(...ACTIVITY_WRITERS)
   @ApiOperation({
     summary: 'Bulk import from a streamed NDJSON or CSV body (header row).',
     description:
@@ -248,7 +247,7 @@ export class ActivitiesController {
 
   @Post('activities/:activityId/void')
   @HttpCode(HttpStatus.ACCEPTED)
-  @Roles(...WRITERS)
+  @Roles(...ACTIVITY_WRITERS)
   @ApiOperation({
     summary: 'Retract a wrongly recorded activity (publishes pacer.activity.voided.v1).',
     description:
@@ -257,6 +256,11 @@ export class ActivitiesController {
   @ApiParam({ name: 'activityId' })
   @ApiResponse({ status: 202, type: VoidResultDto, description: 'Voided now.' })
   @ApiResponse({ status: 200, type: VoidResultDto, description: 'Was already voided; nothing published.' })
+  @ApiResponse({
+    status: 403,
+    description:
+      'A rep voids only activities it recorded; activities recorded with ingest are voided by ingest or an admin (problem+json).',
+  })
   @ApiResponse({ status: 404, description: 'No such activity in this tenant.' })
   async void(
     @CurrentPrincipal() principal: Principal,
@@ -265,18 +269,16 @@ export class ActivitiesController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<VoidResultDto> {
     if (!isId(activityId)) throw ProblemException.notFound(`Activity`);
-    const unrestricted = principal.roles.includes('admin') || principal.roles.includes('ingest');
-    const outcome = await this.repository.void(
-      auditActor(principal),
-      activityId,
-      body.reason,
-      unrestricted ? undefined : (principal.repId ?? ''),
-    );
+    const voider = {
+      role: actingRole(principal, ACTIVITY_WRITERS),
+      ...(principal.repId !== undefined ? { repId: principal.repId } : {}),
+    };
+    const outcome = await this.repository.void(auditActor(principal), voider, activityId, body.reason);
     switch (outcome.status) {
       case 'not_found':
         throw ProblemException.notFound(`Activity ${activityId}`);
-      case 'not_own':
-        throw new ProblemException(403, 'forbidden', 'A rep may void only its own activities.');
+      case 'refused':
+        throw new ProblemException(403, 'forbidden', `Activity ${activityId} may not be voided by this caller: ${outcome.reason}.`);
       case 'already_voided':
         res.status(HttpStatus.OK);
         return { activityId, status: 'already_voided' };

@@ -5,6 +5,7 @@ import {
   eventKey,
   makeEvent,
   PacerEvent,
+  RecordedBy,
   TOPICS,
 } from '@pacer/contracts';
 import { OutboxMessage } from '@pacer/event-store';
@@ -33,13 +34,22 @@ export function voidedEventId(tenantId: string, activityId: string): string {
   return deterministicEventId(tenantId, 'activity', activityId, 'voided');
 }
 
-/** `pacer.activity.<kind>.v1` for an accepted activity; `time` is when it happened, per SPEC §2. */
-export function acceptedEvent(tenantId: string, activity: Activity, recordedTime: string): PacerEvent {
+/**
+ * `pacer.activity.<kind>.v1` for an accepted activity; `time` is when it happened, per SPEC §2, and
+ * `recordedby`/`recordedrole` who recorded it (SPEC §6).
+ */
+export function acceptedEvent(
+  tenantId: string,
+  activity: Activity,
+  recordedTime: string,
+  recordedBy?: RecordedBy,
+): PacerEvent {
   return makeEvent(activityEventType(activity.kind), {
     id: acceptedEventId(tenantId, activity.activityId),
     tenantId,
     time: activity.occurredAt,
     recordedTime,
+    ...(recordedBy ? { recordedBy } : {}),
     data: activity,
   } as Parameters<typeof makeEvent>[1]);
 }

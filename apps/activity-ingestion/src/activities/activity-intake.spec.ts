@@ -53,6 +53,21 @@ describe('prepareActivity: authorisation and the CloudEvent of an accepted activ
     expect(acceptedEventId('t2', 'a1')).not.toBe(event.id);
   });
 
+  it('names who recorded it (SPEC §6): the sub and the most privileged writing role of the token', () => {
+    const byCrm = prepareActivity(sampleActivity('deal_won', 'd1'), ingest, recorded);
+    expect(byCrm.ok && byCrm.candidate.event).toMatchObject({ recordedby: 'crm', recordedrole: 'ingest' });
+    expect(byCrm.ok && byCrm.candidate.recordedBy).toEqual({ sub: 'crm', role: 'ingest' });
+    const byRep = prepareActivity(sampleActivity('deal_won', 'd1'), rep, recorded);
+    expect(byRep.ok && byRep.candidate.event).toMatchObject({ recordedby: 'rep-1', recordedrole: 'rep' });
+    // A manager may not record, so a manager's token that is also the rep's records as the rep.
+    const managerRep: Principal = { ...rep, roles: ['manager', 'rep'] };
+    const byManagerRep = prepareActivity(sampleActivity('deal_won', 'd1'), managerRep, recorded);
+    expect(byManagerRep.ok && byManagerRep.candidate.recordedBy.role).toBe('rep');
+    const adminRep: Principal = { ...rep, roles: ['rep', 'admin'] };
+    const byAdminRep = prepareActivity(sampleActivity('deal_won', 'd1'), adminRep, recorded);
+    expect(byAdminRep.ok && byAdminRep.candidate.recordedBy.role).toBe('admin');
+  });
+
   it('keeps stream ids of different tenants and ids apart even with colons in them', () => {
     expect(activityStreamId('a:b', 'c')).not.toBe(activityStreamId('a', 'b:c'));
   });

@@ -1,5 +1,5 @@
-import { Principal } from '@pacer/auth';
-import { InvalidEventError } from '@pacer/contracts';
+import { actingRole, Principal, Role } from '@pacer/auth';
+import { InvalidEventError, RecordedBy } from '@pacer/contracts';
 import { FieldError } from '@pacer/http';
 import { acceptedEvent } from './activity-event.factory';
 import { Candidate, WriteOutcome } from './activity.repository';
@@ -15,6 +15,17 @@ export type ItemResult =
 export type Rejection = Extract<ItemResult, { status: 'rejected' }>;
 
 export type Prepared = { ok: true; candidate: Candidate } | { ok: false; rejection: Rejection };
+
+/** The roles that record (and void) activities. */
+export const ACTIVITY_WRITERS: readonly Role[] = ['admin', 'ingest', 'rep'];
+
+/**
+ * Who records an activity (SPEC §6 `recordedby`/`recordedrole`): the token's `sub` and the most
+ * privileged role it holds among the writers, so a rep-only token is `rep` and `[admin, rep]` is `admin`.
+ */
+export function recorderOf(principal: Principal): RecordedBy {
+  return { sub: principal.subject, role: actingRole(principal, ACTIVITY_WRITERS) };
+}
 
 /** SPEC §7: ingest and admin write for any rep; a rep only for itself. */
 export function mayWriteFor(principal: Principal, repId: string): boolean {
@@ -49,8 +60,9 @@ export function prepareActivity(raw: unknown, principal: Principal, recordedTime
     };
   }
   try {
-    const event = acceptedEvent(principal.tenantId, activity, recordedTime);
-    return { ok: true, candidate: { activity, event } };
+    const recordedBy = recorderOf(principal);
+    const event = acceptedEvent(principal.tenantId, activity, recordedTime, recordedBy);
+    return { ok: true, candidate: { activity, event, recordedBy } };
   } catch (e) {
     // The DTOs and the published contract should agree; if they ever do not, the client gets a 400
     // naming the field rather than a 500.

@@ -98,12 +98,27 @@ export class VoidResultDto {
   status!: 'voided' | 'already_voided';
 }
 
+/** SPEC §6: the token `sub` and the role an activity was recorded with (CloudEvent recordedby/recordedrole). */
+export class RecordedByDto {
+  @ApiProperty({ example: 'user-7f3a' })
+  sub!: string;
+
+  @ApiProperty({ example: 'rep', description: 'admin, ingest (a CRM integration) or rep.' })
+  role!: string;
+}
+
 export class ListedActivityDto {
   @ApiProperty({
     description: 'The activity as accepted (normalised: money with two fraction digits).',
     type: Object,
   })
   activity!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    type: RecordedByDto,
+    description: 'Who recorded it (absent for activities recorded before Pacer kept it).',
+  })
+  recordedBy?: RecordedByDto;
 
   @ApiProperty({ format: 'date-time' })
   recordedAt!: string;
