@@ -1,7 +1,7 @@
 import { Kafka, Producer } from 'kafkajs';
 import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
-import { eventKey, makeEvent, newEventId, PacerEvent, TOPICS } from '@pacer/contracts';
+import { eventKey, isCommissionDelta, makeEvent, newEventId, PacerEvent, TOPICS } from '@pacer/contracts';
 import { mintToken, Role } from '@pacer/auth';
 import { pollUntil, ReadRecord, TEST_JWT_SECRET } from '@pacer/testing';
 
@@ -139,13 +139,14 @@ export function memberJoined(
 
 export function settingsUpdated(
   tenantId: string,
-  s: { timezone: string; weekStartsOn: number; fiscalYearStartMonth: number },
+  s: { timezone: string; weekStartsOn: number; fiscalYearStartMonth: number; dealsRequireApproval?: boolean },
+  time: string = new Date().toISOString(),
 ): PacerEvent {
   return makeEvent('pacer.roster.settings_updated.v1', {
     id: newEventId(),
     tenantId,
-    time: new Date().toISOString(),
-    data: s,
+    time,
+    data: s as never,
   }) as PacerEvent;
 }
 
@@ -206,7 +207,8 @@ export function deltas(records: readonly ReadRecord[], tenantId: string): DeltaE
     if (!r.value) continue;
     const e = JSON.parse(r.value.toString()) as DeltaEvent;
     // A record the outbox published twice carries the same id; BI dedupes by id, and so do we.
-    if (e.tenantid !== tenantId || seen.has(e.id)) continue;
+    // Governance events (approvals, payouts, ...) share the topic but are not deltas.
+    if (e.tenantid !== tenantId || seen.has(e.id) || !isCommissionDelta(e.type)) continue;
     seen.add(e.id);
     out.push(e);
   }

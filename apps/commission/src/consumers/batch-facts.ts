@@ -13,6 +13,10 @@ export interface WinFact {
   share: string;
   credit: string;
   currency: string;
+  /** Who recorded the deal (CloudEvent extensions `recordedby`, `recordedrole`); null on older events. */
+  recordedBy: string | null;
+  recordedRole: string | null;
+  recordedAt: string;
 }
 
 export interface CancellationFactRow {
@@ -35,6 +39,10 @@ export interface SettingsFact {
   timezone: string;
   weekStartsOn: number;
   fiscalYearStartMonth: number;
+  /** Undefined when the event does not carry the field (older producers): the setting is unchanged. */
+  dealsRequireApproval: boolean | undefined;
+  /** When the setting took effect (the event's time). */
+  time: string;
   eventId: string;
 }
 

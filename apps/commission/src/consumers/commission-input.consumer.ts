@@ -7,7 +7,7 @@ import { creditsOfDeal } from '../calculation/deal-credits';
 import { DirtyStatements } from '../ledger/dirty-statements';
 import { Recalculator } from '../ledger/recalculator';
 import { BatchFacts } from './batch-facts';
-import { writeFacts } from './fact-writer';
+import { pendingApprovalMessage, writeFacts } from './fact-writer';
 
 /**
  * Consumes activities (deal_won, deal_cancelled, voids) and the roster (tenant calendar, team
@@ -29,6 +29,7 @@ export class CommissionInputConsumer implements ConsumerHandler<PacerEvent> {
     switch (event.type) {
       case 'pacer.activity.deal_won.v1': {
         const d = event.data;
+        const recorded = recordedBy(event);
         for (const c of creditsOfDeal(d.amount, d.repId, d.credits)) {
           facts.wins.push({
             tenantId,
@@ -42,6 +43,8 @@ export class CommissionInputConsumer implements ConsumerHandler<PacerEvent> {
             share: c.share,
             credit: c.credit,
             currency: d.currency,
+            ...recorded,
+            recordedAt: event.recordedtime,
           });
         }
         return;
@@ -66,7 +69,15 @@ export class CommissionInputConsumer implements ConsumerHandler<PacerEvent> {
         if (!isValidTimeZone(event.data.timezone)) {
           throw new Error(`unknown time zone ${event.data.timezone}: the tenant calendar cannot be applied`);
         }
-        facts.settings.push({ tenantId, ...event.data, eventId: event.id });
+        facts.settings.push({
+          tenantId,
+          timezone: event.data.timezone,
+          weekStartsOn: event.data.weekStartsOn,
+          fiscalYearStartMonth: event.data.fiscalYearStartMonth,
+          dealsRequireApproval: flag((event.data as Record<string, unknown>)['dealsRequireApproval']),
+          time: event.time,
+          eventId: event.id,
+        });
         return;
       case 'pacer.roster.member_joined.v1':
       case 'pacer.roster.member_role_changed.v1':
@@ -101,7 +112,19 @@ export class CommissionInputConsumer implements ConsumerHandler<PacerEvent> {
     if (facts === undefined) return;
     this.batches.delete(ctx);
     const dirty = new DirtyStatements();
-    await writeFacts(ctx.manager, facts, dirty);
+    const pending = await writeFacts(ctx.manager, facts, dirty);
     await this.recalculator.recalculate(ctx.manager, dirty, (messages) => ctx.publish(messages));
+    if (pending.length > 0) await ctx.publish(pending.map(pendingApprovalMessage));
   }
+}
+
+/** The recording extensions of an activity event (SPEC §6), read tolerantly: absent on older events. */
+function recordedBy(event: PacerEvent): { recordedBy: string | null; recordedRole: string | null } {
+  const ext = event as unknown as Record<string, unknown>;
+  const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+  return { recordedBy: text(ext['recordedby']), recordedRole: text(ext['recordedrole']) };
+}
+
+function flag(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -16,6 +16,8 @@ import { AccessPolicy } from '../statements/access-policy.service';
 import { StatementsService } from '../statements/statements.service';
 import {
   ApproveStatementDto,
+  DealDecisionDto,
+  DealsQueryDto,
   DisputesQueryDto,
   ManualAdjustmentDto,
   OpenDisputeDto,
@@ -23,6 +25,8 @@ import {
   StatementsQueryDto,
 } from './governance.dto';
 import {
+  DealDto,
+  DealPageDto,
   DisputeDto,
   DisputePageDto,
   ManualAdjustmentResultDto,
@@ -36,6 +40,7 @@ import {
   DisputeView,
   GovernanceService,
   Page,
+  DealView,
   StatementHeadView,
 } from './governance.service';
 import { PayoutRow } from './payout-file';
@@ -124,6 +129,7 @@ export class GovernanceController {
   }
 
   @Post('reps/:repId/statements/:periodKey/approve')
+  @HttpCode(HttpStatus.OK)
   @Roles('admin', 'manager')
   @ApiOperation({
     summary: "Approve a statement (an admin, or the manager of the rep's team at the period's end).",
@@ -261,6 +267,7 @@ export class GovernanceController {
   }
 
   @Post('disputes/:disputeId/resolve')
+  @HttpCode(HttpStatus.OK)
   @Roles('admin')
   @ApiOperation({ summary: 'Resolve a dispute, with or without a manual adjustment.' })
   @ApiOkResponse({ type: DisputeDto })
@@ -270,10 +277,8 @@ export class GovernanceController {
     @CurrentPrincipal() principal: Principal,
     @Param('disputeId') disputeId: string,
     @Body() dto: ResolveDisputeDto,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<DisputeDto> {
     if (!UUID.test(disputeId)) throw ProblemException.notFound(`Dispute ${disputeId}`);
-    res.status(HttpStatus.OK);
     return this.governance.resolveDispute(principal, disputeId, dto);
   }
 
@@ -292,6 +297,64 @@ export class GovernanceController {
       reps,
       ...(query.status !== undefined ? { status: query.status } : {}),
       ...(query.repId !== undefined ? { repId: query.repId } : {}),
+      ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      limit: query.limit === undefined ? 100 : Number(query.limit),
+    });
+  }
+
+  @Post('deals/:dealId/approve')
+  @HttpCode(HttpStatus.OK)
+  @Roles('admin', 'manager')
+  @ApiOperation({
+    summary:
+      'Approve a deal waiting for approval (dealsRequireApproval): it pays from now, in its own period if open, else as a prior-period adjustment.',
+  })
+  @ApiBody({ type: DealDecisionDto, required: false })
+  @ApiOkResponse({ type: DealDto })
+  @ApiResponse({ status: 403, description: 'Not an admin nor the manager of the deal’s rep (problem+json).' })
+  @ApiResponse({ status: 404, description: 'No such deal (problem+json).' })
+  @ApiResponse({ status: 409, description: 'deal-not-pending or deal-decided (problem+json).' })
+  async approveDeal(
+    @CurrentPrincipal() principal: Principal,
+    @Param('dealId') dealId: string,
+    @Body() dto: DealDecisionDto,
+  ): Promise<DealDto> {
+    checkId('dealId', dealId);
+    return (await this.governance.decideDeal(principal, dealId, 'approved', dto?.reason)).body;
+  }
+
+  @Post('deals/:dealId/reject')
+  @HttpCode(HttpStatus.OK)
+  @Roles('admin', 'manager')
+  @ApiOperation({ summary: 'Reject a deal waiting for approval: it never pays.' })
+  @ApiBody({ type: DealDecisionDto, required: false })
+  @ApiOkResponse({ type: DealDto })
+  @ApiResponse({ status: 403, description: 'Not an admin nor the manager of the deal’s rep (problem+json).' })
+  @ApiResponse({ status: 404, description: 'No such deal (problem+json).' })
+  @ApiResponse({ status: 409, description: 'deal-not-pending or deal-decided (problem+json).' })
+  async rejectDeal(
+    @CurrentPrincipal() principal: Principal,
+    @Param('dealId') dealId: string,
+    @Body() dto: DealDecisionDto,
+  ): Promise<DealDto> {
+    checkId('dealId', dealId);
+    return (await this.governance.decideDeal(principal, dealId, 'rejected', dto?.reason)).body;
+  }
+
+  @Get('deals')
+  @Roles('admin', 'manager', 'rep')
+  @ApiOperation({
+    summary: 'Deals recorded by reps that wait for approval (status=pending, the default) or were decided.',
+  })
+  @ApiOkResponse({ type: DealPageDto })
+  async deals(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: DealsQueryDto,
+  ): Promise<Page<DealView>> {
+    const reps = await this.access.visibleReps(principal);
+    return this.governance.deals(principal.tenantId, {
+      reps,
+      status: query.status ?? 'pending',
       ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
       limit: query.limit === undefined ? 100 : Number(query.limit),
     });

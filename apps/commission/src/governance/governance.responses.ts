@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type {
+  DealView,
   DisputeView,
   ManualAdjustmentView,
   Page,
@@ -84,5 +85,27 @@ export class DisputeDto implements DisputeView {
 
 export class DisputePageDto implements Page<DisputeView> {
   @ApiProperty({ type: [DisputeDto] }) items!: DisputeDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class DealDto implements DealView {
+  @ApiProperty({ example: 'deal-17' }) dealId!: string;
+  @ApiProperty({ example: 'rep-ana', description: 'The deal’s primary rep.' }) repId!: string;
+  @ApiProperty() activityId!: string;
+  @ApiProperty({ example: '48000.00' }) amount!: string;
+  @ApiProperty({ example: 'USD' }) currency!: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty({ description: 'The CloudEvent id of the deal_won.' }) activityEventId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The sub that recorded the deal.' })
+  recordedBy!: string | null;
+  @ApiProperty({ enum: ['pending', 'approved', 'rejected', 'not_required'] })
+  status!: 'pending' | 'approved' | 'rejected' | 'not_required';
+  @ApiProperty({ type: String, nullable: true }) decidedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) decidedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+}
+
+export class DealPageDto implements Page<DealView> {
+  @ApiProperty({ type: [DealDto] }) items!: DealDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }

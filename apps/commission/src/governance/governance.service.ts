@@ -21,6 +21,7 @@ import type { TimelineWindow } from '../calculation/rep-timeline';
 import { deltaEvent, outboxMessage } from '../ledger/commission-delta.factory';
 import {
   applyLedgerChanges,
+  HELD_FOR_APPROVAL_SQL,
   insertLedgerRows,
   loadClosedPeriods,
   lockPeriodStates,
@@ -619,6 +620,153 @@ export class GovernanceService {
     });
   }
 
+  /**
+   * Approves or rejects a deal waiting for approval (an admin, or the manager of the deal's rep's team
+   * now). Approved, it pays in its own period if that is open, else as a prior-period adjustment.
+   */
+  async decideDeal(
+    principal: Principal,
+    dealId: string,
+    decision: 'approved' | 'rejected',
+    reason: string | undefined,
+  ): Promise<{ changed: boolean; body: DealView }> {
+    const tenantId = principal.tenantId;
+    return this.dataSource.transaction(async (manager) => {
+      const records = (await manager.query(
+        `SELECT d.rep_id, d.primary_rep_id, d.occurred_text, d.voided_by, ${HELD_FOR_APPROVAL_SQL} AS needs_approval
+           FROM deal_credits d WHERE d.tenant_id = $1 AND d.deal_id = $2`,
+        [tenantId, dealId],
+      )) as {
+        rep_id: string;
+        primary_rep_id: string;
+        occurred_text: string;
+        voided_by: string | null;
+        needs_approval: boolean;
+      }[];
+      const primary = records.find((r) => r.rep_id === r.primary_rep_id) ?? records[0];
+      if (primary === undefined) throw ProblemException.notFound(`Deal ${dealId}`);
+      await lockReps(
+        manager,
+        [...new Set(records.map((r) => r.rep_id))].map((repId) => ({ tenantId, repId })),
+      );
+      if (!hasRole(principal, 'admin')) {
+        const intervals = await this.repTeamIntervals(manager, tenantId, primary.primary_rep_id);
+        const approvers = statementApprovers(intervals, primary.primary_rep_id, Date.now() + 1);
+        if (!approvers.has(principal.repId ?? principal.subject)) {
+          throw new ProblemException(
+            403,
+            'forbidden',
+            `Only an admin or the manager of rep ${primary.primary_rep_id}'s team decides on deal ${dealId}.`,
+          );
+        }
+      }
+      const existing = await this.dealView(manager, tenantId, dealId);
+      if (existing?.status === decision) return { changed: false, body: existing };
+      if (existing !== undefined && (existing.status === 'approved' || existing.status === 'rejected')) {
+        throw ProblemException.conflict('deal-decided', `Deal ${dealId} was already ${existing.status}.`);
+      }
+      if (!records.some((r) => r.needs_approval)) {
+        throw ProblemException.conflict('deal-not-pending', `Deal ${dealId} does not wait for approval.`);
+      }
+      const event =
+        decision === 'approved'
+          ? governanceEvent('pacer.commission.deal_approved.v1', tenantId, {
+              dealId,
+              repId: primary.primary_rep_id,
+              decidedBy: principal.subject,
+              ...(reason !== undefined ? { reason } : {}),
+            })
+          : governanceEvent('pacer.commission.deal_rejected.v1', tenantId, {
+              dealId,
+              repId: primary.primary_rep_id,
+              decidedBy: principal.subject,
+              ...(reason !== undefined ? { reason } : {}),
+            });
+      await manager.query(
+        `INSERT INTO deal_decisions (tenant_id, deal_id, decision, decided_by, reason, decided_at, event_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [tenantId, dealId, decision, principal.subject, reason ?? null, event.time, event.id],
+      );
+      await this.publish(manager, [event]);
+      if (decision === 'approved') {
+        const dirty = new DirtyStatements();
+        for (const r of records) {
+          dirty.touchInstant(tenantId, r.rep_id, Date.parse(r.occurred_text));
+          dirty.addCause(event.id, tenantId, r.rep_id);
+        }
+        await this.recalculate(manager, dirty);
+      }
+      await this.audit(manager, principal, {
+        type: decision === 'approved' ? 'deal.approved' : 'deal.rejected',
+        subject: { dealId, repId: primary.primary_rep_id },
+        summary: reason !== undefined ? { reason } : {},
+      });
+      return { changed: true, body: (await this.dealView(manager, tenantId, dealId)) as DealView };
+    });
+  }
+
+  /** Deals that wait for approval (or were decided), oldest first. */
+  async deals(
+    tenantId: string,
+    filter: {
+      reps: 'all' | Set<string>;
+      status: 'pending' | 'approved' | 'rejected';
+      limit: number;
+      cursor?: string;
+    },
+  ): Promise<Page<DealView>> {
+    const params: unknown[] = [tenantId];
+    const where = [
+      'd.tenant_id = $1',
+      'd.rep_id = d.primary_rep_id',
+      'd.voided_by IS NULL',
+      "d.recorded_role = 'rep'",
+    ];
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.reps !== 'all') add('d.rep_id = ANY(?::text[])', [...filter.reps]);
+    if (filter.status === 'pending') where.push(`x.deal_id IS NULL AND ${HELD_FOR_APPROVAL_SQL}`);
+    else add('x.decision = ?', filter.status);
+    if (filter.cursor !== undefined) {
+      const [at, activity] = decodeCursor(filter.cursor, 2);
+      params.push(at, activity);
+      where.push(`(d.occurred_at, d.activity_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
+    }
+    params.push(filter.limit + 1);
+    const rows = (await this.dataSource.query(
+      `${DEAL_SELECT} WHERE ${where.join(' AND ')} ORDER BY d.occurred_at, d.activity_id LIMIT $${params.length}`,
+      params,
+    )) as DealRowView[];
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(dealViewOf),
+      nextCursor:
+        rows.length > filter.limit && last !== undefined
+          ? encodeCursor([last.occurred_at.toISOString(), last.activity_id])
+          : null,
+    };
+  }
+
+  private async dealView(
+    manager: EntityManager,
+    tenantId: string,
+    dealId: string,
+  ): Promise<DealView | undefined> {
+    const rows = (await manager.query(
+      `${DEAL_SELECT} WHERE d.tenant_id = $1 AND d.deal_id = $2 AND d.rep_id = d.primary_rep_id
+        ORDER BY d.occurred_at, d.activity_id LIMIT 1`,
+      [tenantId, dealId],
+    )) as DealRowView[];
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const found = dealViewOf(row);
+    if (found.status === 'pending' && !row.needs_approval) return { ...found, status: 'not_required' };
+    return found;
+  }
+
   async dispute(
     manager: EntityManager,
     tenantId: string,
@@ -869,6 +1017,61 @@ function intervalsOf(rows: readonly MembershipRow[]): MembershipInterval[] {
       seq: Number(r.seq),
     })),
   );
+}
+
+const DEAL_SELECT = `SELECT d.deal_id, d.rep_id, d.activity_id, d.amount::text AS amount, d.currency, d.occurred_text,
+       d.occurred_at, d.won_event_id, d.recorded_by, x.decision, x.decided_by, x.decided_at, x.reason,
+       ${HELD_FOR_APPROVAL_SQL} AS needs_approval
+  FROM deal_credits d LEFT JOIN deal_decisions x ON x.tenant_id = d.tenant_id AND x.deal_id = d.deal_id`;
+
+export interface DealView {
+  dealId: string;
+  repId: string;
+  activityId: string;
+  amount: string;
+  currency: string;
+  occurredAt: string;
+  activityEventId: string;
+  recordedBy: string | null;
+  /** `not_required`: the deal never needed approval (only when read by id). */
+  status: 'pending' | 'approved' | 'rejected' | 'not_required';
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reason: string | null;
+}
+
+interface DealRowView {
+  deal_id: string;
+  rep_id: string;
+  activity_id: string;
+  amount: string;
+  currency: string;
+  occurred_text: string;
+  occurred_at: Date;
+  won_event_id: string;
+  recorded_by: string | null;
+  decision: 'approved' | 'rejected' | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  reason: string | null;
+  needs_approval: boolean;
+}
+
+function dealViewOf(r: DealRowView): DealView {
+  return {
+    dealId: r.deal_id,
+    repId: r.rep_id,
+    activityId: r.activity_id,
+    amount: money(r.amount),
+    currency: r.currency,
+    occurredAt: r.occurred_text,
+    activityEventId: r.won_event_id,
+    recordedBy: r.recorded_by,
+    status: r.decision ?? 'pending',
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at?.toISOString() ?? null,
+    reason: r.reason,
+  };
 }
 
 const HEAD_SELECT = `SELECT s.rep_id, s.period_key, s.status, s.version, s.currency, s.total::text AS total,

@@ -181,6 +181,8 @@ export interface DealRow extends Omit<DealFact, 'cancellation'> {
   voidedBy: string | null;
   /** A non-voided cancellation exists (load it with `loadCancellations`). */
   cancelled: boolean;
+  /** Waits for approval (or was rejected): pays nothing. */
+  held: boolean;
 }
 
 interface DealDbRow {
@@ -198,10 +200,24 @@ interface DealDbRow {
   currency: string;
   voided_by: string | null;
   cancelled: boolean;
+  held: boolean;
 }
 
+/**
+ * Whether the deal credit `d` waits for approval (SPEC §6 dealsRequireApproval): recorded by a rep
+ * while the tenant's setting in force at its recording said so, and not approved (a rejected deal
+ * waits forever). Deals without recording extensions (older events) never wait.
+ */
+export const HELD_FOR_APPROVAL_SQL = `(d.recorded_role = 'rep'
+  AND coalesce((SELECT s.required FROM deal_approval_settings s
+                 WHERE s.tenant_id = d.tenant_id AND s.effective_at <= d.recorded_at
+                 ORDER BY s.effective_at DESC, s.event_id DESC LIMIT 1), false)
+  AND NOT EXISTS (SELECT 1 FROM deal_decisions x
+                   WHERE x.tenant_id = d.tenant_id AND x.deal_id = d.deal_id AND x.decision = 'approved'))`;
+
 const DEAL_COLUMNS = `d.tenant_id, d.activity_id, d.rep_id, d.deal_id, d.won_event_id, d.occurred_text, d.primary_rep_id,
-  d.amount::text AS amount, d.share, d.credit::text AS credit, d.currency, d.voided_by, d.cancelled`;
+  d.amount::text AS amount, d.share, d.credit::text AS credit, d.currency, d.voided_by, d.cancelled,
+  CASE WHEN d.recorded_role IS NULL THEN false ELSE ${HELD_FOR_APPROVAL_SQL} END AS held`;
 
 function toDeal(r: DealDbRow): DealRow {
   return {
@@ -218,6 +234,7 @@ function toDeal(r: DealDbRow): DealRow {
     currency: r.currency,
     voidedBy: r.voided_by,
     cancelled: r.cancelled,
+    held: r.held,
   };
 }
 

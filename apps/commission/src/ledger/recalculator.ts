@@ -381,7 +381,7 @@ async function tryExtensions(manager: EntityManager, candidates: readonly Candid
     if (twice.has(idx)) return;
     const { tenantId, repId } = c.job.ctx.ref;
     const own = c.wins.map((a) => byActivity.get(statementKey(tenantId, repId, a)));
-    if (own.some((d) => d === undefined || d.voidedBy !== null || d.cancelled)) return;
+    if (own.some((d) => d === undefined || d.voidedBy !== null || d.cancelled || d.held)) return;
     const window = c.job.window as TimelineWindow;
     const prior = stored.get(statementKey(tenantId, repId, c.job.periodKey)) as StoredCheckpoint;
     const checkpoint = JSON.parse(prior.checkpoint as string) as StatementCheckpoint;
@@ -488,7 +488,8 @@ function settle(
     messages: [],
   };
   const deals = job.deals ?? [];
-  const live = deals.filter((d) => d.voidedBy === null);
+  // A deal waiting for approval (or rejected) pays nothing until it is approved.
+  const live = deals.filter((d) => d.voidedBy === null && !d.held);
   const voided = new Map(
     deals.filter((d) => d.voidedBy !== null).map((d) => [d.dealId, d.voidedBy as string]),
   );

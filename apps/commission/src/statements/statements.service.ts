@@ -215,7 +215,7 @@ export class StatementsService {
       (
         await loadWindowDeals(manager, [{ tenantId, repId, startMs: window.startMs, endMs: window.endMs }])
       ).get(0) ?? [];
-    const live = deals.filter((d) => d.voidedBy === null);
+    const live = deals.filter((d) => d.voidedBy === null && !d.held);
     const cancellations = await loadCancellations(
       manager,
       live.filter((d) => d.cancelled).map((d) => ({ tenantId, dealId: d.dealId })),
