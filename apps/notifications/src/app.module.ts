@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, ServiceDefinition } from '@pacer/platform';
+import { AuditModule, PlatformModule, ServiceDefinition } from '@pacer/platform';
 import { loadNotificationsConfig, NOTIFICATIONS_CONFIG } from './config/notifications-config';
 import { NotificationInputConsumer } from './consumers/notification-input.consumer';
 import { DeliveryStore } from './delivery/delivery-store';
@@ -25,7 +25,7 @@ export const NotificationsService: ServiceDefinition = {
     const notifications = loadNotificationsConfig(config, env);
     return {
       module: NotificationsModule,
-      imports: [PlatformModule.forService({ service: 'notifications', migrations: MIGRATIONS }, config, logger)],
+      imports: [PlatformModule.forService({ service: 'notifications', migrations: MIGRATIONS }, config, logger), AuditModule],
       providers: [{ provide: NOTIFICATIONS_CONFIG, useValue: notifications }],
     };
   },

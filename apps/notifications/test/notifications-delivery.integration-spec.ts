@@ -84,6 +84,13 @@ describe('notifications: events in, signed deliveries out (real Kafka, Postgres 
     expect(patched.body.enabled).toBe(false);
     expect((await fx.api('DELETE', `/v1/destinations/${created.destinationId}`, admin)).status).toBe(204);
     expect((await fx.api('GET', `/v1/destinations/${created.destinationId}`, admin)).status).toBe(404);
+
+    // Every command is audited in its own transaction, naming what changed but never the URL or secret.
+    const audit = await fx.api<{ items: { type: string; subject: Record<string, string>; summary: Record<string, unknown> }[] }>('GET', '/v1/audit', admin);
+    const mine = audit.body.items.filter((i) => i.subject['destinationId'] === created.destinationId);
+    expect(mine.map((i) => i.type).sort()).toEqual(['destination.created', 'destination.deleted', 'destination.updated']);
+    expect(JSON.stringify(mine)).not.toContain('/admin-check');
+    expect(JSON.stringify(mine)).not.toContain(String(created.secret));
   });
 
   it('delivers a won deal, signed, with the rep and team named; a redelivered event is sent once; team filters hold', async () => {

@@ -73,8 +73,8 @@ export class DeliveryStore {
   }
 
   /** Queues one notification for one destination regardless of its filters (the "send test" action). */
-  async enqueueFor(destinationId: string, n: Notification, dedupeKey: string): Promise<string> {
-    const rows: { delivery_id: string }[] = await this.dataSource.query(
+  async enqueueFor(manager: EntityManager, destinationId: string, n: Notification, dedupeKey: string): Promise<string> {
+    const rows: { delivery_id: string }[] = await manager.query(
       `INSERT INTO deliveries (tenant_id, destination_id, dedupe_key, notification_type, notification, caused_at)
        VALUES ($1, $2, $3, $4, $5::jsonb, now())
        RETURNING delivery_id`,

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
 import { ProblemException } from '@pacer/http';
+import { auditActor } from '@pacer/platform';
 import { isId } from '@pacer/sales-domain';
 import { DESTINATION_ERRORS, DestinationError } from './destination.error';
 import {
@@ -44,7 +45,7 @@ export class DestinationsController {
   @ApiOperation({ summary: 'Create a Slack or webhook destination; a generated webhook secret is returned once.' })
   @ApiCreatedResponse({ type: CreatedDestinationView })
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateDestinationDto): Promise<CreatedDestinationView> {
-    return answer(() => this.destinations.create(principal.tenantId, dto));
+    return answer(() => this.destinations.create(auditActor(principal, ['admin']), dto));
   }
 
   @Get()
@@ -71,7 +72,7 @@ export class DestinationsController {
     @Body() dto: UpdateDestinationDto,
   ): Promise<DestinationView> {
     checkId(destinationId);
-    return answer(() => this.destinations.update(principal.tenantId, destinationId, dto));
+    return answer(() => this.destinations.update(auditActor(principal, ['admin']), destinationId, dto));
   }
 
   @Delete(':destinationId')
@@ -80,7 +81,7 @@ export class DestinationsController {
   @ApiNoContentResponse()
   async delete(@CurrentPrincipal() principal: Principal, @Param('destinationId') destinationId: string): Promise<void> {
     checkId(destinationId);
-    await answer(() => this.destinations.delete(principal.tenantId, destinationId));
+    await answer(() => this.destinations.delete(auditActor(principal, ['admin']), destinationId));
   }
 
   @Post(':destinationId/test')
@@ -89,7 +90,7 @@ export class DestinationsController {
   @ApiAcceptedResponse({ type: TestDeliveryView })
   async sendTest(@CurrentPrincipal() principal: Principal, @Param('destinationId') destinationId: string): Promise<TestDeliveryView> {
     checkId(destinationId);
-    return { deliveryId: await answer(() => this.destinations.sendTest(principal.tenantId, destinationId, principal.subject)) };
+    return { deliveryId: await answer(() => this.destinations.sendTest(auditActor(principal, ['admin']), destinationId)) };
   }
 
   @Get(':destinationId/deliveries')

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@pacer/config';
+import { AuditActor, recordAudit } from '@pacer/platform';
 import { NOTIFICATIONS_CONFIG, NotificationsConfig } from '../config/notifications-config';
 import { refusedUrl } from '../delivery/address-policy';
 import { DeliveryStore } from '../delivery/delivery-store';
@@ -68,53 +69,84 @@ export class DestinationsService {
     this.box = new SecretBox(config.secretsKey);
   }
 
-  async create(tenantId: string, dto: CreateDestinationDto): Promise<CreatedDestinationView> {
+  async create(actor: AuditActor, dto: CreateDestinationDto): Promise<CreatedDestinationView> {
+    const tenantId = actor.tenantId;
     this.checkUrl(dto.url);
     if (dto.kind === 'slack' && dto.secret !== undefined) {
-      throw DestinationError.invalid('secret', 'is for webhooks only: Slack incoming webhooks are not signed');
+      throw DestinationError.invalid(
+        'secret',
+        'is for webhooks only: Slack incoming webhooks are not signed',
+      );
     }
     const destinationId = randomUUID();
-    const generated = dto.kind === 'webhook' && dto.secret === undefined ? randomBytes(32).toString('base64url') : undefined;
+    const generated =
+      dto.kind === 'webhook' && dto.secret === undefined ? randomBytes(32).toString('base64url') : undefined;
     const secret = dto.secret ?? generated;
-    await this.dataSource.query(
-      `INSERT INTO destinations (tenant_id, destination_id, name, kind, event_types, team_ids, enabled, url_sealed, url_hint, secret_sealed)
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO destinations (tenant_id, destination_id, name, kind, event_types, team_ids, enabled, url_sealed, url_hint, secret_sealed)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        tenantId,
-        destinationId,
-        dto.name,
-        dto.kind,
-        dto.eventTypes,
-        dto.teamIds ?? [],
-        dto.enabled ?? true,
-        this.box.seal(dto.url, sealContext(tenantId, destinationId, 'url')),
-        urlHint(dto.url),
-        secret === undefined ? null : this.box.seal(secret, sealContext(tenantId, destinationId, 'secret')),
-      ],
-    );
+        [
+          tenantId,
+          destinationId,
+          dto.name,
+          dto.kind,
+          dto.eventTypes,
+          dto.teamIds ?? [],
+          dto.enabled ?? true,
+          this.box.seal(dto.url, sealContext(tenantId, destinationId, 'url')),
+          urlHint(dto.url),
+          secret === undefined ? null : this.box.seal(secret, sealContext(tenantId, destinationId, 'secret')),
+        ],
+      );
+      // The audit names what was configured, never the URL or the secret.
+      await recordAudit(m, actor, {
+        type: 'destination.created',
+        subject: { destinationId },
+        summary: {
+          name: dto.name,
+          kind: dto.kind,
+          eventTypes: dto.eventTypes,
+          teamIds: dto.teamIds ?? [],
+          enabled: dto.enabled ?? true,
+          signed: secret !== undefined,
+        },
+      });
+    });
     const view = await this.get(tenantId, destinationId);
     return generated === undefined ? view : { ...view, secret: generated };
   }
 
   async list(tenantId: string): Promise<DestinationView[]> {
-    const rows: DestinationRow[] = await this.dataSource.query(`${SELECT_DESTINATION} WHERE t.tenant_id = $1 ORDER BY t.created_at, t.destination_id`, [tenantId]);
+    const rows: DestinationRow[] = await this.dataSource.query(
+      `${SELECT_DESTINATION} WHERE t.tenant_id = $1 ORDER BY t.created_at, t.destination_id`,
+      [tenantId],
+    );
     return rows.map(toView);
   }
 
   async get(tenantId: string, destinationId: string): Promise<DestinationView> {
-    const [row]: DestinationRow[] = await this.dataSource.query(`${SELECT_DESTINATION} WHERE t.tenant_id = $1 AND t.destination_id = $2`, [
-      tenantId,
-      destinationId,
-    ]);
+    const [row]: DestinationRow[] = await this.dataSource.query(
+      `${SELECT_DESTINATION} WHERE t.tenant_id = $1 AND t.destination_id = $2`,
+      [tenantId, destinationId],
+    );
     if (row === undefined) throw DestinationError.notFound(destinationId);
     return toView(row);
   }
 
-  async update(tenantId: string, destinationId: string, dto: UpdateDestinationDto): Promise<DestinationView> {
+  async update(
+    actor: AuditActor,
+    destinationId: string,
+    dto: UpdateDestinationDto,
+  ): Promise<DestinationView> {
+    const tenantId = actor.tenantId;
     const current = await this.get(tenantId, destinationId);
     if (dto.url !== undefined) this.checkUrl(dto.url);
     if (dto.secret !== undefined && current.kind === 'slack') {
-      throw DestinationError.invalid('secret', 'is for webhooks only: Slack incoming webhooks are not signed');
+      throw DestinationError.invalid(
+        'secret',
+        'is for webhooks only: Slack incoming webhooks are not signed',
+      );
     }
     const sets: string[] = [];
     const values: unknown[] = [tenantId, destinationId];
@@ -132,27 +164,45 @@ export class DestinationsService {
       // A new receiver starts with a clean breaker.
       sets.push(`breaker_state = 'closed'`, 'consecutive_failures = 0', 'breaker_open_until = NULL');
     }
-    if (dto.secret !== undefined) set('secret_sealed', this.box.seal(dto.secret, sealContext(tenantId, destinationId, 'secret')));
+    if (dto.secret !== undefined)
+      set('secret_sealed', this.box.seal(dto.secret, sealContext(tenantId, destinationId, 'secret')));
     if (sets.length > 0) {
-      await this.dataSource.query(
-        `UPDATE destinations SET ${sets.join(', ')}, updated_at = now() WHERE tenant_id = $1 AND destination_id = $2`,
-        values,
-      );
+      await this.dataSource.transaction(async (m) => {
+        await m.query(
+          `UPDATE destinations SET ${sets.join(', ')}, updated_at = now() WHERE tenant_id = $1 AND destination_id = $2`,
+          values,
+        );
+        const { url, secret, ...rest } = dto;
+        await recordAudit(m, actor, {
+          type: 'destination.updated',
+          subject: { destinationId },
+          summary: {
+            ...rest,
+            ...(url !== undefined ? { urlChanged: true } : {}),
+            ...(secret !== undefined ? { secretRotated: true } : {}),
+          },
+        });
+      });
     }
     return this.get(tenantId, destinationId);
   }
 
   /** Deletes the destination and its deliveries (pending ones are not sent). */
-  async delete(tenantId: string, destinationId: string): Promise<void> {
-    const [, count]: [unknown, number] = await this.dataSource.query(`DELETE FROM destinations WHERE tenant_id = $1 AND destination_id = $2`, [
-      tenantId,
-      destinationId,
-    ]);
-    if (count === 0) throw DestinationError.notFound(destinationId);
+  async delete(actor: AuditActor, destinationId: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const [, count]: [unknown, number] = await m.query(
+        `DELETE FROM destinations WHERE tenant_id = $1 AND destination_id = $2`,
+        [actor.tenantId, destinationId],
+      );
+      if (count === 0) throw DestinationError.notFound(destinationId);
+      await recordAudit(m, actor, { type: 'destination.deleted', subject: { destinationId } });
+    });
   }
 
   /** Queues a test message through the real delivery path (retries, breaker, status) whatever the filters. */
-  async sendTest(tenantId: string, destinationId: string, requestedBy: string): Promise<string> {
+  async sendTest(actor: AuditActor, destinationId: string): Promise<string> {
+    const tenantId = actor.tenantId;
+    const requestedBy = actor.sub;
     const destination = await this.get(tenantId, destinationId);
     const now = new Date().toISOString();
     const testId = randomUUID();
@@ -169,10 +219,22 @@ export class DestinationsService {
       ],
       data: {},
     };
-    return this.deliveries.enqueueFor(destinationId, n, `test:${testId}`);
+    return this.dataSource.transaction(async (m) => {
+      const deliveryId = await this.deliveries.enqueueFor(m, destinationId, n, `test:${testId}`);
+      await recordAudit(m, actor, {
+        type: 'destination.test_sent',
+        subject: { destinationId },
+        summary: { deliveryId },
+      });
+      return deliveryId;
+    });
   }
 
-  async deliveriesOf(tenantId: string, destinationId: string, query: DeliveriesQueryDto): Promise<DeliveryListView> {
+  async deliveriesOf(
+    tenantId: string,
+    destinationId: string,
+    query: DeliveriesQueryDto,
+  ): Promise<DeliveryListView> {
     const destination = await this.get(tenantId, destinationId);
     const rows: {
       delivery_id: string;
@@ -220,7 +282,11 @@ export class DestinationsService {
 
 function toView(r: DestinationRow): DestinationView {
   const status: DestinationStatusView = {
-    breaker: { state: r.breaker_state, consecutiveFailures: r.consecutive_failures, openUntil: iso(r.breaker_open_until) },
+    breaker: {
+      state: r.breaker_state,
+      consecutiveFailures: r.consecutive_failures,
+      openUntil: iso(r.breaker_open_until),
+    },
     lastSuccessAt: iso(r.last_success_at),
     lastFailureAt: iso(r.last_failure_at),
     lastFailure: r.last_failure,

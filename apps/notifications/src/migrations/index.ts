@@ -1,6 +1,6 @@
 import { CreateOutbox1764230400000 } from '@pacer/event-store';
 import { CreateConsumerState1764230400100 } from '@pacer/messaging';
-import { MigrationClass } from '@pacer/platform';
+import { CreateAuditLog1765300000000, MigrationClass } from '@pacer/platform';
 import { CreateNotificationTables1765400000000 } from './1765400000000-create-notification-tables';
 
 /**
@@ -10,5 +10,6 @@ import { CreateNotificationTables1765400000000 } from './1765400000000-create-no
 export const MIGRATIONS: MigrationClass[] = [
   CreateOutbox1764230400000,
   CreateConsumerState1764230400100,
+  CreateAuditLog1765300000000,
   CreateNotificationTables1765400000000,
 ];
