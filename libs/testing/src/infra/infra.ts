@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   existingDatabases,
   DEFAULT_DATABASE_SERVER,
@@ -69,6 +70,13 @@ export async function ensureInfra(opts: EnsureInfraOptions = {}): Promise<InfraE
  */
 export async function stopInfra(opts: EnsureInfraOptions = {}): Promise<void> {
   const log = opts.log ?? defaultLog;
+  // `PACER_KAFKA_BROKERS=3 npm run infra:down` undoes `PACER_KAFKA_BROKERS=3 npm run infra:up`
+  // only: the single broker and Postgres other work relies on stay up.
+  const clusterSize = localBrokerCount();
+  if (clusterSize > 1) {
+    await stopLocalKafkaClusters(log, clusterSize);
+    return;
+  }
   await stopLocalKafka(log);
   await stopLocalKafkaClusters(log);
   await stopPrivatePostgres(log);
@@ -82,6 +90,8 @@ export interface InfraStatus {
     answering: boolean;
     topics?: string[];
     local: { version: string; libsDownloaded: boolean; pid?: number; logFile: string; dataDir: string };
+    /** The PACER_KAFKA_BROKERS cluster, when that asks for more than one broker. */
+    cluster?: { size: number; home: string; pids: (number | undefined)[] };
     dockerEngine: boolean;
   };
   postgres: {
@@ -99,8 +109,8 @@ export async function infraStatus(): Promise<InfraStatus> {
   const paths = kafkaPaths(version);
   const envBrokers = brokersFromEnv();
   const clusterSize = localBrokerCount();
-  const brokers =
-    envBrokers ?? (clusterSize > 1 ? localKafkaCluster(clusterSize).brokers : [LOCAL_KAFKA_BROKER]);
+  const cluster = clusterSize > 1 ? localKafkaCluster(clusterSize) : undefined;
+  const brokers = envBrokers ?? cluster?.brokers ?? [LOCAL_KAFKA_BROKER];
   const answering = await kafkaAnswers(brokers);
   const topics = answering
     ? await withAdmin(brokers, async (admin) => (await admin.listTopics()).sort()).catch(() => undefined)
@@ -128,6 +138,11 @@ export async function infraStatus(): Promise<InfraStatus> {
         logFile: paths.brokerLog,
         dataDir: paths.dataDir,
       },
+      cluster: cluster && {
+        size: clusterSize,
+        home: join(cacheDir(), `kafka-cluster-${clusterSize}`),
+        pids: cluster.nodes.map((n) => cluster.pidOf(n.id)),
+      },
       dockerEngine: await dockerEngineAvailable(),
     },
     postgres: {
@@ -150,6 +165,12 @@ export function formatStatus(status: InfraStatus): string[] {
     `kafka ${kafka.brokers.join(',')} (${kafka.source === 'env' ? 'KAFKA_BROKERS' : 'default'}): ${kafka.answering ? 'answering' : 'not answering'}`,
     `  ${local}; docker engine ${kafka.dockerEngine ? 'available' : 'not available'}`,
   );
+  if (kafka.cluster) {
+    const { size, home, pids } = kafka.cluster;
+    lines.push(
+      `  local ${size}-broker cluster (PACER_KAFKA_BROKERS, ${home}): ${pids.map((pid, i) => `node ${i + 1} ${pid ? `pid ${pid}` : 'not running'}`).join(', ')}`,
+    );
+  }
   if (kafka.topics)
     lines.push(`  topics: ${kafka.topics.filter((t) => !t.startsWith('__')).join(', ') || '(none)'}`);
   lines.push(

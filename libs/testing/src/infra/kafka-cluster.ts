@@ -269,13 +269,17 @@ export async function ensureLocalKafkaCluster(size: number, log: InfraLog): Prom
   });
 }
 
-/** Stops every local cluster `infra:up` may have started (any size whose directory exists). */
-export async function stopLocalKafkaClusters(log: InfraLog): Promise<void> {
+/** Stops the local cluster of `only` nodes, or every one `infra:up` may have started (any size whose directory exists). */
+export async function stopLocalKafkaClusters(log: InfraLog, only?: number): Promise<void> {
   for (let size = 2; size <= 9; size++) {
+    if (only !== undefined && size !== only) continue;
     if (!existsSync(join(cacheDir(), `kafka-cluster-${size}`))) continue;
     const cluster = localKafkaCluster(size, log);
     const pids = cluster.nodes.map((n) => cluster.pidOf(n.id)).filter((p) => p !== undefined);
-    if (pids.length === 0) continue;
+    if (pids.length === 0) {
+      if (only !== undefined) log(`kafka cluster: ${size} nodes not running`);
+      continue;
+    }
     const started = Date.now();
     await withFileLock(cluster.lockFile, `local ${size}-broker Kafka cluster`, () => cluster.stop());
     log(`kafka cluster: ${size} nodes stopped (pids ${pids.join(', ')}, ${seconds(started)})`);
