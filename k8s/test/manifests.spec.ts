@@ -3,7 +3,7 @@
  * Kubernetes / KEDA / Strimzi schemas and checks the operational policy of issue 8 and its
  * consistency with the code (libs/config, libs/contracts).
  */
-import { CONFIG_VARIABLES, DEFAULT_PORTS, loadConfig, OIDC_CONFIG_VARIABLES, SECRETS_KEY_VARIABLES, SERVICES, ServiceName } from '@pacer/config';
+import { CONFIG_VARIABLES, DATABASE_CONNECTION_VARIABLES, DEFAULT_PORTS, KAFKA_SECURITY_VARIABLES, loadConfig, OIDC_CONFIG_VARIABLES, SECRETS_KEY_VARIABLES, SERVICES, ServiceName } from '@pacer/config';
 import { TOPIC_SPECS, TOPICS } from '@pacer/contracts';
 import { minInsyncReplicasFor } from '@pacer/testing/infra';
 import { podSpec, renderKustomization } from './lib/kustomize';
@@ -41,7 +41,9 @@ const REQUIRED_ENV = ['NODE_ENV', 'PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFK
  * CONFIG_VARIABLES deliberately left to their defaults in the manifests (documented in common-config);
  * single sign-on is opt-in per installation (docs/deployment.md "Single sign-on").
  */
-const OPTIONAL_ENV: string[] = ['PACER_JWT_ISSUER', ...OIDC_CONFIG_VARIABLES];
+// Connection security and pool tuning depend on where Kafka and Postgres run: set in an overlay
+// (docs/deployment.md), with their secrets mounted as files, never in the base manifests.
+const OPTIONAL_ENV: string[] = ['PACER_JWT_ISSUER', ...OIDC_CONFIG_VARIABLES, ...KAFKA_SECURITY_VARIABLES, ...DATABASE_CONNECTION_VARIABLES];
 const DEFAULT_PARTITIONS = loadConfig('commission', {}).topicPartitions;
 
 const rendered = Object.fromEntries(OVERLAYS.map((o) => [o, renderKustomization(overlayDir(o))])) as Record<
