@@ -3,6 +3,7 @@ import { DLQ_HEADERS } from './dlq-headers';
 import { dataschemaOf } from './event-definition';
 import { exampleEvent } from './event-examples';
 import { definitionOf, eventTypesOf, sourceOf, type EventType } from './event-registry';
+import { asyncApiSecuritySchemes, asyncApiServers } from './asyncapi-servers';
 import { TOPIC_SPECS, TOPICS, type TopicName, type TopicSpec } from './topics';
 
 type JsonObject = Record<string, unknown>;
@@ -158,6 +159,7 @@ export function asyncApiDocument(): JsonObject {
         'gets a new .vN type and topic. Generated from libs/contracts — do not edit by hand.',
       license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
     },
+    servers: asyncApiServers(),
     defaultContentType: 'application/cloudevents+json',
     channels,
     operations,
@@ -166,6 +168,7 @@ export function asyncApiDocument(): JsonObject {
         CloudEventEnvelope: JSON.parse(JSON.stringify(CloudEventEnvelope)) as JsonObject,
       },
       messages,
+      securitySchemes: asyncApiSecuritySchemes(),
     },
   };
 }
