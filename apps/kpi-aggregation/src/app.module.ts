@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule, PlatformModule, ServiceDefinition } from '@pacer/platform';
+import { ConsistencyController } from './api/consistency.controller';
+import { KpiConsistencyService } from './api/kpi-consistency.service';
 import { KpisController } from './api/kpis.controller';
 import { KpiQueryService } from './api/kpi-query.service';
 import { KpiInputConsumer } from './consumers/kpi-input.consumer';
@@ -8,8 +10,8 @@ import { KpiRebuildController } from './rebuild/kpi-rebuild.controller';
 import { KpiRebuildService } from './rebuild/kpi-rebuild.service';
 
 @Module({
-  controllers: [KpisController, KpiRebuildController],
-  providers: [KpiInputConsumer, KpiQueryService, KpiRebuildService],
+  controllers: [KpisController, ConsistencyController, KpiRebuildController],
+  providers: [KpiInputConsumer, KpiQueryService, KpiConsistencyService, KpiRebuildService],
 })
 export class KpiAggregationModule {}
 

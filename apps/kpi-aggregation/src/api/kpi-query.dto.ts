@@ -96,7 +96,7 @@ export class KpiSnapshotDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'All 18 metrics of SPEC §5: counts as integers, money as decimal strings, ratios as numbers or null.',
+    description: 'All 22 metrics of SPEC §5 (snapshots published before issue 17 lack the last four): counts as integers, money as decimal strings, ratios as numbers or null.',
   })
   metrics!: Record<string, unknown>;
   @ApiProperty({ type: 'integer' }) revision!: number;

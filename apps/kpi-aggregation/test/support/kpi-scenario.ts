@@ -22,6 +22,8 @@ function rng(seed: number): () => number {
  * `activityCount` activities of every kind, split deals, voids and cancellations. Deterministic per
  * seed, so integration tests can compare the service against the oracle and against each other.
  */
+const PROBABILITIES = ['0', '0.1', '0.25', '0.333333', '0.5', '0.75', '0.9', '1'] as const;
+
 export function buildScenario(tenantId: string, activityCount: number, seed = 7): KpiScenario {
   const random = rng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -44,6 +46,8 @@ export function buildScenario(tenantId: string, activityCount: number, seed = 7)
   ];
   const activities: PacerEvent[] = [];
   const won: PacerEvent[] = [];
+  const opportunities: string[] = [];
+  const closeDate = (): string => new Date(Date.parse('2026-11-01T00:00:00Z') + Math.floor(random() * 75) * 86_400_000).toISOString().slice(0, 10);
   const day0 = Date.parse('2026-10-31T23:00:00Z'); // 1 Nov 00:00 Berlin
   for (let i = 0; i < activityCount; i += 1) {
     const rep = pick(reps);
@@ -55,8 +59,20 @@ export function buildScenario(tenantId: string, activityCount: number, seed = 7)
     else if (r < 0.62) e = b.meetingScheduled(rep, at);
     else if (r < 0.68) e = b.meetingHeld(rep, at);
     else if (r < 0.74) e = b.lead(rep, at);
-    else if (r < 0.82) e = b.opportunity(rep, at, `opp-${i}`, `${Math.floor(random() * 900000) / 100}`);
-    else if (r < 0.85) e = b.stageChanged(rep, at, `opp-${i}`);
+    else if (r < 0.82) {
+      // Most opportunities carry forecast fields: close dates from November into January, some without a probability.
+      const forecast = random() < 0.8 ? { expectedCloseDate: closeDate(), ...(random() < 0.8 ? { probability: pick(PROBABILITIES) } : {}) } : {};
+      e = b.opportunity(rep, at, `opp-${i}`, `${Math.floor(random() * 900000) / 100}`, forecast);
+      opportunities.push(`opp-${i}`);
+    } else if (r < 0.85) {
+      // A stage change of an earlier (or, replayed out of order, a later) opportunity, by any rep: it never moves the opportunity's rep.
+      const opportunityId = opportunities.length > 0 && random() < 0.9 ? pick(opportunities) : `opp-${i}`;
+      e = b.stageChanged(rep, at, opportunityId, {
+        ...(random() < 0.5 ? { expectedCloseDate: closeDate() } : {}),
+        ...(random() < 0.5 ? { probability: pick(PROBABILITIES) } : {}),
+        ...(random() < 0.3 ? { amount: `${Math.floor(random() * 900000) / 100}` } : {}),
+      });
+    }
     else if (r < 0.95) {
       const other = pick(reps.filter((x) => x !== rep));
       const split = random() < 0.4;
