@@ -1,8 +1,11 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
 import { CurrentPrincipal, Principal, Role, Roles } from '@pacer/auth';
+import { sendCsv } from '@pacer/http';
 import { KpiPageDto, KpisQueryDto, LeaderboardDto, LeaderboardQueryDto } from './kpi-query.dto';
 import { KpiQueryService } from './kpi-query.service';
+import { LEADERBOARD_CSV_COLUMNS, leaderboardCsvFilename, leaderboardCsvRows } from './leaderboard-csv';
 
 /** Every tenant role, and a display token (TV screen) for its own team only (checked in the query). */
 const READERS: Role[] = ['admin', 'manager', 'rep', 'ingest', 'bi', 'display'];
@@ -42,5 +45,25 @@ export class KpisController {
   @ApiResponse({ status: 404, description: 'The sprint is not a sprint of that team (problem+json).' })
   leaderboard(@CurrentPrincipal() principal: Principal, @Query() query: LeaderboardQueryDto): Promise<LeaderboardDto> {
     return this.queries.leaderboard(principal, query);
+  }
+
+  @Get('leaderboard.csv')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'The leaderboard as CSV (SPEC §6 exports): the same query, access and entries as GET /v1/leaderboard.',
+    description:
+      'Columns rank,repId,name,metric,value,teamId,period,key,revision,asOf; money as decimal numbers, a null value as an empty cell; ' +
+      'text cells that a spreadsheet would read as a formula start with a quote.',
+  })
+  @ApiProduces('text/csv')
+  @ApiResponse({ status: 200, description: 'text/csv; charset=utf-8, as an attachment.' })
+  @ApiResponse({ status: 404, description: 'The sprint is not a sprint of that team (problem+json).' })
+  async leaderboardCsv(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: LeaderboardQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const board = await this.queries.leaderboard(principal, query);
+    await sendCsv(res, leaderboardCsvFilename(board), LEADERBOARD_CSV_COLUMNS, leaderboardCsvRows(board));
   }
 }
