@@ -5,6 +5,7 @@ import type { TimelineWindow } from './rep-timeline';
 // Line ids stay within the contract's 200 characters with room for nothing else: the posting id
 // already carries its correction suffix.
 const MAX_LINE_ID = 200;
+const MAX_SOURCES = 20;
 
 /** The id of a prior-period adjustment line in the open period: `ppa:{closedPeriodKey}:{lineId}`. */
 export function priorPeriodLineId(closedPeriodKey: string, lineId: string): string {
@@ -34,15 +35,19 @@ function reasonOf(p: LedgerPosting): string {
  * A closed statement never changes (SPEC §6): the corrections its recalculation would post are
  * booked instead as `prior_period_adjustment` lines of the open period `openPeriodKey`, one per
  * correction, with the same amount, the same sources (the cause's events) and the closed line they
- * correct (`appliesTo`). Their sum is exactly what the closed statement would have changed by.
+ * correct (`appliesTo`), plus `causes` (the events behind a whole-rep recalculation). Their sum is
+ * exactly what the closed statement would have changed by.
  */
 export function asPriorPeriodAdjustments(
   postings: readonly LedgerPosting[],
   closedPeriodKey: string,
   openPeriodKey: string,
+  causes: readonly string[] = [],
 ): LedgerPosting[] {
   return postings.map((p) => ({
     ...p,
+    // The cause first (a plan or quota change, an approval), then what the line itself cites.
+    sourceEventIds: [...new Set([...causes, ...p.sourceEventIds])].slice(0, MAX_SOURCES),
     lineId: priorPeriodLineId(closedPeriodKey, p.lineId),
     type: DELTA_TYPES.priorPeriod,
     kind: 'prior_period_adjustment',

@@ -15,7 +15,7 @@ import { enqueueOutbox, OutboxMessage } from '@pacer/event-store';
 import { ProblemException } from '@pacer/http';
 import { AuditEntry, auditActor, recordAudit } from '@pacer/platform';
 import { money } from '../calculation/decimal';
-import { DELTA_TYPES, LedgerPosting } from '../calculation/ledger-postings';
+import { manualAdjustmentPosting } from '../calculation/manual-adjustment';
 import { bookingPeriod } from '../calculation/prior-period';
 import type { TimelineWindow } from '../calculation/rep-timeline';
 import { deltaEvent, outboxMessage } from '../ledger/commission-delta.factory';
@@ -456,25 +456,19 @@ export class GovernanceService {
     await this.recalculate(manager, dirty);
 
     const adjustmentId = newEventId();
-    const amount = money(input.amount);
     const version = target.version;
     const currency = version.body.currency;
-    const lineId = `manual:${adjustmentId}`;
-    const posting: LedgerPosting = {
-      lineId,
-      appliesTo: lineId,
-      type: DELTA_TYPES.manual,
-      kind: 'manual_adjustment',
-      amount,
+    const posting = manualAdjustmentPosting({
+      adjustmentId,
+      amount: input.amount,
       currency,
       reason: input.reason,
       adjustedBy: principal.subject,
-      sourceEventIds: [adjustmentId, ...(input.sources ?? [])],
       ...(input.disputeId !== undefined ? { disputeId: input.disputeId } : {}),
-      ...(target.key !== asked.key
-        ? { note: `For closed period ${asked.key}, booked in ${target.key}: ${input.reason}` }
-        : {}),
-    };
+      ...(input.sources !== undefined ? { sources: input.sources } : {}),
+      ...(target.key !== asked.key ? { closedPeriodKey: asked.key, bookedIn: target.key } : {}),
+    });
+    const { lineId, amount } = posting;
     const postedAt = new Date(now).toISOString();
     const event = deltaEvent(posting, {
       tenantId,

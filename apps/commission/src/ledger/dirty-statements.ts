@@ -68,6 +68,14 @@ export class DirtyStatements {
     this.causes.set(key, [...(this.causes.get(key) ?? []), eventId]);
   }
 
+  /** The events recorded as causing a rep's recalculation (its own, then its tenant's); may be empty. */
+  recordedCausesOf(tenantId: string, repId: string): string[] {
+    return [
+      ...(this.causes.get(DirtyStatements.key(tenantId, repId)) ?? []),
+      ...(this.causes.get(JSON.stringify([tenantId])) ?? []),
+    ].slice(0, 20);
+  }
+
   /** The events that caused a rep's recalculation (its own, then its tenant's); never empty. */
   causesOf(tenantId: string, repId: string): string[] {
     const ids = [

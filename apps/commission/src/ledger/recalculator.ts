@@ -540,7 +540,12 @@ function settle(
   }
   if (job.bookIn !== undefined) {
     // A closed statement never changes: what its recalculation would post is booked in an open period.
-    const booked = asPriorPeriodAdjustments(postings, job.periodKey, job.bookIn.key);
+    const booked = asPriorPeriodAdjustments(
+      postings,
+      job.periodKey,
+      job.bookIn.key,
+      dirty.recordedCausesOf(tenantId, repId).map(boundedId),
+    );
     post(job, plan, booked, held, statement?.lines ?? [], postedAt, settled, job.bookIn.key);
     return settled;
   }
