@@ -11,5 +11,7 @@ import { RequestTimeoutTuning } from './request-timeout.tuning';
     ActivityIngestionService,
     RequestTimeoutTuning,
   ],
+  // The CRM intake writes its activities through the same repository (idempotency, outbox, audit).
+  exports: [ActivityRepository],
 })
 export class ActivitiesModule {}

@@ -127,6 +127,32 @@ export class ActivityRepository {
     }
   }
 
+  /**
+   * A transaction (retried on deadlock or serialization failure, like `writeChunk`) in which `work`
+   * does its own reads and writes (the CRM intake's deal state and exceptions) and writes its
+   * activities through `write`: same idempotency, outbox and audit as `writeChunk`, one commit.
+   */
+  async transactWithWrites<T>(
+    actor: AuditActor,
+    via: RecordedVia,
+    work: (m: EntityManager, write: (candidates: readonly Candidate[]) => Promise<WriteOutcome[]>) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction((m) =>
+          work(m, async (candidates) => {
+            if (candidates.length === 0) return [];
+            const outcomes = await this.writeChunkIn(m, actor.tenantId, candidates);
+            await auditAccepted(m, actor, via, candidates, outcomes);
+            return outcomes;
+          }),
+        );
+      } catch (e) {
+        if (!RETRYABLE.has(errorCode(e)) || attempt >= MAX_ATTEMPTS) throw e;
+      }
+    }
+  }
+
   private async writeChunkIn(
     m: EntityManager,
     tenantId: string,

@@ -1,6 +1,7 @@
 import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer/event-store';
 import { CreateAuditLog1765300000000, CreateRateLimits1765650000000, MigrationClass } from '@pacer/platform';
 import { IndexActivityEvents1764300000000 } from './1764300000000-index-activity-events';
+import { CreateCrmIntegrations1765700000000 } from './1765700000000-create-crm-integrations';
 
 /** In order of application. The service publishes (outbox) and keeps its activities as events. */
 export const MIGRATIONS: MigrationClass[] = [
@@ -9,4 +10,5 @@ export const MIGRATIONS: MigrationClass[] = [
   IndexActivityEvents1764300000000,
   CreateAuditLog1765300000000,
   CreateRateLimits1765650000000,
+  CreateCrmIntegrations1765700000000,
 ];
