@@ -23,6 +23,12 @@ describe('a Pacer principal from an issuer’s claims', () => {
 
   it('refuses a token without a Pacer role or without a tenant', () => {
     expect(() => principalFromClaims({ sub: 'u1', tid: 'acme', realm_access: { roles: ['offline_access'] } }, names)).toThrow(OidcSignInError);
-    expect(() => principalFromClaims({ sub: 'u1', realm_access: { roles: ['rep'] } }, names)).toThrow(/tid claim/);
+    expect(() => principalFromClaims({ sub: 'u1', realm_access: { roles: ['bi'] } }, names)).toThrow(/tenant claim \(tid\)/);
+  });
+
+  it('applies the services’ rules: a rep-only token names its rep, a display token its team and nothing else', () => {
+    expect(() => principalFromClaims({ sub: 'u1', tid: 'acme', realm_access: { roles: ['rep'] } }, names)).toThrow(/repId claim/);
+    expect(() => principalFromClaims({ sub: 'tv', tid: 'acme', realm_access: { roles: ['display'] } }, names)).toThrow(/teamId claim/);
+    expect(principalFromClaims({ sub: 'tv', tid: 'acme', realm_access: { roles: ['display'] }, teamId: 't1' }, names)).toMatchObject({ roles: ['display'], teamId: 't1' });
   });
 });

@@ -1,6 +1,6 @@
 import type { Configuration } from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
-import { Principal, Role, ROLES } from '@pacer/auth';
+import { InvalidTokenError, Principal, principalFromClaims as claimsToPrincipal } from '@pacer/auth';
 import type { OidcConfig } from '../config/web-config';
 
 type OpenIdClient = typeof import('openid-client');
@@ -154,29 +154,15 @@ function protocolRefusal(lib: OpenIdClient, e: unknown): string | undefined {
   return undefined;
 }
 
-/** Maps the issuer's claims to a Pacer principal with the configured claim names (SPEC §7). */
+/**
+ * Maps the issuer's claims to a Pacer principal with the configured claim names (SPEC §7), by the
+ * services' own rule (libs/auth), so a sign-in never yields a session whose token they would refuse.
+ */
 export function principalFromClaims(claims: Record<string, unknown>, names: OidcConfig['claims']): Principal {
-  // A claim named with dots (Auth0-style namespaced URLs such as https://pacer.example.com/tenant) is
-  // read as it is; only a name that is not a claim is read as a path (Keycloak's realm_access.roles).
-  const read = (path: string): unknown =>
-    Object.hasOwn(claims, path) ? claims[path] : path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), claims);
-  const sub = claims['sub'];
-  if (typeof sub !== 'string' || sub === '') throw new OidcSignInError('the token has no sub claim');
-  const rawRoles = read(names.roles);
-  const list = Array.isArray(rawRoles) ? rawRoles : typeof rawRoles === 'string' ? rawRoles.split(/[\s,]+/) : [];
-  const roles = list.filter((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r));
-  if (roles.length === 0) throw new OidcSignInError(`no Pacer role in the ${names.roles} claim`);
-  const tenantId = read(names.tenant);
-  if (!roles.includes('operator') && (typeof tenantId !== 'string' || tenantId === '')) {
-    throw new OidcSignInError(`the ${names.tenant} claim (tenant) is missing`);
+  try {
+    return claimsToPrincipal(claims, names);
+  } catch (e) {
+    if (e instanceof InvalidTokenError) throw new OidcSignInError(e.message, { cause: e });
+    throw e;
   }
-  const repId = read(names.repId);
-  const teamId = read(names.teamId);
-  return {
-    subject: sub,
-    tenantId: typeof tenantId === 'string' ? tenantId : '',
-    roles,
-    ...(typeof repId === 'string' && repId ? { repId } : {}),
-    ...(typeof teamId === 'string' && teamId ? { teamId } : {}),
-  };
 }
