@@ -84,6 +84,8 @@ describe('CRM webhooks: HubSpot and Salesforce into pacer.activities.v1', () => 
       type: 'pacer.activity.deal_won.v1',
       time: '2026-12-02T14:00:00.000Z',
       tenantid: tenant,
+      recordedby: 'hubspot:62515',
+      recordedrole: 'ingest',
       data: { kind: 'deal_won', repId: 'rep-ada', dealId: '1246965', amount: '48000.00', currency: 'EUR', openedAt: '2026-11-26T09:00:00.000Z' },
     });
   });
@@ -115,6 +117,8 @@ describe('CRM webhooks: HubSpot and Salesforce into pacer.activities.v1', () => 
     const other = await postHubspot(svc.baseUrl, 'other-tenant', body, { secret: HUBSPOT_SECRET });
     expect(other.status).toBe(401);
     expect((await admin.get('/v1/activities/hs%3A62515%3Acall%3A8001299')).status).toBe(404);
+    // A path parameter that is not an id is refused before anything reads the database with it.
+    expect((await postHubspot(svc.baseUrl, 'x'.repeat(200), body, { secret: HUBSPOT_SECRET })).status).toBe(400);
   });
 
   it('refuses an event of a portal the tenant did not allow (an app secret signs for every portal that installed it)', async () => {
@@ -161,6 +165,7 @@ describe('CRM webhooks: HubSpot and Salesforce into pacer.activities.v1', () => 
       body: { items: 2, accepted: 1, exceptions: [{ key: `sf:${ORG}:task:00T5e00000Q1MailAAA`, reason: 'unmapped-user' }] },
     });
     const call = await onTopic(`sf:${ORG}:task:00T5e00000Q1CallAAA`);
+    expect(call).toMatchObject({ recordedby: `salesforce:${ORG}`, recordedrole: 'ingest' });
     expect(call.data).toMatchObject({ kind: 'call_logged', outcome: 'connected', durationSec: 312, occurredAt: '2026-11-24T15:20:00.000+00:00' });
 
     const opp = await postSalesforce(svc.baseUrl, tenant, fixture('salesforce/opportunity-won.json'), { secret: SALESFORCE_SECRET });

@@ -5,6 +5,7 @@ import { SecretBoxError } from '@pacer/config';
 import { ProblemException, rawBodyOf } from '@pacer/http';
 import { Logger } from '@pacer/observability';
 import { LOGGER } from '@pacer/platform';
+import { isId } from '@pacer/sales-domain';
 import { CrmIntegrationRepository, IntegrationRow } from './crm-integration.repository';
 import { CRM_SETTINGS, CrmSettings, secretContext, secretsOf } from './crm-settings';
 import { CrmVendor } from './crm.types';
@@ -45,7 +46,9 @@ export class CrmWebhookGuard implements CanActivate {
     const tenantId = String(req.params['tenantId'] ?? '');
     const body = rawBodyOf(req) ?? Buffer.alloc(0);
     const refused = (detail: string): ProblemException => new ProblemException(401, 'unauthorized', detail);
-    const integration = tenantId ? await this.repository.find(tenantId, vendor) : undefined;
+    // Guards run before the input guard checks path parameters; this one reads the database with it.
+    if (!isId(tenantId)) throw ProblemException.validation([{ path: 'tenantId', message: 'tenantId must be an id' }], 'A path parameter is not valid.');
+    const integration = await this.repository.find(tenantId, vendor);
 
     if (vendor === 'salesforce' && /xml/.test(header(req, 'content-type') ?? '')) {
       const message = parseOutboundMessage(body.toString('utf8'));
