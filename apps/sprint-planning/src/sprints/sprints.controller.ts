@@ -11,9 +11,10 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
+import { sendCsv } from '@pacer/http';
 import { SprintBoard } from '../domain/sprint/sprint-board';
 import { SprintReport } from '../domain/sprint/sprint-report';
 import { TEAM_READERS } from '../domain/team/team-access';
@@ -21,6 +22,7 @@ import { etagOf, parseIfMatch } from '../http/if-match';
 import { SprintPlanningErrorFilter } from '../http/sprint-planning-error.filter';
 import { CommitmentDto, ItemStatusDto } from './sprint.dto';
 import { SprintCommandsService } from './sprint-commands.service';
+import { SPRINT_REPORT_CSV_COLUMNS, sprintReportCsvRows } from './sprint-report-csv';
 import { CommitmentView, SprintQueriesService, SprintView } from './sprint-queries.service';
 
 const IF_MATCH = {
@@ -165,6 +167,26 @@ export class SprintsController {
   })
   report(@CurrentPrincipal() p: Principal, @Param('sprintId') sprintId: string): Promise<SprintReport> {
     return this.queries.report(p, sprintId);
+  }
+
+  @Get(':sprintId/report.csv')
+  @ApiProduces('text/csv')
+  @ApiResponse({ status: 200, description: 'text/csv; charset=utf-8, as an attachment.' })
+  @ApiResponse({ status: 409, description: 'report-not-available: the sprint has not closed yet (problem+json).' })
+  @ApiOperation({
+    summary: 'The frozen report as CSV (SPEC §6 exports), same access as the JSON report.',
+    description:
+      'One row per rep and metric, then the team line: sprintId,teamId,scope,repId,name,role,metric,planned,actual,ratio,' +
+      'completionRatio,itemsTotal,itemsDone,itemsCarriedOver. Numbers stay numbers (money as decimals); text cells that a ' +
+      'spreadsheet would read as a formula start with a quote.',
+  })
+  async reportCsv(
+    @CurrentPrincipal() p: Principal,
+    @Param('sprintId') sprintId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const report = await this.queries.report(p, sprintId);
+    await sendCsv(res, `sprint-report-${report.sprintId}.csv`, SPRINT_REPORT_CSV_COLUMNS, sprintReportCsvRows(report));
   }
 
   private withEtag(view: SprintView, res: Response): SprintView {
