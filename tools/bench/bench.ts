@@ -2,7 +2,7 @@
 // baselines measured in the same run (Kafka's ProducerPerformance, Postgres COPY). Prints one JSON
 // document and a table that puts each Pacer figure beside its baseline as a ratio. Record the table
 // in docs/benchmarks.md with the machine it ran on.
-//   BENCH_ONLY=foundation,ingestion,kpi,commission,sprint,system,web,secured   run a subset
+//   BENCH_ONLY=foundation,ingestion,kpi,commission,sprint,system,web,secured,notifications,ratelimit   run a subset
 import 'reflect-metadata';
 import os from 'node:os';
 import { ensureInfra } from '@pacer/testing/infra';
@@ -10,6 +10,8 @@ import { benchActivityIngestion } from './activity-ingestion.bench';
 import { benchCommission } from './commission.bench';
 import { benchFoundation } from './foundation.bench';
 import { benchKpiAggregation } from './kpi-aggregation.bench';
+import { benchRateLimit } from './rate-limit.bench';
+import { benchNotifications } from './notifications.bench';
 import { benchSecuredKafka } from './secured-kafka.bench';
 import { benchSprintPlanning } from './sprint-planning.bench';
 import { benchSystem } from './system.bench';
@@ -26,6 +28,8 @@ const SUITES: Record<string, () => Promise<Figures>> = {
   system: benchSystem,
   web: benchWeb,
   secured: async () => ({ ...(await benchSecuredKafka()) }),
+  ratelimit: async () => ({ ...(await benchRateLimit()) }),
+  notifications: benchNotifications,
 };
 
 interface Row {
@@ -67,6 +71,14 @@ function rows(r: Record<string, Figures>): Row[] {
     { figure: 'outbox relay → Kafka, PLAINTEXT (secured broker)', value: n('secured', 'relayPlaintextRecordsPerSec'), unit: 'records/s' },
     { figure: 'outbox relay → Kafka, SASL_SSL SCRAM-SHA-512', value: n('secured', 'relaySaslSslRecordsPerSec'), unit: 'records/s' },
     { figure: 'outbox relay → Kafka, mutual TLS', value: n('secured', 'relayMtlsRecordsPerSec'), unit: 'records/s' },
+    { figure: 'rate limit, Postgres SELECT 1 at 32 callers (baseline)', value: n('ratelimit', 'selectOnePerSec'), unit: 'queries/s' },
+    { figure: 'rate limit, increments over 1,000 tenants', value: n('ratelimit', 'manyTenantsIncrementsPerSec'), unit: 'requests/s' },
+    { figure: 'rate limit, increments on one tenant (one row)', value: n('ratelimit', 'oneTenantIncrementsPerSec'), unit: 'requests/s' },
+    { figure: 'rate limit, increment p99 (1,000 tenants)', value: n('ratelimit', 'incrementP99Ms'), unit: 'ms' },
+    { figure: 'notifications, event → webhook receiver p50 at 50/s', value: n('notifications', 'latencyP50Ms'), unit: 'ms' },
+    { figure: 'notifications, event → webhook receiver p99 at 50/s', value: n('notifications', 'latencyP99Ms'), unit: 'ms' },
+    { figure: 'notifications, lost while a receiver was down 60 s', value: n('notifications', 'outageLost'), unit: 'notifications', goal: '0' },
+    { figure: 'notifications, backlog drained after the receiver came back', value: n('notifications', 'outageDrainMs'), unit: 'ms' },
   ];
 }
 
