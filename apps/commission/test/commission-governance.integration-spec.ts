@@ -309,8 +309,15 @@ describe('commission governance on Kafka and Postgres', () => {
       'statement.approved',
       'period.paid',
       'adjustment.posted',
+      'plan.version_created',
+      'plan.assigned',
+      'quota.set',
     ])
       expect(types).toContain(t);
+    expect(audit.body.items.find((r: any) => r.type === 'period.closed')).toMatchObject({
+      actor: { role: 'admin' },
+      subject: { periodKey: Q1 },
+    });
   });
 
   it('lets a rep dispute a line and an admin resolve it with and without an adjustment', async () => {

@@ -4,7 +4,6 @@ import { isCalendarDate, isIsoCurrency } from '@pacer/sales-domain';
 import { Dec } from '../calculation/decimal';
 import { isSpiffMetric, SPIFF_METRICS } from '../calculation/spiff-metrics';
 
-
 function dotted(pointer: string): string {
   return pointer.replace(/^\//, '').replace(/\//g, '.');
 }

@@ -14,7 +14,15 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { KPI_METRICS, PLAN_PERIODS, PlanPeriod, TIER_MODES, TierMode } from '@pacer/contracts';
-import { IsCalendarDate, IsCurrencyCode, IsDecimalString, IsFreeText, IsId, IsMoney, IsOmittable } from '@pacer/http';
+import {
+  IsCalendarDate,
+  IsCurrencyCode,
+  IsDecimalString,
+  IsFreeText,
+  IsId,
+  IsMoney,
+  IsOmittable,
+} from '@pacer/http';
 import { INPUT_LIMITS } from '@pacer/sales-domain';
 import { SPIFF_METRICS } from '../calculation/spiff-metrics';
 
@@ -125,14 +133,19 @@ export class PlanDto {
 
 /** `PUT /v1/reps/{repId}/plan`. */
 export class AssignPlanDto {
-  @ApiProperty({ example: 'ae-2026', minLength: INPUT_LIMITS.idMinLength, maxLength: INPUT_LIMITS.idMaxLength })
+  @ApiProperty({
+    example: 'ae-2026',
+    minLength: INPUT_LIMITS.idMinLength,
+    maxLength: INPUT_LIMITS.idMaxLength,
+  })
   @IsId()
   planId!: string;
 
   @ApiProperty({
     example: '2026-01-01',
     format: 'date',
-    description: 'Tenant-calendar date (1970 to ten years ahead); mid-period it takes effect at the next period boundary.',
+    description:
+      'Tenant-calendar date (1970 to ten years ahead); mid-period it takes effect at the next period boundary.',
   })
   @IsCalendarDate()
   effectiveFrom!: string;

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Param, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { auditActor } from '@pacer/platform';
 import { CurrentPrincipal, hasRole, Principal, Roles } from '@pacer/auth';
 import { IntParamPipe, ProblemException } from '@pacer/http';
 import { INPUT_LIMITS, isId } from '@pacer/sales-domain';
@@ -26,7 +27,7 @@ export class PlansController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<PlanVersionView> {
     checkId('planId', planId);
-    const outcome = await this.plans.putPlan(principal.tenantId, planId, dto);
+    const outcome = await this.plans.putPlan(auditActor(principal, ['admin']), planId, dto);
     res.status(outcome.created ? HttpStatus.CREATED : HttpStatus.OK);
     return outcome.body;
   }

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { eventKey, EventType, makeEvent, newEventId, PacerEvent, PlanBody, TOPICS } from '@pacer/contracts';
 import { ConcurrencyError, enqueueOutbox, EventStore } from '@pacer/event-store';
 import { ProblemException } from '@pacer/http';
+import { AuditActor, recordAudit } from '@pacer/platform';
 import { money } from '../calculation/decimal';
 import { DirtyStatements } from '../ledger/dirty-statements';
 import { Recalculator } from '../ledger/recalculator';
@@ -61,7 +62,8 @@ export class PlansService {
     private readonly recalculator: Recalculator,
   ) {}
 
-  async putPlan(tenantId: string, planId: string, dto: PlanDto): Promise<Outcome<PlanVersionView>> {
+  async putPlan(actor: AuditActor, planId: string, dto: PlanDto): Promise<Outcome<PlanVersionView>> {
+    const tenantId = actor.tenantId;
     const body = toBody(dto);
     const problems = planRuleProblems(body);
     if (problems.length > 0) throw ProblemException.validation(problems, 'The plan is not valid.');
@@ -98,6 +100,11 @@ export class PlansService {
         dirty.addCause(event.id, tenantId, r.rep_id);
       }
       await this.recalculate(manager, dirty);
+      await recordAudit(manager, actor, {
+        type: 'plan.version_created',
+        subject: { planId },
+        summary: { version: data.version, effectiveFrom: body.effectiveFrom, eventId: event.id },
+      });
       return {
         created: true,
         body: (await this.version(tenantId, planId, data.version, manager)) as PlanVersionView,
@@ -106,10 +113,11 @@ export class PlansService {
   }
 
   async assign(
-    tenantId: string,
+    actor: AuditActor,
     repId: string,
     dto: AssignPlanDto,
   ): Promise<Outcome<{ repId: string; planId: string; effectiveFrom: string; eventId: string | null }>> {
+    const tenantId = actor.tenantId;
     return this.inTransaction(async (manager) => {
       const [exists] = (await manager.query(
         `SELECT 1 FROM plan_versions WHERE tenant_id = $1 AND plan_id = $2 LIMIT 1`,
@@ -146,16 +154,22 @@ export class PlansService {
       dirty.touchRep(tenantId, repId);
       dirty.addCause(event.id, tenantId, repId);
       await this.recalculate(manager, dirty);
+      await recordAudit(manager, actor, {
+        type: 'plan.assigned',
+        subject: { repId, planId: dto.planId },
+        summary: { effectiveFrom: dto.effectiveFrom, eventId: event.id },
+      });
       return { created: true, body: { ...data, eventId: event.id } };
     });
   }
 
   async setQuota(
-    tenantId: string,
+    actor: AuditActor,
     repId: string,
     periodKey: string,
     dto: QuotaDto,
   ): Promise<Outcome<{ repId: string; periodKey: string; amount: string; eventId: string | null }>> {
+    const tenantId = actor.tenantId;
     const amount = money(dto.amount);
     return this.inTransaction(async (manager) => {
       const streamId = repPlanStreamId(tenantId, repId);
@@ -180,6 +194,11 @@ export class PlansService {
       dirty.touchRep(tenantId, repId);
       dirty.addCause(event.id, tenantId, repId);
       await this.recalculate(manager, dirty);
+      await recordAudit(manager, actor, {
+        type: 'quota.set',
+        subject: { repId, periodKey },
+        summary: { amount, eventId: event.id },
+      });
       return { created: true, body: { ...data, eventId: event.id } };
     });
   }

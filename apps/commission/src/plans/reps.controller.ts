@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Param, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { auditActor } from '@pacer/platform';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
 import { ProblemException } from '@pacer/http';
 import { PlanPeriodKey } from '@pacer/contracts';
@@ -38,7 +39,7 @@ export class RepsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<object> {
     checkId('repId', repId);
-    const outcome = await this.plans.assign(principal.tenantId, repId, dto);
+    const outcome = await this.plans.assign(auditActor(principal, ['admin']), repId, dto);
     res.status(outcome.created ? HttpStatus.CREATED : HttpStatus.OK);
     return outcome.body;
   }
@@ -75,7 +76,7 @@ export class RepsController {
         },
       ]);
     }
-    const outcome = await this.plans.setQuota(principal.tenantId, repId, periodKey, dto);
+    const outcome = await this.plans.setQuota(auditActor(principal, ['admin']), repId, periodKey, dto);
     res.status(outcome.created ? HttpStatus.CREATED : HttpStatus.OK);
     return outcome.body;
   }
