@@ -9,7 +9,7 @@ import { TEST_JWT_SECRET, uniqueName } from '@pacer/testing';
 import { FuzzTally, tallySchemathesisReport } from '../src/schemathesis-report';
 import { FuzzedService, startServiceProcess } from '../src/service-process';
 
-// OpenAPI-driven fuzz of the four services (issue 12) with Schemathesis, each service run as its own
+// OpenAPI-driven fuzz of the five services (issue 12) with Schemathesis, each service run as its own
 // process: Schemathesis generates requests from each service's own /docs-json, valid and invalid, and
 // fails on any 5xx or on a response the document does not describe. Not part of `npm test` (it needs
 // Schemathesis from a Python index, see tools/fuzz/setup.sh): `npm run test:fuzz` runs it,
@@ -32,7 +32,7 @@ const CHECKS = [
   'content_type_conformance',
 ];
 
-const SERVICES: ServiceName[] = ['activity-ingestion', 'sprint-planning', 'kpi-aggregation', 'commission'];
+const SERVICES: ServiceName[] = ['activity-ingestion', 'sprint-planning', 'kpi-aggregation', 'commission', 'notifications'];
 
 // Admin reaches every operation, so it runs every phase (examples, coverage of boundary and invalid
 // values, fuzzing, stateful); manager and rep add their 403/404 paths through the fuzzing phase.
@@ -93,7 +93,7 @@ async function schemathesis(
   return tallySchemathesisReport(report);
 }
 
-describe(`OpenAPI fuzz of the four services (${EXAMPLES} examples per operation, seed ${SEED})`, () => {
+describe(`OpenAPI fuzz of the five services (${EXAMPLES} examples per operation, seed ${SEED})`, () => {
   const running: FuzzedService[] = [];
   const tenant = uniqueName('fuzz');
   let work: string;

@@ -24,9 +24,9 @@ const REQUESTS = SOAK
   ? Math.max(SOAK_REQUESTS, 10_000)
   : Number(process.env['PACER_FUZZ_REQUESTS'] ?? DEFAULT_REQUESTS);
 const SEED = Number(process.env['PACER_FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
-const SERVICES: ServiceName[] = ['activity-ingestion', 'sprint-planning', 'kpi-aggregation', 'commission'];
+const SERVICES: ServiceName[] = ['activity-ingestion', 'sprint-planning', 'kpi-aggregation', 'commission', 'notifications'];
 
-describe(`TypeScript OpenAPI fuzz of the four services (${REQUESTS} requests each, seed ${SEED})`, () => {
+describe(`TypeScript OpenAPI fuzz of the five services (${REQUESTS} requests each, seed ${SEED})`, () => {
   const running: FuzzedService[] = [];
   const tenant = uniqueName('fuzz');
   let work: string;

@@ -39,7 +39,7 @@ export class CreateDestinationDto {
   @IsIn(DESTINATION_KINDS)
   kind!: DestinationKind;
 
-  @ApiProperty({ description: URL_DOC, maxLength: 2048, example: 'https://hooks.slack.com/services/T000/B000/XXXX' })
+  @ApiProperty({ description: URL_DOC, maxLength: 2048, example: 'https://hooks.example.com/services/T000/B000/XXXX' })
   @MaxLength(2048)
   @IsString()
   url!: string;
