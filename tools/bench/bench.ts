@@ -2,12 +2,13 @@
 // baselines measured in the same run (Kafka's ProducerPerformance, Postgres COPY). Prints one JSON
 // document and a table that puts each Pacer figure beside its baseline as a ratio. Record the table
 // in docs/benchmarks.md with the machine it ran on.
-//   BENCH_ONLY=foundation,ingestion,kpi,commission,sprint,system,web,secured,notifications,ratelimit   run a subset
+//   BENCH_ONLY=foundation,ingestion,kpi,commission,sprint,system,web,secured,notifications,ratelimit,crm   run a subset
 import 'reflect-metadata';
 import os from 'node:os';
 import { ensureInfra } from '@pacer/testing/infra';
 import { benchActivityIngestion } from './activity-ingestion.bench';
 import { benchCommission } from './commission.bench';
+import { benchCrmWebhooks } from './crm-webhooks.bench';
 import { benchFoundation } from './foundation.bench';
 import { benchKpiAggregation } from './kpi-aggregation.bench';
 import { benchRateLimit } from './rate-limit.bench';
@@ -30,6 +31,7 @@ const SUITES: Record<string, () => Promise<Figures>> = {
   secured: async () => ({ ...(await benchSecuredKafka()) }),
   ratelimit: async () => ({ ...(await benchRateLimit()) }),
   notifications: benchNotifications,
+  crm: benchCrmWebhooks,
 };
 
 interface Row {
@@ -79,6 +81,11 @@ function rows(r: Record<string, Figures>): Row[] {
     { figure: 'notifications, event → webhook receiver p99 at 50/s', value: n('notifications', 'latencyP99Ms'), unit: 'ms' },
     { figure: 'notifications, lost while a receiver was down 60 s', value: n('notifications', 'outageLost'), unit: 'notifications', goal: '0' },
     { figure: 'notifications, backlog drained after the receiver came back', value: n('notifications', 'outageDrainMs'), unit: 'ms' },
+    { figure: 'CRM, signed HubSpot call webhooks (16 clients)', value: n('crm', 'hubspotCallsPerSec'), unit: 'payloads/s' },
+    { figure: 'CRM, same calls as POST /v1/activities (baseline, 16 clients)', value: n('crm', 'apiCallsPerSec'), unit: 'activities/s' },
+    { figure: 'CRM, HubSpot deal deliveries of 7 events', value: n('crm', 'hubspotDealDeliveriesPerSec'), unit: 'payloads/s' },
+    { figure: 'CRM, HubSpot deal won → rep KPI snapshot p50', value: n('crm', 'webhookToSnapshotP50Ms'), unit: 'ms' },
+    { figure: 'CRM, HubSpot deal won → rep KPI snapshot p99', value: n('crm', 'webhookToSnapshotP99Ms'), unit: 'ms' },
   ];
 }
 
