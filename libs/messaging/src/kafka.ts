@@ -86,7 +86,8 @@ const UNTRUSTED_CERTIFICATE = new Set([
 export function kafkaSecurityProblem(error: unknown, security?: KafkaSecurity): string | undefined {
   const chain = errorChain(error);
   const innermost = chain[chain.length - 1];
-  const text = (e: ErrorLike | undefined): string => (e?.message ?? String(e)).replace(/^Connection error: /, '');
+  // OpenSSL's messages end in a newline; a one-line reason reads better in logs and problem bodies.
+  const text = (e: ErrorLike | undefined): string => (e?.message ?? String(e)).replace(/^Connection error: /, '').trim();
   const sasl = chain.find((e) => e.name === 'KafkaJSSASLAuthenticationError');
   if (sasl) {
     const who = security?.sasl && 'username' in security.sasl ? ` (${security.sasl.mechanism.toUpperCase()} as ${security.sasl.username})` : '';

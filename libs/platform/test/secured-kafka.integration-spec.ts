@@ -152,6 +152,18 @@ describe('a service over secured Kafka (TLS, SASL SCRAM/PLAIN, mutual TLS)', () 
       /^the Kafka broker's TLS certificate is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate\); KAFKA_SSL_CA\(_FILE\) must hold/,
       /pacer-scram-secret/,
     ],
+    [
+      'a broker certificate for another host',
+      { listener: 'MISNAMED' },
+      /^the Kafka broker's TLS certificate does not name the host it was reached at \(Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.1/,
+      /BEGIN PRIVATE KEY/,
+    ],
+    [
+      'no client certificate on the mutual-TLS listener',
+      { listener: 'SSL', clientCertificate: false },
+      /^the Kafka broker refused the client certificate \(.*alert (bad certificate|certificate required).*\); KAFKA_SSL_CERT\(_FILE\)/,
+      /BEGIN PRIVATE KEY/,
+    ],
   ])('with %s', (_name, client, reason, secret) => {
     let service: Booted;
 
