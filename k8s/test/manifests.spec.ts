@@ -33,6 +33,8 @@ const CONSUMED_TOPICS: Record<ServiceName, string[]> = {
 };
 /** Variables a service reads beyond CONFIG_VARIABLES (its own config), from its secret. */
 const SERVICE_SECRET_VARIABLES: Partial<Record<ServiceName, readonly string[]>> = {
+  // CRM webhook secrets (optional: without a key the integration endpoints answer 503).
+  'activity-ingestion': SECRETS_KEY_VARIABLES,
   notifications: SECRETS_KEY_VARIABLES,
 };
 /** What a service refuses to start without (libs/config: DATABASE_URL has a dev default only). */
