@@ -184,8 +184,8 @@ describe('docker-compose.yml', () => {
     it('sets only variables the service reads, the required ones, and loadConfig accepts them', () => {
       for (const s of [svc, migrate]) {
         const names = Object.keys(environmentOf(s));
-        // notifications also reads the key of its secrets at rest (production mode requires it).
-        const own: readonly string[] = service === 'notifications' ? SECRETS_KEY_VARIABLES : [];
+        // notifications (required in production) and activity-ingestion (CRM secrets) read the key of secrets at rest.
+        const own: readonly string[] = service === 'notifications' || service === 'activity-ingestion' ? SECRETS_KEY_VARIABLES : [];
         expect(names.filter((n) => !(CONFIG_VARIABLES as readonly string[]).includes(n) && !own.includes(n))).toEqual([]);
         for (const required of ['NODE_ENV', 'DATABASE_URL', 'KAFKA_BROKERS'])
           expect(names).toContain(required);
