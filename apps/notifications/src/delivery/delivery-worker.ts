@@ -1,18 +1,18 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SecretBox } from '@pacer/config';
-import { Logger } from '@pacer/observability';
-import { LOGGER } from '@pacer/platform';
-import { NOTIFICATIONS_CONFIG, NotificationsConfig } from '../config/notifications-config';
-import { AttemptOutcome } from '../domain/retry-policy';
 import {
+  Logger,
   notificationBacklog,
   notificationLatency,
   notificationOldestPendingAge,
+  notificationOpenBreakers,
   notificationsDelivered,
   notificationsFailed,
-  openBreakers,
-} from '../observability/notification.metrics';
+} from '@pacer/observability';
+import { LOGGER } from '@pacer/platform';
+import { NOTIFICATIONS_CONFIG, NotificationsConfig } from '../config/notifications-config';
+import { AttemptOutcome } from '../domain/retry-policy';
 import { ClaimedDelivery, DeliveryStore } from './delivery-store';
 import { send } from './http-sender';
 import { deliveryRequest } from './render';
@@ -111,6 +111,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const backlog = await this.store.backlog();
     notificationBacklog.set(backlog.pending);
     notificationOldestPendingAge.set(backlog.oldestPendingSeconds);
-    openBreakers.set(backlog.openBreakers);
+    notificationOpenBreakers.set(backlog.openBreakers);
   }
 }
