@@ -4,6 +4,11 @@
 //    from the first send until the consumer has committed the last offset; dealsPerSecPublished also
 //    waits until the outbox relay has put every delta on pacer.commissions.v1.
 //  - statement read latency (GET) for one rep with 10,000 deals in one period.
+//  - late deals (dated before the period's last deal, so the period is computed whole) into an open
+//    period, then as many into the same period once it is closed (booked as prior-period
+//    adjustments in each rep's open period): deals/s of each, the cost of governance.
+//  - the payroll file of a paid period of 10,000 reps: payout (events in the outbox), then
+//    GET payout.csv streamed — seconds and the peak RSS of this process while it is served.
 // Runs the service in this process against the shared broker and Postgres, on a fresh database and
 // topic namespace (startTestService).
 import 'reflect-metadata';
@@ -27,6 +32,8 @@ const DEALS = Number(process.env['BENCH_COMMISSION_DEALS'] ?? 20_000);
 const REPS = Number(process.env['BENCH_COMMISSION_REPS'] ?? 100);
 const BIG_REP_DEALS = Number(process.env['BENCH_COMMISSION_BIG_REP_DEALS'] ?? 10_000);
 const READS = Number(process.env['BENCH_COMMISSION_READS'] ?? 100);
+const LATE_DEALS = Number(process.env['BENCH_COMMISSION_LATE_DEALS'] ?? 2_000);
+const PAYOUT_REPS = Number(process.env['BENCH_COMMISSION_PAYOUT_REPS'] ?? 10_000);
 
 const PLAN = {
   name: 'AE bench',
@@ -54,12 +61,18 @@ async function put(svc: RunningService, token: string, path: string, body: unkno
 }
 
 /** `count` deals of the quarter FY2026-Q1 in time order, spread over `reps`. */
-function deals(tenantId: string, count: number, repOf: (n: number) => string): PacerEvent[] {
-  const start = Date.parse('2026-01-01T00:00:00Z');
+function deals(
+  tenantId: string,
+  count: number,
+  repOf: (n: number) => string,
+  prefix = 'D',
+  offsetMs = 0,
+): PacerEvent[] {
+  const start = Date.parse('2026-01-01T00:00:00Z') + offsetMs;
   const step = Math.floor((90 * 86_400_000) / (count + 1));
   return Array.from({ length: count }, (_, n) => {
     const occurredAt = new Date(start + (n + 1) * step).toISOString();
-    const dealId = `D${n}`;
+    const dealId = `${prefix}${n}`;
     return makeEvent('pacer.activity.deal_won.v1', {
       id: newEventId(),
       tenantId,
@@ -190,6 +203,37 @@ export async function benchCommission(): Promise<Record<string, number | string>
     }
     latencies.sort((a, b) => a - b);
 
+    // Late deals: dated half a step after existing ones, so each period is computed whole.
+    const halfStep = Math.floor((90 * 86_400_000) / (DEALS + 1) / 2);
+    const lateOpen = deals(tenantId, LATE_DEALS, (n) => reps[n % reps.length] as string, 'LO', halfStep);
+    t = performance.now();
+    await produceAll(kafka, topic, lateOpen);
+    await waitConsumed(kafka, svc.dataSource, svc.groupId, topic);
+    const lateOpenSeconds = (performance.now() - t) / 1000;
+    await outboxEmpty(svc.dataSource);
+    const close = await fetch(`${svc.baseUrl}/v1/periods/FY2026-Q1/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    if (close.status !== 201) throw new Error(`close failed: ${close.status} ${await close.text()}`);
+    const lateClosed = deals(
+      tenantId,
+      LATE_DEALS,
+      (n) => reps[n % reps.length] as string,
+      'LC',
+      halfStep - 1,
+    );
+    t = performance.now();
+    await produceAll(kafka, topic, lateClosed);
+    await waitConsumed(kafka, svc.dataSource, svc.groupId, topic);
+    const lateClosedSeconds = (performance.now() - t) / 1000;
+    await outboxEmpty(svc.dataSource);
+    const [booked] = (await svc.dataSource.query(
+      `SELECT count(*)::int AS n FROM ledger_lines WHERE closed_period_key = 'FY2026-Q1'`,
+    )) as { n: number }[];
+
+    const payout = await benchPayoutFile(svc);
+
     return {
       machine: `${os.cpus().length} cpus, ${os.cpus()[0]?.model ?? '?'}, node ${process.version}`,
       deals: DEALS,
@@ -209,10 +253,80 @@ export async function benchCommission(): Promise<Record<string, number | string>
       statementBytes: bytes,
       statementReadP50Ms: +percentile(latencies, 50).toFixed(1),
       statementReadP99Ms: +percentile(latencies, 99).toFixed(1),
+      lateDeals: LATE_DEALS,
+      lateDealsOpenPerSec: Math.round(LATE_DEALS / lateOpenSeconds),
+      lateDealsClosedPerSec: Math.round(LATE_DEALS / lateClosedSeconds),
+      priorPeriodLines: booked?.n ?? 0,
+      ...payout,
     };
   } finally {
     await svc.close();
   }
+}
+
+/**
+ * A paid period of PAYOUT_REPS reps: the statements (approved, one ledger line each) are written
+ * straight into the service's tables — building them through plans and deals would time the setup,
+ * not the payout — then the period is paid through the API and its payroll file downloaded.
+ */
+async function benchPayoutFile(svc: RunningService): Promise<Record<string, number>> {
+  const tenantId = uniqueName('bench-payout');
+  const admin = await mintToken({ secret: TEST_JWT_SECRET, tenantId, roles: ['admin'] });
+  await svc.dataSource.query(
+    `INSERT INTO statements (tenant_id, rep_id, period_key, window_start, window_end, plan_id, plan_version, currency,
+                             total, summary, status, version, approved_version, approved_by, approved_at)
+     SELECT $1, 'rep-' || lpad(i::text, 5, '0'), 'FY2026-Q1', '2026-01-01T00:00:00Z', '2026-04-01T00:00:00Z', 'ae', 1,
+            'USD', (i % 5000) + 0.25, '{}', 'approved', 1, 1, 'bench', now()
+       FROM generate_series(1, $2::int) AS i`,
+    [tenantId, PAYOUT_REPS],
+  );
+  await svc.dataSource.query(
+    `INSERT INTO ledger_lines (tenant_id, rep_id, period_key, line_id, base_line_id, base_kind, event_type, deal_id,
+                               amount, currency, event_id, line)
+     SELECT $1, 'rep-' || lpad(i::text, 5, '0'), 'FY2026-Q1', 'deal:X' || i, 'deal:X' || i, 'deal',
+            'pacer.commission.earned.v1', 'X' || i, (i % 5000) + 0.25, 'USD', gen_random_uuid(), '{}'
+       FROM generate_series(1, $2::int) AS i`,
+    [tenantId, PAYOUT_REPS],
+  );
+  const headers = { authorization: `Bearer ${admin}` };
+  const closed = await fetch(`${svc.baseUrl}/v1/periods/FY2026-Q1/close`, { method: 'POST', headers });
+  if (closed.status !== 201) throw new Error(`close failed: ${closed.status}`);
+  let t = performance.now();
+  const paid = await fetch(`${svc.baseUrl}/v1/periods/FY2026-Q1/payout`, { method: 'POST', headers });
+  if (paid.status !== 201) throw new Error(`payout failed: ${paid.status} ${await paid.text()}`);
+  const payoutSeconds = (performance.now() - t) / 1000;
+  await outboxEmpty(svc.dataSource);
+  const payoutPublishedSeconds = (performance.now() - t) / 1000;
+
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let peak = rssBefore;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  t = performance.now();
+  const res = await fetch(`${svc.baseUrl}/v1/periods/FY2026-Q1/payout.csv`, { headers });
+  if (res.status !== 200 || res.body === null) throw new Error(`payout.csv failed: ${res.status}`);
+  let rows = 0;
+  let bytes = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.length;
+    for (const b of value) if (b === 10) rows += 1;
+  }
+  const csvSeconds = (performance.now() - t) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  if (rows !== PAYOUT_REPS + 1) throw new Error(`payout.csv has ${rows} lines, expected ${PAYOUT_REPS + 1}`);
+  return {
+    payoutReps: PAYOUT_REPS,
+    payoutSeconds: +payoutSeconds.toFixed(2),
+    payoutPublishedSeconds: +payoutPublishedSeconds.toFixed(2),
+    payoutCsvSeconds: +csvSeconds.toFixed(2),
+    payoutCsvBytes: bytes,
+    payoutCsvRssBeforeMB: Math.round(rssBefore / 1_048_576),
+    payoutCsvPeakRssMB: Math.round(peak / 1_048_576),
+  };
 }
 
 if (require.main === module) {
