@@ -1,4 +1,4 @@
-// `npm start`: brings up Kafka and Postgres (tools/infra), then runs the four services as separate
+// `npm start`: brings up Kafka and Postgres (tools/infra), then runs the services as separate
 // processes with one shared environment, prints where everything listens, and on Ctrl-C stops
 // exactly what it started.
 import { ChildProcess, spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { databaseUrlFor, ensureInfra, kafkaAnswers, LOCAL_KAFKA_BROKER, stopInfr
 
 const ROOT = path.resolve(__dirname, '../..');
 const DEV_SECRET = 'pacer-dev-secret-change-me';
-const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m'];
+const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 
 async function main(): Promise<void> {
   const kafkaWasUp = process.env['KAFKA_BROKERS'] ? true : await kafkaAnswers([LOCAL_KAFKA_BROKER]);
