@@ -5,6 +5,8 @@ import { CommandRunner } from './event-sourcing/command-runner';
 import { KpiSnapshotConsumer } from './kpi/kpi-snapshot.consumer';
 import { KpiSnapshotRepository } from './kpi/kpi-snapshot.repository';
 import { MIGRATIONS } from './migrations';
+import { OpportunityActivitiesRepository } from './opportunities/opportunity-activities.repository';
+import { OpportunityActivityConsumer } from './opportunities/opportunity-activity.consumer';
 import { ReadModelsRepository } from './projections/read-models.repository';
 import { SprintPlanningProjection } from './projections/sprint-planning.projection';
 import { SettingsController } from './settings/settings.controller';
@@ -23,6 +25,8 @@ import { TeamsController } from './teams/teams.controller';
     ReadModelsRepository,
     KpiSnapshotRepository,
     KpiSnapshotConsumer,
+    OpportunityActivitiesRepository,
+    OpportunityActivityConsumer,
     CommandRunner,
     SettingsService,
     TeamCommandsService,

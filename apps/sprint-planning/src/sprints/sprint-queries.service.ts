@@ -9,6 +9,7 @@ import { Targets } from '../domain/sprint/sprint.events';
 import { segmentsOverlapping } from '../domain/team/membership';
 import { assertCanReadTeam } from '../domain/team/team-access';
 import { KpiSnapshotRepository } from '../kpi/kpi-snapshot.repository';
+import { OpportunityActivitiesRepository } from '../opportunities/opportunity-activities.repository';
 import { ReadModelsRepository, SprintRow } from '../projections/read-models.repository';
 
 export interface SprintView {
@@ -65,6 +66,7 @@ export class SprintQueriesService {
     private readonly dataSource: DataSource,
     private readonly readModels: ReadModelsRepository,
     private readonly kpi: KpiSnapshotRepository,
+    private readonly opportunities: OpportunityActivitiesRepository,
   ) {}
 
   private read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
@@ -162,8 +164,11 @@ export class SprintQueriesService {
         repIds,
         days.map((d) => d.date),
       );
+      const opportunityIds = [...new Set(sheet.items.flatMap((i) => (i.opportunityId !== undefined ? [i.opportunityId] : [])))];
+      const opportunities = await this.opportunities.states(m, tenantId, opportunityIds);
       return buildSprintBoard({
         sheet,
+        opportunities,
         version: row.version,
         timezone,
         window: { start: window.start, end: window.end },

@@ -1,5 +1,6 @@
 import { KPI_METRICS, KpiMetric, KpiMetrics, Role, SprintItemStatus } from '@pacer/contracts';
 import { SprintDay } from '../calendar/sprint-calendar';
+import { OpportunityState } from '../opportunity/opportunity-state';
 import { MembershipSegment } from '../team/membership';
 import { Burnup, buildBurnup, burnupMetrics } from './sprint-burnup';
 import { progressRatio, zeroMetrics } from './sprint-metrics';
@@ -21,6 +22,11 @@ export interface BoardItem {
   addedAfterStart: boolean;
   carriedFrom?: string;
   carriedTo?: string;
+  /**
+   * The linked opportunity's current stage, status, amount, expected close and probability, from the
+   * activity stream (issue 17); null while nothing about it has been received.
+   */
+  opportunity?: OpportunityState | null;
 }
 
 export interface BoardRep {
@@ -80,6 +86,8 @@ export interface BuildBoardInput {
   days: readonly SprintDay[];
   memberships: readonly MembershipSegment[];
   daily: (repId: string, date: string) => KpiMetrics | undefined;
+  /** Current state of the opportunities items link to (absent: none known). */
+  opportunities?: ReadonlyMap<string, OpportunityState>;
 }
 
 /** progress = actual / target per target (null when the target is 0 or the actual is null). */
@@ -92,7 +100,7 @@ export function progressOf(targets: Targets, actuals: Partial<KpiMetrics>): Prog
   return out;
 }
 
-function boardItem(i: SheetItem): BoardItem {
+function boardItem(i: SheetItem, opportunities: ReadonlyMap<string, OpportunityState>): BoardItem {
   return {
     itemId: i.itemId,
     title: i.title,
@@ -103,12 +111,14 @@ function boardItem(i: SheetItem): BoardItem {
     addedAfterStart: i.addedAfterStart,
     ...(i.carriedFrom !== undefined ? { carriedFrom: i.carriedFrom } : {}),
     ...(i.carriedTo !== undefined ? { carriedTo: i.carriedTo } : {}),
+    ...(i.opportunityId !== undefined ? { opportunity: opportunities.get(i.opportunityId) ?? null } : {}),
   };
 }
 
 /** The sprint board: per rep targets, KPI actuals, progress and items; team totals; burnup. */
 export function buildSprintBoard(input: BuildBoardInput): SprintBoard {
   const { sheet } = input;
+  const opportunities = input.opportunities ?? new Map<string, OpportunityState>();
   const reps: BoardRep[] = sheet.reps.map((rep) => {
     const snapshot = input.repActuals.get(rep.repId);
     const actuals = snapshot?.metrics ?? zeroMetrics();
@@ -123,8 +133,8 @@ export function buildSprintBoard(input: BuildBoardInput): SprintBoard {
       actuals,
       actualsRevision: snapshot?.revision ?? null,
       progress: progressOf(rep.targets, actuals),
-      items: current.map(boardItem),
-      removedItems: mine.filter((i) => i.removed).map(boardItem),
+      items: current.map((i) => boardItem(i, opportunities)),
+      removedItems: mine.filter((i) => i.removed).map((i) => boardItem(i, opportunities)),
       itemsTotal: current.length,
       itemsDone: current.filter((i) => i.status === 'done').length,
     };
