@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
-import { createKafka } from '@pacer/messaging';
+import { createKafka, kafkaSecurityProblem } from '@pacer/messaging';
 import { createLogger } from '@pacer/observability';
 import { createWebApp } from './app';
 import { loadWebConfig } from './config/web-config';
@@ -29,7 +29,11 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   logger.info({ port: config.port, development: config.development, oidc: Boolean(config.oidc), staticDir: config.staticDir }, 'web listening');
   // The stream is not needed to serve pages or the APIs: Kafka being late only delays /health/ready.
-  feed.start().catch((e: unknown) => logger.error({ err: e }, 'KPI feed did not start'));
+  feed.start().catch((e: unknown) => {
+    // A refused credential or certificate is named (and which variables to check), not just "did not start".
+    const problem = kafkaSecurityProblem(e, config.kafka.security);
+    logger.error({ err: e, ...(problem ? { problem } : {}) }, problem ? `kafka refused the connection, KPI feed not started: ${problem}` : 'KPI feed did not start');
+  });
 
   let stopping = false;
   const stop = (): void => {
