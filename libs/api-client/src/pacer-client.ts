@@ -51,6 +51,29 @@ export interface ClientOptions {
   retryForMs?: number;
 }
 
+export type ConsistencyPeriod = 'month' | 'quarter';
+
+/** `GET /v1/reps/{repId}/consistency` (kpi-aggregation's OpenAPI `RepConsistencyDto`). */
+export interface RepConsistency {
+  repId: string;
+  name: string | null;
+  period: ConsistencyPeriod;
+  last: number;
+  /** Oldest first: ended periods with a non-zero quota. */
+  periods: { key: string; start: string; end: string; quota: string; revenueWon: string; quotaAttainment: number; revision: number }[];
+  mean: number | null;
+  standardDeviation: number | null;
+  coefficientOfVariation: number | null;
+}
+
+/** `GET /v1/teams/{teamId}/consistency`. */
+export interface TeamConsistency {
+  teamId: string;
+  period: ConsistencyPeriod;
+  last: number;
+  members: RepConsistency[];
+}
+
 export class PacerClient {
   constructor(
     readonly urls: ServiceUrls,
@@ -176,5 +199,17 @@ export class PacerClient {
   // kpi-aggregation (SPEC §5)
   kpis<T = unknown>(query: Record<string, string>): Promise<ApiResponse<T>> {
     return this.request<T>('kpi-aggregation', 'GET', `/v1/kpis?${new URLSearchParams(query).toString()}`);
+  }
+
+  /** A rep's quota attainment over the last N ended months or quarters that had a quota, with its spread. */
+  repConsistency(repId: string, period: ConsistencyPeriod, last?: number): Promise<ApiResponse<RepConsistency>> {
+    const query = new URLSearchParams({ period, ...(last === undefined ? {} : { last: String(last) }) });
+    return this.request<RepConsistency>('kpi-aggregation', 'GET', `/v1/reps/${encodeURIComponent(repId)}/consistency?${query.toString()}`);
+  }
+
+  /** The same for every selling member of a team now. */
+  teamConsistency(teamId: string, period: ConsistencyPeriod, last?: number): Promise<ApiResponse<TeamConsistency>> {
+    const query = new URLSearchParams({ period, ...(last === undefined ? {} : { last: String(last) }) });
+    return this.request<TeamConsistency>('kpi-aggregation', 'GET', `/v1/teams/${encodeURIComponent(teamId)}/consistency?${query.toString()}`);
   }
 }
