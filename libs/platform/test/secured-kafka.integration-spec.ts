@@ -8,7 +8,6 @@ import { TOPIC_SPECS, TOPICS } from '@pacer/contracts';
 import {
   createTestDatabase,
   createTestTopics,
-  deleteTestTopics,
   pollUntil,
   TEST_JWT_SECRET,
   TestDatabase,
@@ -43,7 +42,16 @@ describe('a service over secured Kafka (TLS, SASL SCRAM/PLAIN, mutual TLS)', () 
   }, 180_000);
 
   afterAll(async () => {
-    if (admin) await deleteTestTopics(admin, topics);
+    // Not the best-effort helper: the secured broker's data outlives the run, so a failed delete must show.
+    if (admin) {
+      const client = admin.admin();
+      await client.connect();
+      try {
+        await client.deleteTopics({ topics, timeout: 30_000 });
+      } finally {
+        await client.disconnect();
+      }
+    }
     // Whoever started the broker stops it; one that was already running (infra:secure up) stays.
     if (kafka?.startedNow) await stopSecuredKafka(() => undefined);
   }, 90_000);
