@@ -4,6 +4,7 @@ import { loadNotificationsConfig, NOTIFICATIONS_CONFIG } from './config/notifica
 import { NotificationInputConsumer } from './consumers/notification-input.consumer';
 import { DeliveryStore } from './delivery/delivery-store';
 import { DeliveryWorker } from './delivery/delivery-worker';
+import { DueSignal } from './delivery/due-signal';
 import { DestinationsController } from './destinations/destinations.controller';
 import { DestinationsService } from './destinations/destinations.service';
 import { RosterStore } from './domain/roster.store';
@@ -12,7 +13,7 @@ import { MidpointScheduler } from './pace/midpoint-scheduler';
 
 @Module({
   controllers: [DestinationsController],
-  providers: [DeliveryStore, RosterStore, DestinationsService, NotificationInputConsumer, DeliveryWorker, MidpointScheduler],
+  providers: [DeliveryStore, DueSignal, RosterStore, DestinationsService, NotificationInputConsumer, DeliveryWorker, MidpointScheduler],
 })
 export class NotificationsModule {}
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Notification } from '../domain/notification';
+import { DueSignal } from './due-signal';
 import { AttemptOutcome, backoffMs, BackoffPolicy, BreakerPolicy, BreakerState, nextBreaker } from '../domain/retry-policy';
 
 /** A delivery the worker has claimed, with what it needs to send it. */
@@ -69,6 +70,7 @@ export class DeliveryStore {
        RETURNING delivery_id`,
       [n.tenantId, n.teams.map((t) => t.id), dedupeKey, n.type, JSON.stringify(n), causedAt],
     );
+    if (rows.length > 0) await DueSignal.notify(manager);
     return rows.length;
   }
 
@@ -80,6 +82,7 @@ export class DeliveryStore {
        RETURNING delivery_id`,
       [n.tenantId, destinationId, dedupeKey, n.type, JSON.stringify(n)],
     );
+    await DueSignal.notify(manager);
     return String(rows[0]?.delivery_id);
   }
 

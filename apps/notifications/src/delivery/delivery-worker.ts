@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { setTimeout as delay } from 'node:timers/promises';
 import { SecretBox } from '@pacer/config';
 import {
   Logger,
@@ -14,6 +13,7 @@ import { LOGGER } from '@pacer/platform';
 import { NOTIFICATIONS_CONFIG, NotificationsConfig } from '../config/notifications-config';
 import { AttemptOutcome } from '../domain/retry-policy';
 import { ClaimedDelivery, DeliveryStore } from './delivery-store';
+import { DueSignal } from './due-signal';
 import { send } from './http-sender';
 import { deliveryRequest } from './render';
 import { sealContext } from './seal-context';
@@ -33,9 +33,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private stopping = false;
   private lastBacklogAt = 0;
   private readonly box: SecretBox;
+  private wake?: () => void;
+  /** A signal that came while the loop was busy: the next sleep returns at once. */
+  private woken = false;
 
   constructor(
     private readonly store: DeliveryStore,
+    private readonly due: DueSignal,
     @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -43,14 +47,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   onApplicationBootstrap(): void {
+    this.due.onDue(() => this.signal());
+    void this.due.listen();
     this.loop = this.run();
   }
 
   /** Stops claiming and waits for the sends in flight to be recorded (an unrecorded one is retried after its lease). */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    this.signal();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    await this.due.close();
   }
 
   private async run(): Promise<void> {
@@ -67,13 +75,39 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         // Postgres away: nothing is lost (the rows wait), try again on the next poll.
         this.logger.warn({ err: e }, 'delivery poll failed');
       }
-      await delay(delivery.pollMs);
+      await this.sleep(delivery.pollMs);
     }
+  }
+
+  /** Until the next poll, or sooner when a queuing transaction commits or a send finishes. */
+  private signal(): void {
+    if (this.wake) this.wake();
+    else this.woken = true;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
   }
 
   private track(p: Promise<void>): void {
     this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
+    // A finished send frees room (and maybe a destination's in-flight slot): look again at once.
+    void p.finally(() => {
+      this.inFlight.delete(p);
+      this.signal();
+    });
   }
 
   private async deliver(d: ClaimedDelivery): Promise<void> {
