@@ -1,5 +1,5 @@
 import { TOPIC_SPECS } from '@pacer/contracts';
-import { Admin, ConfigResourceTypes, ConfigSource, ITopicConfig } from 'kafkajs';
+import { Admin, ConfigResourceTypes, ConfigSource, ITopicConfig, KafkaJSProtocolError } from 'kafkajs';
 import { withAdmin } from './kafka-client';
 import { defaultLog, InfraLog } from './log';
 import { pollUntil } from './poll';
@@ -94,7 +94,7 @@ export async function ensureTopics(brokers: string[], opts: EnsureTopicsOptions 
       // call); its min.insync.replicas follows that count, not the one asked for.
       const replicas = await checkPartitions(
         admin,
-        present.map((s) => s.name),
+        specs.map((s) => s.name),
         settings.partitions,
         log,
       );
@@ -137,7 +137,9 @@ function toTopicConfig(name: string, configs: Record<string, string>, settings: 
  */
 async function createMissing(admin: Admin, topics: ITopicConfig[]): Promise<string[]> {
   if (topics.length === 0) return [];
-  const createdAll = await admin.createTopics({ topics, waitForLeaders: true, timeout: 30_000 });
+  // Leaders are waited for by checkPartitions: kafkajs's waitForLeaders gives up when a broker of a
+  // new multi-broker cluster answers "does not host this topic-partition" before it learnt of it.
+  const createdAll = await admin.createTopics({ topics, waitForLeaders: false, timeout: 30_000 });
   return createdAll ? topics.map((t) => t.topic) : [];
 }
 
@@ -201,8 +203,16 @@ async function checkPartitions(
   const topics = await pollUntil(
     'topic partition leaders',
     async () => {
-      const meta = await admin.fetchTopicMetadata({ topics: names });
-      return meta.topics.every((t) => t.partitions.every((p) => p.leader >= 0)) ? meta.topics : undefined;
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: names });
+        return meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+          ? meta.topics
+          : undefined;
+      } catch (err) {
+        // A topic created a moment ago is not yet known to every broker, nor led.
+        if (err instanceof KafkaJSProtocolError && err.retriable) return undefined;
+        throw err;
+      }
     },
     { timeoutMs: 60_000, intervalMs: 250 },
   );
