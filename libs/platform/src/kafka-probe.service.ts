@@ -24,7 +24,8 @@ export class KafkaUnavailableError extends Error {
 @Injectable()
 export class KafkaProbe implements OnModuleDestroy {
   private readonly kafka: Kafka;
-  private admin?: Admin;
+  /** One connection shared by concurrent checks (readiness probes overlap when Kafka is slow). */
+  private admin?: Promise<Admin>;
 
   constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig, @Inject(LOGGER) logger: Logger) {
     this.kafka = createKafka({
@@ -39,12 +40,8 @@ export class KafkaProbe implements OnModuleDestroy {
   /** Resolves when a broker answers a metadata request over the configured security; else a KafkaUnavailableError. */
   async check(): Promise<void> {
     try {
-      if (!this.admin) {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        this.admin = admin;
-      }
-      await this.admin.describeCluster();
+      this.admin ??= this.connect();
+      await (await this.admin).describeCluster();
     } catch (e) {
       await this.reset();
       const problem = kafkaSecurityProblem(e, this.config.kafka.security);
@@ -56,9 +53,20 @@ export class KafkaProbe implements OnModuleDestroy {
     await this.reset();
   }
 
+  private async connect(): Promise<Admin> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      return admin;
+    } catch (e) {
+      await admin.disconnect().catch(() => undefined);
+      throw e;
+    }
+  }
+
   private async reset(): Promise<void> {
     const admin = this.admin;
     this.admin = undefined;
-    await admin?.disconnect().catch(() => undefined);
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
   }
 }
