@@ -145,8 +145,11 @@ describe('audit of sprint-planning commands', () => {
     expect((await audit(stranger)).items).toEqual([]);
   });
 
-  it('writes nothing for a command that fails', async () => {
+  it('writes nothing for a command that fails or changes nothing', async () => {
     const before = (await audit(admin)).items.length;
+    expect((await admin('PUT', '/v1/settings', { timezone: 'Europe/Oslo' })).status).toBe(200);
+    // the sprint is closed: a refused change
+    expect((await ana('PATCH', '/v1/sprints/s1/items/i1', { status: 'todo' })).status).toBe(409);
     expect((await admin('POST', '/v1/teams', { teamId: 'alpha', name: 'Again', salesModel: 'island' })).status).toBe(409);
     expect((await ana('PUT', '/v1/settings', { timezone: 'UTC' })).status).toBe(403);
     expect((await manager('POST', '/v1/sprints/s1/start')).status).toBe(409);

@@ -25,6 +25,7 @@ export interface SavedEvent<E extends SprintPlanningEvent> {
  *
  * Audit: a command that saves events must say what it did with `audit(...)`; the entry is written in
  * this transaction, and a command that changed something without one fails rather than go unaudited.
+ * A command that saved nothing records nothing.
  */
 export class CommandTransaction {
   readonly now: Date;
@@ -123,7 +124,8 @@ export class CommandTransaction {
     if (this.savedEvents > 0 && this.audits.length === 0) {
       throw new Error('a sprint-planning command saved events without an audit entry');
     }
-    await recordAudit(this.manager, this.actor, ...this.audits);
+    // A command that changed nothing (a repeated PUT, an item moved to the status it has) is not audited.
+    if (this.savedEvents > 0) await recordAudit(this.manager, this.actor, ...this.audits);
     await enqueueOutbox(this.manager, this.outbox);
   }
 }
