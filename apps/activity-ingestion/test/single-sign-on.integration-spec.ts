@@ -1,8 +1,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { mintToken } from '@pacer/auth';
-import { freePort, pollUntil, RunningService, startTestService, TEST_JWT_SECRET, uniqueName } from '@pacer/testing';
 import { ActivityIngestionService } from '../src/app.module';
-import { newKeySet, TestOpenIdProvider } from './openid-provider';
+import { freePort, newKeySet, pollUntil, RunningService, startTestService, TEST_JWT_SECRET, TestOpenIdProvider, uniqueName } from '@pacer/testing';
 
 // Bearer tokens of a real OpenID provider (oidc-provider, in this process) accepted by a real service
 // endpoint (activity-ingestion's GET /v1/activities) through OIDC discovery and the issuer's JWKS, with

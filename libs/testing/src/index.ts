@@ -5,3 +5,4 @@ export * from './service';
 export * from './service-boot';
 export * from './net';
 export * from './raw-http';
+export * from './openid-provider';

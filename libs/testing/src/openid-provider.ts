@@ -2,13 +2,13 @@ import { createServer, IncomingMessage, request, Server, ServerResponse } from '
 import { exportJWK, generateKeyPair, JWK } from 'jose';
 
 /**
- * A real OpenID provider (oidc-provider) for the single sign-on spec, minting JWT access tokens by
- * client_credentials with an RFC 8707 resource indicator (the resource becomes `aud`). What a token
- * carries is set per request through `next`, so the spec can ask for a Keycloak-shaped token, one for
- * another API, one that expires in a second, one signed RS256 or ES256.
+ * A real OpenID provider (oidc-provider, a devDependency) for single sign-on specs, minting JWT
+ * access tokens by client_credentials with an RFC 8707 resource indicator (the resource becomes
+ * `aud`). What a token carries is set per request through `token(audience, next)`, so a spec can ask
+ * for a Keycloak-shaped token, one for another API, one that expires in a second, RS256 or ES256.
  */
 
-export const CLIENT_ID = 'pacer-sso-test';
+const CLIENT_ID = 'pacer-sso-test';
 const CLIENT_SECRET = 'pacer-sso-test-client-secret';
 
 export interface NextToken {
@@ -25,14 +25,20 @@ interface OidcProviderModule {
   default: new (issuer: string, configuration: Record<string, unknown>) => OidcProvider;
 }
 
-// oidc-provider is ESM-only and jest's module system is CommonJS: load it with Node's own require
-// (require(esm), Node ≥ 20.19), outside jest's registry.
-const nodeRequire = process.getBuiltinModule('node:module').createRequire(__filename);
-// Jest runs this file in its own realm; oidc-provider merges its configuration only into objects whose
-// prototype is its realm's Object.prototype, so configuration and claims are copied over there.
-const intoNodeRealm = process.getBuiltinModule('node:vm').runInThisContext(
-  '(function copy(v) { if (Array.isArray(v)) return v.map(copy); if (v && typeof v === "object" && v.constructor && v.constructor.name === "Object") { const o = {}; for (const k of Object.keys(v)) o[k] = copy(v[k]); return o; } return v; })',
-) as <T>(value: T) => T;
+/**
+ * oidc-provider is ESM-only and jest's module system is CommonJS: it is loaded with Node's own
+ * require (require(esm), Node ≥ 20.19), outside jest's registry, on first use. Jest runs this file in
+ * its own realm, and oidc-provider merges its configuration only into objects whose prototype is its
+ * realm's Object.prototype, so configuration and claims are copied over there (`intoNodeRealm`).
+ */
+function nodeRealm(): { Provider: OidcProviderModule['default']; intoNodeRealm: <T>(value: T) => T } {
+  const nodeRequire = process.getBuiltinModule('node:module').createRequire(__filename);
+  const { default: Provider } = nodeRequire('oidc-provider') as OidcProviderModule;
+  const intoNodeRealm = process.getBuiltinModule('node:vm').runInThisContext(
+    '(function copy(v) { if (Array.isArray(v)) return v.map(copy); if (v && typeof v === "object" && v.constructor && v.constructor.name === "Object") { const o = {}; for (const k of Object.keys(v)) o[k] = copy(v[k]); return o; } return v; })',
+  ) as <T>(value: T) => T;
+  return { Provider, intoNodeRealm };
+}
 
 /** A fresh signing key set: one RS256 and one ES256 key with kids unique to this set. */
 export async function newKeySet(label: string): Promise<JWK[]> {
@@ -61,7 +67,7 @@ export class TestOpenIdProvider {
   /** Starts (or restarts) the provider on its port with `keys`, as an issuer rotating its keys would. */
   async start(keys: JWK[]): Promise<void> {
     await this.stop();
-    const { default: Provider } = nodeRequire('oidc-provider') as OidcProviderModule;
+    const { Provider, intoNodeRealm } = nodeRealm();
     const provider = new Provider(
       this.issuer,
       intoNodeRealm({
