@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadConfig } from '@pacer/config';
-import { createKafka } from '@pacer/messaging';
+import { createKafka, kafkaSecurityProblem } from '@pacer/messaging';
 import { createLogger } from '@pacer/observability';
 import { createDataSource, runMigrations } from '@pacer/platform';
 import { MIGRATIONS } from './migrations';
@@ -95,7 +95,8 @@ if (require.main === module) {
       process.exit(state.status === 'completed' ? 0 : 1);
     },
     (e: unknown) => {
-      process.stderr.write(`kpi rebuild failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      // A refused credential or certificate is named with the variables to check, as the services do.
+      process.stderr.write(`kpi rebuild failed: ${kafkaSecurityProblem(e) ?? (e instanceof Error ? e.message : String(e))}\n`);
       process.exit(1);
     },
   );
