@@ -86,7 +86,10 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
       PACER_CONSUMER_RETRY_BACKOFF_MS: num({ default: 100 }),
       PACER_CONSUMER_STALL_SECONDS: num({ default: 60, desc: 'Records waiting this long with no batch applied make /health/consumers answer 503' }),
       PACER_HTTP_BODY_LIMIT: str({ default: '1mb' }),
-      PACER_RATE_LIMIT_PER_MINUTE: num({ default: 600000 }),
+      PACER_RATE_LIMIT_PER_MINUTE: num({
+        default: 600000,
+        desc: 'Requests per tenant per minute for the whole service (all replicas share it, counted in its database): a burst of this many, refilled continuously',
+      }),
       PACER_TRACING: bool({ default: false }),
       OTEL_EXPORTER_OTLP_ENDPOINT: url({
         default: 'http://localhost:4318',
@@ -125,6 +128,7 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     ['PACER_OUTBOX_POLL_MS', env.PACER_OUTBOX_POLL_MS],
     ['PACER_SHUTDOWN_TIMEOUT_MS', env.PACER_SHUTDOWN_TIMEOUT_MS],
     ['PACER_CONSUMER_STALL_SECONDS', env.PACER_CONSUMER_STALL_SECONDS],
+    ['PACER_RATE_LIMIT_PER_MINUTE', env.PACER_RATE_LIMIT_PER_MINUTE],
   ] as const) {
     if (!Number.isInteger(value) || value < 1) {
       throw new ConfigError(`invalid configuration for ${service}: ${name} must be a positive integer`);
