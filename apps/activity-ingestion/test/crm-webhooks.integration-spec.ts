@@ -150,6 +150,24 @@ describe('CRM webhooks: HubSpot and Salesforce into pacer.activities.v1', () => 
     expect((await otherAdmin.get('/v1/integrations/exceptions')).body.items).toEqual([]);
   });
 
+  it('lists a record edited after it was recorded (conflict) and one Pacer cannot accept (invalid) as exceptions', async () => {
+    const meeting = fixture('hubspot/meeting-engagement.json');
+    await postHubspot(svc.baseUrl, tenant, meeting, { secret: HUBSPOT_SECRET });
+    const moved = meeting.replace(/"hs_meeting_start_time": \{ "value": "[^"]+" \}/, '"hs_meeting_start_time": { "value": "2026-11-26T13:00:00.000Z" }');
+    const conflict = await postHubspot(svc.baseUrl, tenant, moved, { secret: HUBSPOT_SECRET });
+    expect(conflict).toMatchObject({ status: 200, body: { exceptions: [{ key: 'hs:62515:meeting:9002001', reason: 'conflict' }] } });
+    const undated = JSON.parse(fixture('hubspot/call-engagement.json')) as { objectId: number; properties: Record<string, string> };
+    undated.objectId = 8001777;
+    delete undated.properties['hs_timestamp'];
+    delete undated.properties['hs_createdate'];
+    const invalid = await postHubspot(svc.baseUrl, tenant, JSON.stringify(undated), { secret: HUBSPOT_SECRET });
+    expect(invalid).toMatchObject({ status: 200, body: { accepted: 0, exceptions: [{ key: 'hs:62515:call:8001777', reason: 'invalid' }] } });
+    const listed = await admin.get('/v1/integrations/exceptions?status=open');
+    expect((listed.body.items as { key: string; errors: { path: string }[] }[]).find((e) => e.key === 'hs:62515:call:8001777')?.errors).toEqual([
+      expect.objectContaining({ path: 'occurredAt' }),
+    ]);
+  });
+
   it('ignores what is not a rep activity (an incoming email) and says so', async () => {
     const res = await postHubspot(svc.baseUrl, tenant, fixture('hubspot/email-incoming.json'), { secret: HUBSPOT_SECRET });
     expect(res).toMatchObject({ status: 200, body: { accepted: 0, ignored: 1, ignoredItems: [{ reason: expect.stringMatching(/incoming/) }] } });
