@@ -40,6 +40,8 @@ interface Tally {
   pipeline: Decimal;
   revenue: Decimal;
   cycleDays: number[];
+  forecastPipeline: Decimal;
+  forecastWeighted: Decimal;
 }
 
 /** What survives voids: the first payload of each activity id, minus voided ones. */
@@ -74,7 +76,17 @@ export function referenceKpis(scenario: Scenario, sprints: readonly SprintRef[])
     const key = snapshotKey(scope, scopeId, period.type, period.key);
     let t = tallies.get(key);
     if (!t) {
-      t = { scope, scopeId, period, counts: {}, pipeline: new Decimal(0), revenue: new Decimal(0), cycleDays: [] };
+      t = {
+        scope,
+        scopeId,
+        period,
+        counts: {},
+        pipeline: new Decimal(0),
+        revenue: new Decimal(0),
+        cycleDays: [],
+        forecastPipeline: new Decimal(0),
+        forecastWeighted: new Decimal(0),
+      };
       tallies.set(key, t);
     }
     return t;
@@ -149,6 +161,42 @@ export function referenceKpis(scenario: Scenario, sprints: readonly SprintRef[])
     }
   }
 
+  // Forecasts (SPEC §3 forecast fields, §5): per opportunity, the latest value of each field by
+  // (occurredAt, activityId) among its not-voided creation and stage changes; its rep is the creator's;
+  // open unless lost or won and not cancelled; counted at its close date's local midnight.
+  const laterThan = (a: Activity, b: Activity | undefined): boolean =>
+    !b || parseInstant(a.occurredAt).toMillis() > parseInstant(b.occurredAt).toMillis() ||
+    (parseInstant(a.occurredAt).toMillis() === parseInstant(b.occurredAt).toMillis() && a.activityId > b.activityId);
+  const byOpportunity = new Map<string, Activity[]>();
+  for (const a of facts) {
+    if (a.kind !== 'opportunity_created' && a.kind !== 'opportunity_stage_changed') continue;
+    const id = String(a['opportunityId']);
+    byOpportunity.set(id, [...(byOpportunity.get(id) ?? []), a]);
+  }
+  for (const [opportunityId, list] of byOpportunity) {
+    const latest = (field: string): string | undefined => {
+      let best: Activity | undefined;
+      for (const a of list) if (a[field] !== undefined && laterThan(a, best)) best = a;
+      return best === undefined ? undefined : String(best[field]);
+    };
+    let creation: Activity | undefined;
+    for (const a of list) if (a.kind === 'opportunity_created' && laterThan(a, creation)) creation = a;
+    const closeDate = latest('expectedCloseDate');
+    const amount = latest('amount');
+    if (!creation || closeDate === undefined || amount === undefined) continue;
+    const closed = facts.some(
+      (a) =>
+        a['opportunityId'] === opportunityId &&
+        (a.kind === 'deal_lost' || (a.kind === 'deal_won' && !cancelled.has(String(a['dealId'])))),
+    );
+    if (closed) continue;
+    const at = startOfLocalDate(closeDate, cal.timezone).toISO()!;
+    for (const t of targets(creation.repId, at, true)) {
+      t.forecastPipeline = t.forecastPipeline.plus(amount);
+      t.forecastWeighted = t.forecastWeighted.plus(new Decimal(amount).times(latest('probability') ?? '0'));
+    }
+  }
+
   const quotaOf = (repId: string, key: string): Decimal | undefined => {
     const q = scenario.quotas.find((x) => x.repId === repId && x.periodKey === key);
     return q ? new Decimal(q.amount) : undefined;
@@ -193,10 +241,10 @@ export function referenceKpis(scenario: Scenario, sprints: readonly SprintRef[])
       quotaAttainment: quota && !quota.isZero() ? t.revenue.dividedBy(quota).toNumber() : null,
       callsPerMeeting: ratio(c('calls'), c('meetingsHeld')),
       revenuePerActivity: activities === 0 ? null : formatMoney(t.revenue.dividedBy(activities)),
-      // The seeded opportunities carry no expectedCloseDate, so nothing is forecast in any period.
-      forecastPipeline: '0.00',
-      forecastWeighted: '0.00',
-      forecastCoverage: quota && !quota.isZero() ? t.revenue.dividedBy(quota).toNumber() : null,
+      forecastPipeline: formatMoney(t.forecastPipeline),
+      // Rounded once per scope; coverage reads the rounded figure, as the service publishes it.
+      forecastWeighted: formatMoney(t.forecastWeighted),
+      forecastCoverage: quota && !quota.isZero() ? t.revenue.plus(formatMoney(t.forecastWeighted)).dividedBy(quota).toNumber() : null,
     };
     out.set(key, { scope: t.scope, scopeId: t.scopeId, periodType: t.period.type, periodKey: t.period.key, metrics });
   }

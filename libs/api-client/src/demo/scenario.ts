@@ -191,9 +191,25 @@ export function buildScenario(options: { tenantId: string; now: DateTime; activi
     } else if (r < 0.86) {
       const opportunityId = `o-${i}`;
       opportunities.push({ opportunityId, repId, at });
-      activities.push({ ...base, kind: 'opportunity_created', opportunityId, amount: `${(1 + Math.floor(random() * 500)) * 100}.00`, currency: 'USD' });
+      activities.push({
+        ...base,
+        kind: 'opportunity_created',
+        opportunityId,
+        amount: `${(1 + Math.floor(random() * 500)) * 100}.00`,
+        currency: 'USD',
+        // Expected to close two weeks to three months out, at the first stage's probability.
+        expectedCloseDate: at.plus({ days: 14 + Math.floor(random() * 76) }).toISODate()!,
+        probability: '0.1',
+      });
     } else if (r < 0.9) {
-      activities.push({ ...base, kind: 'opportunity_stage_changed', opportunityId: `o-${i}`, toStage: pick(['discovery', 'proposal', 'negotiation']) });
+      // An earlier opportunity moves on: a later stage, its probability, sometimes a new date or amount.
+      const earlier = opportunities.filter((o) => o.at < at);
+      const opp = earlier.length > 0 ? pick(earlier) : undefined;
+      const [toStage, probability] = pick(STAGES);
+      const change: Activity = { ...base, kind: 'opportunity_stage_changed', opportunityId: opp?.opportunityId ?? `o-${i}`, toStage, probability };
+      if (random() < 0.4) change['expectedCloseDate'] = at.plus({ days: 7 + Math.floor(random() * 60) }).toISODate()!;
+      if (random() < 0.3) change['amount'] = `${(1 + Math.floor(random() * 500)) * 100}.00`;
+      activities.push(change);
     } else if (r < 0.96) {
       const primary = pick(closers);
       const earlier = opportunities.filter((o) => o.at < at);
@@ -234,7 +250,28 @@ export function buildScenario(options: { tenantId: string; now: DateTime; activi
   const cancellations: Activity[] = cancelled
     ? [{ activityId: 'cancel-1', kind: 'deal_cancelled', repId: cancelled.repId, occurredAt: local.minus({ hours: 2 }).toISO({ suppressMilliseconds: true })!, dealId: String(cancelled['dealId']), reason: 'refund' }]
     : [];
-  const quotas = quotasFor(closers, activities, first, local, calendar);
+  // Six ended months of history for two closers whose attainment reads differently over time
+  // (SPEC §5 consistency): h1 steady near 90 %, h2 swinging between 150 % and 40 %.
+  // The months before the generated history starts, so no random deal blurs the figures.
+  const months = Array.from({ length: CONSISTENCY_MONTHS }, (_, k) => first.startOf('month').minus({ months: CONSISTENCY_MONTHS - k }));
+  const monthlyQuotas: { repId: string; periodKey: string; amount: string }[] = [];
+  months.forEach((month, k) => {
+    for (const [repId, attainments] of Object.entries(MONTHLY_ATTAINMENT)) {
+      const amount = new Decimal(MONTHLY_QUOTA).times(attainments[k % attainments.length] as number);
+      monthlyQuotas.push({ repId, periodKey: month.toFormat('yyyy-MM'), amount: `${MONTHLY_QUOTA}.00` });
+      activities.push({
+        activityId: `hist-${repId}-${month.toFormat('yyyy-MM')}`,
+        kind: 'deal_won',
+        repId,
+        occurredAt: month.plus({ days: 14, hours: 12 }).toISO({ suppressMilliseconds: true })!,
+        dealId: `hist-${repId}-${month.toFormat('yyyy-MM')}`,
+        opportunityId: `hist-o-${repId}-${month.toFormat('yyyy-MM')}`,
+        amount: amount.toFixed(2),
+        currency: 'USD',
+      });
+    }
+  });
+  const quotas = [...quotasFor(closers, activities, months[0] ?? first, local, calendar), ...monthlyQuotas];
   return {
     tenantId: options.tenantId,
     calendar,
@@ -253,6 +290,20 @@ export function buildScenario(options: { tenantId: string; now: DateTime; activi
     cancellations,
   };
 }
+
+const STAGES = [
+  ['discovery', '0.2'],
+  ['proposal', '0.4'],
+  ['negotiation', '0.7'],
+] as const;
+
+const CONSISTENCY_MONTHS = 6;
+const MONTHLY_QUOTA = 20000;
+/** Monthly attainment of the two reps the consistency view tells apart. */
+const MONTHLY_ATTAINMENT: Record<string, readonly number[]> = {
+  h1: [0.9, 0.92, 0.88, 0.91, 0.89, 0.9],
+  h2: [1.5, 0.4],
+};
 
 // Attainment each closer is aimed at, spread across the plan's tiers (below 100 %, 100-150 %, above).
 const AIMED_ATTAINMENT = [0.55, 0.8, 1.05, 1.3, 1.45, 0.7, 0.95, 1.2];
