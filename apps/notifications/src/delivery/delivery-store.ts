@@ -162,27 +162,29 @@ export class DeliveryStore {
     outcome: AttemptOutcome,
     policy: BackoffPolicy & BreakerPolicy & { maxAttempts: number },
   ): Promise<{ gaveUp: boolean }> {
+    if (outcome.kind === 'delivered') {
+      // The common case, kept off the destination's row lock: one statement, and the destination row
+      // is written only when its breaker or failure count must reset or last_success_at is over a
+      // second old. Locking it on every success serialised a busy destination's deliveries.
+      await this.dataSource.query(
+        `WITH delivered AS (
+           UPDATE deliveries SET status = 'delivered', delivered_at = now(), claimed_until = NULL, last_status_code = $3, last_error = NULL
+            WHERE delivery_id = $1
+         )
+         UPDATE destinations SET breaker_state = 'closed', consecutive_failures = 0, breaker_open_until = NULL, last_success_at = now()
+          WHERE tenant_id = $2 AND destination_id = $4
+            AND (breaker_state <> 'closed' OR consecutive_failures <> 0 OR last_success_at IS NULL OR last_success_at < now() - interval '1 second')`,
+        [d.deliveryId, d.tenantId, outcome.statusCode, d.destinationId],
+      );
+      return { gaveUp: false };
+    }
     return this.dataSource.transaction(async (manager) => {
       const [current]: { breaker_state: BreakerState; consecutive_failures: number }[] = await manager.query(
         `SELECT breaker_state, consecutive_failures FROM destinations WHERE tenant_id = $1 AND destination_id = $2 FOR UPDATE`,
         [d.tenantId, d.destinationId],
       );
       if (current === undefined) return { gaveUp: false }; // deleted meanwhile; its deliveries went with it
-      let gaveUp = false;
-      if (outcome.kind === 'delivered') {
-        await manager.query(
-          `UPDATE deliveries SET status = 'delivered', delivered_at = now(), claimed_until = NULL, last_status_code = $2, last_error = NULL
-            WHERE delivery_id = $1`,
-          [d.deliveryId, outcome.statusCode],
-        );
-        await manager.query(
-          `UPDATE destinations SET breaker_state = 'closed', consecutive_failures = 0, breaker_open_until = NULL, last_success_at = now()
-            WHERE tenant_id = $1 AND destination_id = $2`,
-          [d.tenantId, d.destinationId],
-        );
-        return { gaveUp };
-      }
-      gaveUp = outcome.kind === 'permanent' || d.attempts >= policy.maxAttempts;
+      const gaveUp = outcome.kind === 'permanent' || d.attempts >= policy.maxAttempts;
       await manager.query(
         `UPDATE deliveries
             SET status = $2, claimed_until = NULL, last_error = $3, last_status_code = $4,
