@@ -18,4 +18,9 @@ describeServiceBoot(CommissionService, [
   'deal_exceptions',
   'team_membership_events',
   'tenant_calendars',
+  'closed_periods',
+  'disputes',
+  'deal_approval_settings',
+  'deal_decisions',
+  'audit_log',
 ]);

@@ -356,6 +356,17 @@ describe('commission governance on Kafka and Postgres', () => {
     });
     const open = await api('GET', '/v1/disputes?status=open', admin);
     expect(open.body.items).toHaveLength(2);
+    const firstPage = await api('GET', '/v1/disputes?status=open&limit=1', admin);
+    expect(firstPage.body.items).toHaveLength(1);
+    const nextPage = await api(
+      'GET',
+      `/v1/disputes?status=open&limit=1&cursor=${firstPage.body.nextCursor}`,
+      admin,
+    );
+    expect(nextPage.body).toMatchObject({ items: [open.body.items[1]], nextCursor: null });
+    const forged = Buffer.from(JSON.stringify(['not a time', 'x'])).toString('base64url');
+    expect((await api('GET', `/v1/disputes?cursor=${forged}`, admin)).status).toBe(400);
+    expect((await api('GET', '/v1/disputes', rep)).body.items).toHaveLength(2);
     const [first] = open.body.items;
     const plain = await api('POST', `/v1/disputes/${first.disputeId}/resolve`, admin, {
       resolution: 'The line is right.',

@@ -724,7 +724,7 @@ export class GovernanceService {
     if (filter.status === 'pending') where.push(`x.deal_id IS NULL AND ${HELD_FOR_APPROVAL_SQL}`);
     else add('x.decision = ?', filter.status);
     if (filter.cursor !== undefined) {
-      const [at, activity] = decodeCursor(filter.cursor, 2);
+      const [at, activity] = decodeCursor(filter.cursor, 2, [isTimestampText, () => true]);
       params.push(at, activity);
       where.push(`(d.occurred_at, d.activity_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
     }
@@ -739,7 +739,7 @@ export class GovernanceService {
       items: page.map(dealViewOf),
       nextCursor:
         rows.length > filter.limit && last !== undefined
-          ? encodeCursor([last.occurred_at.toISOString(), last.activity_id])
+          ? encodeCursor([last.occurred_key, last.activity_id])
           : null,
     };
   }
@@ -787,7 +787,7 @@ export class GovernanceService {
     if (filter.status !== undefined) add('status = ?', filter.status);
     if (filter.repId !== undefined) add('rep_id = ?', filter.repId);
     if (filter.cursor !== undefined) {
-      const [at, id] = decodeCursor(filter.cursor, 2);
+      const [at, id] = decodeCursor(filter.cursor, 2, [isInstantText, isUuid]);
       params.push(at, id);
       where.push(`(opened_at, dispute_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
@@ -1014,7 +1014,7 @@ function intervalsOf(rows: readonly MembershipRow[]): MembershipInterval[] {
 }
 
 const DEAL_SELECT = `SELECT d.deal_id, d.rep_id, d.activity_id, d.amount::text AS amount, d.currency, d.occurred_text,
-       d.occurred_at, d.won_event_id, d.recorded_by, x.decision, x.decided_by, x.decided_at, x.reason,
+       d.occurred_at, d.occurred_at::text AS occurred_key, d.won_event_id, d.recorded_by, x.decision, x.decided_by, x.decided_at, x.reason,
        ${HELD_FOR_APPROVAL_SQL} AS needs_approval
   FROM deal_credits d LEFT JOIN deal_decisions x ON x.tenant_id = d.tenant_id AND x.deal_id = d.deal_id`;
 
@@ -1042,6 +1042,8 @@ interface DealRowView {
   currency: string;
   occurred_text: string;
   occurred_at: Date;
+  /** occurred_at at full precision, for the keyset cursor. */
+  occurred_key: string;
   won_event_id: string;
   recorded_by: string | null;
   decision: 'approved' | 'rejected' | null;
@@ -1203,10 +1205,22 @@ function encodeCursor(parts: string[]): string {
   return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string, n: number): string[] {
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (v: string): boolean => UUID_TEXT.test(v);
+// Postgres's own text of a timestamptz (`2026-01-15 10:00:00.123456+00`).
+const isTimestampText = (v: string): boolean =>
+  /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(v);
+const isInstantText = (v: string): boolean => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v));
+
+/** A cursor this service issued: `n` strings, each passing its check (a forged one is a 400, never a SQL error). */
+function decodeCursor(cursor: string, n: number, checks: readonly ((v: string) => boolean)[] = []): string[] {
   try {
     const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(parts) && parts.length === n && parts.every((p) => typeof p === 'string'))
+    if (
+      Array.isArray(parts) &&
+      parts.length === n &&
+      parts.every((p, i) => typeof p === 'string' && (checks[i]?.(p) ?? true))
+    )
       return parts as string[];
   } catch {
     // fall through to the problem below

@@ -26,6 +26,8 @@ export interface StatementListItem {
   planVersion: number;
   currency: string;
   total: string;
+  status: StatementStatus;
+  version: number;
   updatedAt: string;
 }
 
@@ -169,7 +171,7 @@ export class StatementsService {
 
   async list(tenantId: string, repId: string): Promise<StatementListItem[]> {
     const rows = (await this.dataSource.query(
-      `SELECT period_key, window_start, window_end, plan_id, plan_version, currency, total::text AS total, updated_at
+      `SELECT period_key, window_start, window_end, plan_id, plan_version, currency, total::text AS total, status, version, updated_at
          FROM statements WHERE tenant_id = $1 AND rep_id = $2 ORDER BY window_start`,
       [tenantId, repId],
     )) as {
@@ -180,6 +182,8 @@ export class StatementsService {
       plan_version: number;
       currency: string;
       total: string;
+      status: StatementStatus;
+      version: number;
       updated_at: Date;
     }[];
     return rows.map((r) => ({
@@ -189,6 +193,8 @@ export class StatementsService {
       planVersion: r.plan_version,
       currency: r.currency,
       total: money(r.total),
+      status: r.status,
+      version: Math.max(r.version, 1),
       updatedAt: r.updated_at.toISOString(),
     }));
   }
