@@ -25,6 +25,10 @@ export const METRIC_DISPLAY: Readonly<Record<KpiMetric, MetricDisplay>> = {
   quota: 'money',
   quotaAttainment: 'percent',
   callsPerMeeting: 'number',
+  revenuePerActivity: 'money',
+  forecastPipeline: 'money',
+  forecastWeighted: 'money',
+  forecastCoverage: 'percent',
 };
 
 export const KPI_METRIC_NAMES = Object.keys(METRIC_DISPLAY) as KpiMetric[];
@@ -33,10 +37,14 @@ export function isKpiMetric(name: string): name is KpiMetric {
   return Object.prototype.hasOwnProperty.call(METRIC_DISPLAY, name);
 }
 
+// Money metrics that are not sums over the period's days: a ratio (avgDealSize, revenuePerActivity),
+// a level set per period (quota) or the state of open deals now (the forecasts).
+const NOT_ADDITIVE: ReadonlySet<KpiMetric> = new Set<KpiMetric>(['quota', 'avgDealSize', 'revenuePerActivity', 'forecastPipeline', 'forecastWeighted']);
+
 /** Metrics a sprint can target and a burnup can add up (counts and money). */
 export function isAdditive(metric: KpiMetric): boolean {
   const d = METRIC_DISPLAY[metric];
-  return (d === 'count' || d === 'money') && metric !== 'quota' && metric !== 'avgDealSize';
+  return (d === 'count' || d === 'money') && !NOT_ADDITIVE.has(metric);
 }
 
 /** Any metric value of the API (count, decimal string, ratio or null) in the reader's locale. */

@@ -77,6 +77,10 @@ export const en = {
     quota: 'Quota',
     quotaAttainment: 'Quota attainment',
     callsPerMeeting: 'Calls per meeting',
+    revenuePerActivity: 'Revenue per activity',
+    forecastPipeline: 'Forecast pipeline',
+    forecastWeighted: 'Weighted forecast',
+    forecastCoverage: 'Forecast coverage',
   },
   burnup: {
     title: 'Burnup',

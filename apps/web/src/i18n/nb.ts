@@ -79,6 +79,10 @@ export const nb: Catalogue = {
     quota: 'Budsjett',
     quotaAttainment: 'Budsjettoppnåelse',
     callsPerMeeting: 'Samtaler per møte',
+    revenuePerActivity: 'Omsetning per aktivitet',
+    forecastPipeline: 'Prognose (pipeline)',
+    forecastWeighted: 'Vektet prognose',
+    forecastCoverage: 'Prognosedekning',
   },
   burnup: {
     title: 'Burnup',
