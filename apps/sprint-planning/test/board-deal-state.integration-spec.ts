@@ -1,3 +1,4 @@
+import Ajv from 'ajv';
 import { Producer } from 'kafkajs';
 import { Activity, activityEventType, EVENT_TOPICS, eventKey, makeEvent, PacerEvent } from '@pacer/contracts';
 import { pollUntil, RunningService, startTestService, uniqueName } from '@pacer/testing';
@@ -162,5 +163,23 @@ describe('the sprint board shows the deal state of linked items', () => {
     // Redelivering everything changes nothing.
     await produce([activity(created), activity(won), voidOf(cancel)]);
     expect((await item('i1')).item?.['opportunity']).toEqual(after.item?.['opportunity']);
+  });
+
+  it('answers with the body its OpenAPI document describes', async () => {
+    const doc = (await (await fetch(`${svc.baseUrl}/docs-json`)).json()) as {
+      paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }>;
+      components: unknown;
+    };
+    const schema = doc.paths['/v1/sprints/{sprintId}/board']?.get?.responses['200']?.content?.['application/json']?.schema;
+    expect(schema).toBeDefined();
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    ajv.addSchema(JSON.parse(JSON.stringify({ $id: 'openapi', components: doc.components })));
+    const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"openapi#/components/')));
+    const board = (await admin('GET', `/v1/sprints/${sprintId}/board`)).body;
+    expect(validate(board) ? [] : validate.errors).toEqual([]);
+    // A body missing an item's required field is refused: the schema is not vacuous.
+    const broken = structuredClone(board) as { reps: { items: Record<string, unknown>[] }[] };
+    delete broken.reps[0]?.items[0]?.['itemId'];
+    expect(validate(broken)).toBe(false);
   });
 });

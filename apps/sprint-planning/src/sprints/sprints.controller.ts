@@ -11,7 +11,7 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
 import { sendCsv } from '@pacer/http';
@@ -21,6 +21,7 @@ import { TEAM_READERS } from '../domain/team/team-access';
 import { etagOf, parseIfMatch } from '../http/if-match';
 import { SprintPlanningErrorFilter } from '../http/sprint-planning-error.filter';
 import { CommitmentDto, ItemStatusDto } from './sprint.dto';
+import { SprintBoardDto } from './sprint-board.dto';
 import { SprintCommandsService } from './sprint-commands.service';
 import { SPRINT_REPORT_CSV_COLUMNS, sprintReportCsvRows } from './sprint-report-csv';
 import { CommitmentView, SprintQueriesService, SprintView } from './sprint-queries.service';
@@ -148,6 +149,7 @@ export class SprintsController {
 
   @Get(':sprintId/board')
   @Roles(...TEAM_READERS)
+  @ApiOkResponse({ type: SprintBoardDto })
   @ApiOperation({
     summary:
       "Per rep targets, the KPI service's sprint actuals, progress and items; team totals; daily burnup.",
