@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpStatus, Param, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { auditActor } from '@pacer/platform';
 import { CurrentPrincipal, hasRole, Principal, Roles } from '@pacer/auth';
@@ -20,6 +20,8 @@ export class PlansController {
     summary:
       'Create a new immutable version of a plan (200 with the latest version when the body is unchanged).',
   })
+  @ApiResponse({ status: 201, description: 'A new version was created (the version, as GET returns it).' })
+  @ApiResponse({ status: 200, description: 'The body is the latest version already (that version).' })
   async put(
     @CurrentPrincipal() principal: Principal,
     @Param('planId') planId: string,

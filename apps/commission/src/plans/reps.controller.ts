@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpStatus, Param, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { auditActor } from '@pacer/platform';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
@@ -32,6 +39,8 @@ export class RepsController {
     summary:
       'Put the rep on a plan from a tenant-calendar date (takes effect at the first period starting on or after it).',
   })
+  @ApiResponse({ status: 201, type: () => AssignmentResultDto, description: 'Assigned now.' })
+  @ApiOkResponse({ type: () => AssignmentResultDto, description: 'Already so assigned (eventId null).' })
   async assign(
     @CurrentPrincipal() principal: Principal,
     @Param('repId') repId: string,
@@ -60,6 +69,8 @@ export class RepsController {
   @ApiOperation({
     summary: "Set the rep's quota for a month (2026-11), fiscal quarter (FY2027-Q1) or fiscal year (FY2027).",
   })
+  @ApiResponse({ status: 201, type: () => QuotaResultDto, description: 'Set now.' })
+  @ApiOkResponse({ type: () => QuotaResultDto, description: 'Already this amount (eventId null).' })
   async setQuota(
     @CurrentPrincipal() principal: Principal,
     @Param('repId') repId: string,
@@ -88,4 +99,28 @@ export class RepsController {
     await this.access.assertCanRead(principal, repId);
     return { repId, quotas: await this.plans.quotas(principal.tenantId, repId) };
   }
+}
+
+export class AssignmentResultDto {
+  @ApiProperty({ example: 'rep-ana' }) repId!: string;
+  @ApiProperty({ example: 'ae' }) planId!: string;
+  @ApiProperty({ example: '2026-01-01' }) effectiveFrom!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The pacer.plan.assigned.v1 event id; null when unchanged.',
+  })
+  eventId!: string | null;
+}
+
+export class QuotaResultDto {
+  @ApiProperty({ example: 'rep-ana' }) repId!: string;
+  @ApiProperty({ example: 'FY2027-Q1' }) periodKey!: string;
+  @ApiProperty({ example: '100000.00' }) amount!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The pacer.plan.quota_set.v1 event id; null when unchanged.',
+  })
+  eventId!: string | null;
 }
