@@ -24,18 +24,43 @@ import { ServiceProcess } from '../src/service-process';
 // event store + outbox → relay (idempotent producer, acks=all) → pacer.activities.v1 (RF 3,
 // min.insync.replicas 2) → kpi-aggregation's BatchConsumer → its read model. Afterwards every
 // accepted activity is on the topic exactly once and counted exactly once, and neither service was
-// restarted. FAILOVER_LOAD_SECONDS / FAILOVER_RATE make it a long soak (docs/infrastructure.md).
-const LOAD_SECONDS = Number(process.env['FAILOVER_LOAD_SECONDS'] ?? 60);
+// restarted. FAILOVER_LOAD_SECONDS / FAILOVER_RATE / FAILOVER_KILLS make it a long soak
+// (docs/infrastructure.md).
+const LOAD_SECONDS = Number(process.env['FAILOVER_LOAD_SECONDS'] ?? 90);
 const RATE = Number(process.env['FAILOVER_RATE'] ?? 100); // activities per second
+const KILLS = Number(process.env['FAILOVER_KILLS'] ?? 1);
 const BATCH = 10;
-const KILL_AT_MS = Math.min(20_000, (LOAD_SECONDS * 1000) / 4);
-const RESTART_AT_MS = (LOAD_SECONDS * 1000 * 2) / 3;
+// Each kill gets an equal slot of the load: killed a quarter in (at most 20 s), started again at two thirds.
+const SLOT_MS = (LOAD_SECONDS * 1000) / KILLS;
+const KILL_IN_SLOT_MS = Math.min(20_000, SLOT_MS / 4);
+const RESTART_IN_SLOT_MS = (SLOT_MS * 2) / 3;
+
+interface Kill {
+  victim: number;
+  controller: number | null;
+  /** Coordinator of kpi-aggregation's consumer group. */
+  coordinator: number;
+  led: number;
+  partitions: number;
+  killedAt: number;
+  sentBeforeKill: number;
+  restartAt: number;
+  rejoinedMs: number;
+  inSyncMs: number | undefined;
+}
 const JWT_SECRET = 'pacer-broker-failover-secret';
 const SERVICES: ServiceName[] = ['activity-ingestion', 'kpi-aggregation'];
 
-jest.setTimeout(20 * 60_000);
+jest.setTimeout(20 * 60_000 + LOAD_SECONDS * 1000);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Java's String.hashCode, which Kafka uses to place a group on a __consumer_offsets partition. */
+function javaHash(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(31, h) + text.charCodeAt(i)) | 0;
+  return h;
+}
 
 describe('broker failover', () => {
   let home: string;
@@ -148,26 +173,37 @@ describe('broker failover', () => {
       }
     })();
 
-    // The victim: the broker leading partition 0 of the activities topic (and whatever else it
-    // leads or coordinates), killed with -9: no controlled shutdown, no leadership hand-over.
-    await sleep(KILL_AT_MS);
+    // The first victim: the broker leading partition 0 of the activities topic (and whatever else
+    // it leads or coordinates); later ones in turn. kill -9: no controlled shutdown, no hand-over.
     const brokerClient = new Kafka({ clientId: 'failover-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING });
-    const admin = brokerClient.admin();
-    await admin.connect();
-    const meta = await admin.fetchTopicMetadata({ topics: [activitiesTopic] });
-    const { controller } = await admin.describeCluster();
-    await admin.disconnect();
-    const partitions = meta.topics[0]!.partitions;
-    const victim = partitions.find((p) => p.partitionId === 0)!.leader;
-    const led = partitions.filter((p) => p.leader === victim).length;
-    const killedAt = Date.now();
-    await cluster.kill(victim, 'SIGKILL');
-    const sentBeforeKill = n;
-
-    await sleep(Math.max(0, started + RESTART_AT_MS - Date.now()));
-    const restartAt = Date.now();
-    await cluster.startNode(victim);
-    const rejoinedMs = Date.now() - restartAt;
+    const kills: Kill[] = [];
+    for (let k = 0; k < KILLS; k++) {
+      await sleep(Math.max(0, started + k * SLOT_MS + KILL_IN_SLOT_MS - Date.now()));
+      const admin = brokerClient.admin();
+      await admin.connect();
+      const meta = await admin.fetchTopicMetadata({ topics: [activitiesTopic] });
+      const { controller } = await admin.describeCluster();
+      // The coordinator of kpi-aggregation's group leads partition abs(hash(group)) % 50 of
+      // __consumer_offsets: killing it makes the consumer find a new coordinator and rejoin, the
+      // hardest case for a consumer (a partition leader alone only moves its fetches).
+      const offsets = (await admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] })).topics[0]!.partitions;
+      const coordinator = offsets.find((p) => p.partitionId === (javaHash(group) & 0x7fffffff) % offsets.length)!.leader;
+      await admin.disconnect();
+      const partitions = meta.topics[0]!.partitions;
+      const first = process.env['FAILOVER_VICTIM'] === 'leader' ? partitions.find((p) => p.partitionId === 0)!.leader : coordinator;
+      const victim = k === 0 ? first : ((kills[0]!.victim - 1 + k) % cluster.nodes.length) + 1;
+      const killedAt = Date.now();
+      await cluster.kill(victim, 'SIGKILL');
+      const sentBeforeKill = n;
+      await sleep(Math.max(0, started + k * SLOT_MS + RESTART_IN_SLOT_MS - Date.now()));
+      const restartAt = Date.now();
+      await cluster.startNode(victim);
+      const rejoinedMs = Date.now() - restartAt;
+      // The next kill must not find this broker still catching up: that would be two down at once.
+      const inSync = await pollUntil(() => cluster.fullyReplicated([activitiesTopic]), (ok) => ok, { timeoutMs: 120_000, intervalMs: 500 }).catch(() => false);
+      const led = partitions.filter((p) => p.leader === victim).length;
+      kills.push({ victim, controller, coordinator, led, partitions: partitions.length, killedAt, sentBeforeKill, restartAt, rejoinedMs, inSyncMs: inSync ? Date.now() - restartAt : undefined });
+    }
 
     await load;
     sampling = false;
@@ -219,17 +255,28 @@ describe('broker failover', () => {
       what: 'the restarted broker back in every ISR',
     }).catch(() => false);
 
-    const producing = resumedAfter(published, killedAt, restartAt);
-    const consuming = resumedAfter(applied, killedAt, restartAt);
-    const fmt = (at: number | undefined): string => (at === undefined ? 'never' : `${((at - killedAt) / 1000).toFixed(1)} s`);
+    const s1 = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+    // Looked for up to the next kill (or the end of the load), so a recovery that only came with the
+    // broker's return is reported as such rather than as "never".
+    const recoveries = kills.map((kill, i) => {
+      const until = kills[i + 1]?.killedAt ?? loadEnd;
+      return { kill, producing: resumedAfter(published, kill.killedAt, until), consuming: resumedAfter(applied, kill.killedAt, until) };
+    });
     process.stdout.write(
       [
         'broker failover report:',
-        `  load: ${sent} activities sent in ${LOAD_SECONDS} s (${RATE}/s, batches of ${BATCH}), ${accepted.size} accepted, ${apiErrors} API retries`,
-        `  killed broker ${victim} (kill -9) at +${((killedAt - started) / 1000).toFixed(1)} s after ${sentBeforeKill} activities; it led ${led}/${partitions.length} activity partitions; active controller was ${controller}`,
-        `  producers (outbox relay) publishing again ${fmt(producing.at)} after the kill (stood still ${(producing.standstillMs / 1000).toFixed(1)} s)`,
-        `  consumers (kpi-aggregation) applying again ${fmt(consuming.at)} after the kill (stood still ${(consuming.standstillMs / 1000).toFixed(1)} s)`,
-        `  broker ${victim} restarted at +${((restartAt - started) / 1000).toFixed(1)} s, registered again in ${(rejoinedMs / 1000).toFixed(1)} s; all replicas in sync afterwards: ${fullyReplicated}`,
+        `  load: ${sent} activities sent in ${LOAD_SECONDS} s (${Math.round(sent / LOAD_SECONDS)}/s of ${RATE}/s asked, batches of ${BATCH}), ${accepted.size} accepted, ${apiErrors} API retries`,
+        ...recoveries.flatMap(({ kill, producing, consuming }) => {
+          const after = (at: number | undefined): string =>
+            at === undefined ? 'never' : `${s1(at - kill.killedAt)}${at > kill.restartAt ? ' (only once the broker was back)' : ''}`;
+          return [
+            `  killed broker ${kill.victim} (kill -9) at +${s1(kill.killedAt - started)} after ${kill.sentBeforeKill} activities; it led ${kill.led}/${kill.partitions} activity partitions; group coordinator was ${kill.coordinator}, active controller ${kill.controller}`,
+            `    producers (outbox relay) publishing again ${after(producing.at)} after the kill (stood still ${s1(producing.standstillMs)})`,
+            `    consumers (kpi-aggregation) applying again ${after(consuming.at)} after the kill (stood still ${s1(consuming.standstillMs)})`,
+            `    broker ${kill.victim} restarted at +${s1(kill.restartAt - started)}, registered again in ${s1(kill.rejoinedMs)}, all its replicas in sync ${kill.inSyncMs === undefined ? 'not within 120 s' : `after ${s1(kill.inSyncMs)}`}`,
+          ];
+        }),
+        `  all replicas in sync at the end: ${fullyReplicated}`,
         `  lost ${sent - wire.distinct} on the topic / ${Math.max(0, sent - counted)} in the read model; duplicated ${wire.duplicated} on the topic / ${Math.max(0, counted - sent)} in the read model`,
         `  service restarts: ${[...processes.values()].map((p) => `${p.service} ${p.crashes}`).join(', ')}`,
         '',
@@ -240,8 +287,10 @@ describe('broker failover', () => {
     expect({ lostOnTopic: sent - wire.distinct, duplicatedOnTopic: wire.duplicated }).toEqual({ lostOnTopic: 0, duplicatedOnTopic: 0 });
     expect({ counted }).toEqual({ counted: sent });
     // Both moved again while the broker was still down: the surviving two took over its partitions.
-    expect(producing.at).toBeDefined();
-    expect(consuming.at).toBeDefined();
+    const whileDown = (at: number | undefined, kill: Kill): boolean => at !== undefined && at < kill.restartAt;
+    for (const { kill, producing, consuming } of recoveries) {
+      expect({ victim: kill.victim, producing: whileDown(producing.at, kill), consuming: whileDown(consuming.at, kill) }).toEqual({ victim: kill.victim, producing: true, consuming: true });
+    }
     expect(fullyReplicated).toBe(true);
     // Nobody restarted the services: they rode out the leader changes themselves and stay ready.
     for (const p of processes.values()) {
