@@ -74,6 +74,18 @@ export interface BoardItem {
   addedAfterStart: boolean;
   carriedFrom?: string;
   carriedTo?: string;
+  /** The linked opportunity's current state (sprint-planning board); null while none is known. */
+  opportunity?: OpportunityState | null;
+}
+
+/** What a board shows of an item's opportunity: amounts are decimal strings, probability 0–1. */
+export interface OpportunityState {
+  opportunityId: string;
+  stage: string | null;
+  status: 'open' | 'won' | 'lost';
+  amount: string | null;
+  expectedCloseDate: string | null;
+  probability: string | null;
 }
 
 export interface BoardRep {

@@ -10,7 +10,7 @@ import { ErrorNote, Loading, Stat } from './ui';
 
 const PERIODS = ['week', 'month', 'quarter'] as const;
 type TrendPeriod = (typeof PERIODS)[number];
-const TILES: KpiMetric[] = ['calls', 'connectRate', 'emails', 'meetingsHeld', 'pipelineCreated', 'revenueWon', 'winRate', 'quotaAttainment'];
+const TILES: KpiMetric[] = ['calls', 'connectRate', 'emails', 'meetingsHeld', 'pipelineCreated', 'revenueWon', 'winRate', 'quotaAttainment', 'revenuePerActivity'];
 
 /** One scope's KPIs for the current week, month or quarter, and the trend over the last eight. */
 export function KpiTrends({ scope, scopeId, title }: { scope: 'rep' | 'team'; scopeId: string; title: string }) {

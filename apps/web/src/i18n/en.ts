@@ -263,6 +263,38 @@ export const en = {
   exceptionReason: { currency_mismatch: 'Currency mismatch', duplicate_deal: 'Duplicate deal', no_plan: 'No plan' },
   tv: { leaderboard: 'Leaderboard', teamProgress: 'Sprint progress' },
   live: { connecting: 'Connecting…', open: 'Live', closed: 'Offline' },
+  consistency: {
+    mine: 'My consistency',
+    team: 'Attainment consistency',
+    intro: 'Quota attainment in the last {{count}} ended {{period}} that had a quota.',
+    periods: { month: 'months', quarter: 'quarters' },
+    mean: 'Mean',
+    sd: 'Standard deviation',
+    cv: 'Coefficient of variation',
+    history: 'Attainment by period',
+    reading: 'Reading',
+    periodsCount: 'Periods: {{count}}',
+    none: 'No ended period with a quota yet.',
+    noMembers: 'No selling members in this team.',
+    barsLabel: 'Quota attainment of {{rep}} by period',
+    sortBy: 'Sort {{order}}',
+    order: { steadyFirst: 'steadiest first', swingingFirst: 'most swinging first' },
+    steadiness: { steady: 'Steady', variable: 'Variable', swinging: 'Swinging', unknown: 'Too little history' },
+  },
+  forecast: {
+    mine: 'My forecast',
+    team: 'Team forecast',
+    intro: 'Open deals by expected close date; weighted by their probability. Coverage = (won + weighted) / quota.',
+  },
+  opportunity: {
+    label: 'Deal {{id}}',
+    unknown: 'Deal {{id}}: nothing received about it yet.',
+    stage: 'Stage',
+    amount: 'Amount',
+    expectedClose: 'Expected close',
+    probability: 'Probability',
+    status: { open: 'Open', won: 'Won', lost: 'Lost' },
+  },
 };
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

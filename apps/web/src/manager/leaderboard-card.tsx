@@ -68,8 +68,8 @@ export function LeaderboardCard({ teamId, sprintId }: { teamId: string; sprintId
 }
 
 /**
- * Each rep's quota attainment this fiscal quarter, from the KPI service. (The consistency endpoint of
- * SPEC §5 does not exist in kpi-aggregation yet; when it does, its mean and spread belong here.)
+ * Each rep's quota attainment this fiscal quarter, from the KPI service; how steady it is over ended
+ * periods is the consistency card's (components/consistency.tsx).
  */
 export function AttainmentCard({ teamId }: { teamId: string }) {
   const { t } = useTranslation();

@@ -2,7 +2,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBoard, useSprints, useTeams } from '../api/sprint-planning';
 import type { KpiMetric, Principal } from '../api/types';
+import { TeamConsistencyCard } from '../components/consistency';
+import { ForecastCard } from '../components/forecast-card';
 import { KpiTrends } from '../components/kpi-trends';
+import { OpportunityFacts } from '../components/opportunity-facts';
 import { TargetsTable } from '../components/targets-table';
 import { Card, Empty, ErrorNote, Loading, Progress } from '../components/ui';
 import { isKpiMetric } from '../format/metrics';
@@ -113,9 +116,7 @@ export function ManagerBoard({ principal }: { principal: Principal }) {
                 <tr>
                   <th scope="col">{t('manager.rep')}</th>
                   <th scope="col">{t('sprint.targets')}</th>
-                  <th scope="col" className="num">
-                    {t('sprint.items')}
-                  </th>
+                  <th scope="col">{t('sprint.items')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -140,8 +141,18 @@ export function ManagerBoard({ principal }: { principal: Principal }) {
                         {Object.keys(r.targets).length === 0 && <span className="muted small">{t('sprint.noTargets')}</span>}
                       </div>
                     </td>
-                    <td className="num">
-                      {r.itemsDone}/{r.itemsTotal}
+                    <td>
+                      <div className="small muted">{t('sprint.itemsDone', { done: r.itemsDone, total: r.itemsTotal })}</div>
+                      {r.items.length > 0 && (
+                        <ul className="board-items">
+                          {r.items.map((item) => (
+                            <li key={item.itemId} data-testid={`board-item-${item.itemId}`}>
+                              <span className={`badge ${item.status === 'done' ? 'ok' : 'neutral'}`}>{t(`itemStatus.${item.status}`)}</span> <span>{item.title}</span>
+                              <OpportunityFacts item={item} />
+                            </li>
+                          ))}
+                        </ul>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -156,6 +167,8 @@ export function ManagerBoard({ principal }: { principal: Principal }) {
           <AttainmentCard teamId={teamId} />
         </div>
       )}
+      {teamId && <TeamConsistencyCard teamId={teamId} />}
+      {teamId && <ForecastCard scope="team" scopeId={teamId} title={t('forecast.team')} />}
       {teamId && <KpiTrends scope="team" scopeId={teamId} title={t('manager.teamKpis')} />}
     </div>
   );

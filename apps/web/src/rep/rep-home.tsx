@@ -1,7 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { useMoveItem } from '../api/sprint-planning';
 import type { BoardItem, ItemStatus, Principal } from '../api/types';
+import { RepConsistencyCard } from '../components/consistency';
+import { ForecastCard } from '../components/forecast-card';
 import { KpiTrends } from '../components/kpi-trends';
+import { OpportunityFacts } from '../components/opportunity-facts';
 import { TargetsTable } from '../components/targets-table';
 import { Card, Empty, ErrorNote, Loading } from '../components/ui';
 import { daysGone, elapsedShare } from '../format/pace';
@@ -20,8 +23,11 @@ function Items({ sprintId, items, editable }: { sprintId: string; items: BoardIt
       <ul className="items" data-testid="my-items">
         {items.map((item) => (
           <li key={item.itemId} className={`item ${item.status}`}>
-            <span className="item-title">{item.title}</span>
-            {item.carriedFrom && <span className="badge neutral">{t('sprint.carried')}</span>}
+            <div className="item-main">
+              <span className="item-title">{item.title}</span>
+              {item.carriedFrom && <span className="badge neutral">{t('sprint.carried')}</span>}
+              <OpportunityFacts item={item} />
+            </div>
             <div className="segmented small" role="group" aria-label={t('sprint.itemStatus', { title: item.title })}>
               {STATUSES.map((s) => (
                 <button
@@ -89,6 +95,12 @@ export function RepHome({ principal }: { principal: Principal }) {
         </Card>
       </div>
       {principal.repId && <KpiTrends scope="rep" scopeId={principal.repId} title={t('rep.myKpis')} />}
+      {principal.repId && (
+        <div className="grid two">
+          <ForecastCard scope="rep" scopeId={principal.repId} title={t('forecast.mine')} />
+          <RepConsistencyCard repId={principal.repId} />
+        </div>
+      )}
     </div>
   );
 }
