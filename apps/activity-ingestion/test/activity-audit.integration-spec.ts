@@ -18,7 +18,13 @@ describe('activity-ingestion: audit of recordings, imports and voids', () => {
   const tenant = uniqueName('ingest-audit');
 
   async function as(roles: Role[], subject: string, repId?: string): Promise<ActivityClient> {
-    const token = await mintToken({ secret: TEST_JWT_SECRET, tenantId: tenant, roles, subject, ...(repId ? { repId } : {}) });
+    const token = await mintToken({
+      secret: TEST_JWT_SECRET,
+      tenantId: tenant,
+      roles,
+      subject,
+      ...(repId ? { repId } : {}),
+    });
     return ActivityClient.anonymous(svc.baseUrl, token);
   }
 
@@ -42,10 +48,14 @@ describe('activity-ingestion: audit of recordings, imports and voids', () => {
     const ndjson = ['a4', 'a5']
       .map((id) => JSON.stringify(sampleActivity('email_sent', id, 'bo')))
       .join('\n');
-    expect((await crm.post('/v1/activities/import', ndjson, 'application/x-ndjson')).body).toMatchObject({ accepted: 2 });
+    expect((await crm.post('/v1/activities/import', ndjson, 'application/x-ndjson')).body).toMatchObject({
+      accepted: 2,
+    });
     expect((await rep.post('/v1/activities/a2/void', { reason: 'typo' })).status).toBe(202);
     // Changes nothing, so no audit record: a duplicate, an already voided activity, a refused write.
-    expect((await rep.post('/v1/activities', sampleActivity('email_sent', 'a2', 'ana'))).body.status).toBe('duplicate');
+    expect((await rep.post('/v1/activities', sampleActivity('email_sent', 'a2', 'ana'))).body.status).toBe(
+      'duplicate',
+    );
     expect((await rep.post('/v1/activities/a2/void', { reason: 'again' })).status).toBe(200);
     expect((await rep.post('/v1/activities', sampleActivity('email_sent', 'x1', 'bo'))).status).toBe(403);
 

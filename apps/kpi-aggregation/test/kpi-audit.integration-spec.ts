@@ -11,9 +11,17 @@ describe('kpi-aggregation: audit of rebuilds', () => {
   const tenant = uniqueName('kpi-audit');
 
   async function as(roles: Role[], subject: string, tenantId = tenant): Promise<Call> {
-    const token = await mintToken({ secret: TEST_JWT_SECRET, ...(tenantId ? { tenantId } : {}), roles, subject });
+    const token = await mintToken({
+      secret: TEST_JWT_SECRET,
+      ...(tenantId ? { tenantId } : {}),
+      roles,
+      subject,
+    });
     return async (method, path) => {
-      const res = await fetch(`${svc.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${svc.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+      });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     };

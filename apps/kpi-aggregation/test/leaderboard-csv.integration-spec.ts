@@ -10,7 +10,14 @@ interface Board {
   period: string;
   key: string;
   metric: string;
-  entries: { rank: number; repId: string; name: string | null; value: number | string | null; revision: number | null; asOf: string | null }[];
+  entries: {
+    rank: number;
+    repId: string;
+    name: string | null;
+    value: number | string | null;
+    revision: number | null;
+    asOf: string | null;
+  }[];
 }
 
 const EVIL_NAME = '=HYPERLINK("http://evil.example","Ann")';
@@ -30,7 +37,13 @@ describe('GET /v1/leaderboard.csv', () => {
         id: `${tenantId}-join-ann`,
         tenantId,
         time: '2026-01-01T00:00:00Z',
-        data: { teamId: 'hunters', repId: 'ann', name: EVIL_NAME, role: 'AE', effectiveFrom: '2026-01-01T00:00:00Z' },
+        data: {
+          teamId: 'hunters',
+          repId: 'ann',
+          name: EVIL_NAME,
+          role: 'AE',
+          effectiveFrom: '2026-01-01T00:00:00Z',
+        },
       }),
       b.joined('hunters', 'bob', '2026-01-01T00:00:00Z'),
       b.joined('hunters', 'cy', '2026-01-01T00:00:00Z'),
@@ -42,8 +55,14 @@ describe('GET /v1/leaderboard.csv', () => {
     await producer.disconnect();
     const admin = await token(tenantId, ['admin']);
     await pollUntil(
-      async () => (await getJson<Board>(svc.baseUrl, '/v1/leaderboard?teamId=hunters&period=month&key=2026-11', admin)).body,
-      (board) => board.entries?.length === 3 && board.entries[0]?.value === '1250.50' && board.entries[0]?.name !== null && board.entries[1]?.name === EVIL_NAME,
+      async () =>
+        (await getJson<Board>(svc.baseUrl, '/v1/leaderboard?teamId=hunters&period=month&key=2026-11', admin))
+          .body,
+      (board) =>
+        board.entries?.length === 3 &&
+        board.entries[0]?.value === '1250.50' &&
+        board.entries[0]?.name !== null &&
+        board.entries[1]?.name === EVIL_NAME,
       { timeoutMs: 30_000, what: 'the hunters leaderboard' },
     );
   });
@@ -61,7 +80,9 @@ describe('GET /v1/leaderboard.csv', () => {
       const res = await getCsv(`/v1/leaderboard.csv${query}`, ann);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-      expect(res.headers.get('content-disposition')).toContain(`filename="leaderboard-hunters-month-2026-11-${metric}.csv"`);
+      expect(res.headers.get('content-disposition')).toContain(
+        `filename="leaderboard-hunters-month-2026-11-${metric}.csv"`,
+      );
       const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
       expect(rows).toEqual(
         json.entries.map((e) => ({
@@ -78,7 +99,10 @@ describe('GET /v1/leaderboard.csv', () => {
         })),
       );
     }
-    const revenue = parse(await (await getCsv('/v1/leaderboard.csv?teamId=hunters&period=month&key=2026-11', ann)).text(), { columns: true }) as Record<string, string>[];
+    const revenue = parse(
+      await (await getCsv('/v1/leaderboard.csv?teamId=hunters&period=month&key=2026-11', ann)).text(),
+      { columns: true },
+    ) as Record<string, string>[];
     expect(revenue.map((r) => [r['repId'], r['name'], r['value']])).toEqual([
       ['bob', 'Bob', '1250.50'],
       ['ann', `'${EVIL_NAME}`, '500.00'],
@@ -93,10 +117,14 @@ describe('GET /v1/leaderboard.csv', () => {
     expect(org.headers.get('content-type')).toContain('application/problem+json');
     const bad = await getCsv('/v1/leaderboard.csv?teamId=hunters&period=month&metric=nope', ann);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['metric']);
+    expect(((await bad.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([
+      'metric',
+    ]);
     expect((await fetch(`${svc.baseUrl}/v1/leaderboard.csv?period=month`)).status).toBe(401);
     const bi = await token(tenantId, ['bi']);
-    const whole = parse(await (await getCsv('/v1/leaderboard.csv?period=month&key=2026-11', bi)).text(), { columns: true }) as Record<string, string>[];
+    const whole = parse(await (await getCsv('/v1/leaderboard.csv?period=month&key=2026-11', bi)).text(), {
+      columns: true,
+    }) as Record<string, string>[];
     const orgJson = (await getJson<Board>(svc.baseUrl, '/v1/leaderboard?period=month&key=2026-11', bi)).body;
     // The org board has no team: an empty teamId cell, the reps that have snapshots.
     expect(whole.map((r) => [r['repId'], r['teamId']])).toEqual(orgJson.entries.map((e) => [e.repId, '']));

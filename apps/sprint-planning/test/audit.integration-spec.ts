@@ -62,13 +62,31 @@ describe('audit of sprint-planning commands', () => {
 
   it('records every command with its actor, role, subject and summary, newest first', async () => {
     expect((await admin('PUT', '/v1/settings', { timezone: 'Europe/Oslo' })).status).toBe(200);
-    expect((await admin('POST', '/v1/teams', { teamId: 'alpha', name: 'Alpha', salesModel: 'island' })).status).toBe(201);
-    expect((await admin('PUT', '/v1/teams/alpha/members/max', { name: 'Max', role: 'MANAGER' })).status).toBe(200);
-    expect((await manager('PUT', '/v1/teams/alpha/members/ana', { name: 'Ana', role: 'AE' })).status).toBe(200);
-    expect((await manager('POST', '/v1/teams/alpha/sprints', { sprintId: 's1', startDate: dateFromToday(0), goal: 'g' })).status).toBe(201);
     expect(
-      (await ana('PUT', '/v1/sprints/s1/commitments/ana', { targets: { calls: 5 }, items: [{ itemId: 'i1', title: 'Call' }] }))
-        .status,
+      (await admin('POST', '/v1/teams', { teamId: 'alpha', name: 'Alpha', salesModel: 'island' })).status,
+    ).toBe(201);
+    expect((await admin('PUT', '/v1/teams/alpha/members/max', { name: 'Max', role: 'MANAGER' })).status).toBe(
+      200,
+    );
+    expect((await manager('PUT', '/v1/teams/alpha/members/ana', { name: 'Ana', role: 'AE' })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await manager('POST', '/v1/teams/alpha/sprints', {
+          sprintId: 's1',
+          startDate: dateFromToday(0),
+          goal: 'g',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await ana('PUT', '/v1/sprints/s1/commitments/ana', {
+          targets: { calls: 5 },
+          items: [{ itemId: 'i1', title: 'Call' }],
+        })
+      ).status,
     ).toBe(200);
     expect((await manager('POST', '/v1/sprints/s1/start')).status).toBe(200);
     expect((await ana('PATCH', '/v1/sprints/s1/items/i1', { status: 'done' })).status).toBe(200);
@@ -93,7 +111,9 @@ describe('audit of sprint-planning commands', () => {
       subject: { sprintId: 's1', repId: 'ana', teamId: 'alpha' },
       summary: { targets: { calls: 5 }, itemIds: ['i1'] },
     });
-    expect(page.items.find((r) => r.type === 'settings.updated')?.summary).toMatchObject({ timezone: 'Europe/Oslo' });
+    expect(page.items.find((r) => r.type === 'settings.updated')?.summary).toMatchObject({
+      timezone: 'Europe/Oslo',
+    });
     expect(page.nextCursor).toBeNull();
   });
 
@@ -117,8 +137,12 @@ describe('audit of sprint-planning commands', () => {
     const oldest = all.items[all.items.length - 1];
     if (!oldest) throw new Error('no audit records');
     const later = new Date(Date.parse(oldest.at) + 1).toISOString();
-    expect((await audit(admin, `?to=${encodeURIComponent(later)}`)).items.map((r) => r.id)).toEqual([oldest.id]);
-    expect((await audit(admin, `?from=${encodeURIComponent(later)}`)).items).toHaveLength(all.items.length - 1);
+    expect((await audit(admin, `?to=${encodeURIComponent(later)}`)).items.map((r) => r.id)).toEqual([
+      oldest.id,
+    ]);
+    expect((await audit(admin, `?from=${encodeURIComponent(later)}`)).items).toHaveLength(
+      all.items.length - 1,
+    );
   });
 
   it('answers bad filters with a problem naming the field', async () => {
@@ -150,7 +174,9 @@ describe('audit of sprint-planning commands', () => {
     expect((await admin('PUT', '/v1/settings', { timezone: 'Europe/Oslo' })).status).toBe(200);
     // the sprint is closed: a refused change
     expect((await ana('PATCH', '/v1/sprints/s1/items/i1', { status: 'todo' })).status).toBe(409);
-    expect((await admin('POST', '/v1/teams', { teamId: 'alpha', name: 'Again', salesModel: 'island' })).status).toBe(409);
+    expect(
+      (await admin('POST', '/v1/teams', { teamId: 'alpha', name: 'Again', salesModel: 'island' })).status,
+    ).toBe(409);
     expect((await ana('PUT', '/v1/settings', { timezone: 'UTC' })).status).toBe(403);
     expect((await manager('POST', '/v1/sprints/s1/start')).status).toBe(409);
     expect((await audit(admin)).items).toHaveLength(before);

@@ -1,5 +1,12 @@
 import { parseCloudEvent, TOPICS } from '@pacer/contracts';
-import { pollUntil, RunningService, startTestService, TopicRecorder, testKafka, uniqueName } from '@pacer/testing';
+import {
+  pollUntil,
+  RunningService,
+  startTestService,
+  TopicRecorder,
+  testKafka,
+  uniqueName,
+} from '@pacer/testing';
 import { SprintPlanningService } from '../src/app.module';
 import { Call, client } from './support/sprint-planning.harness';
 
@@ -32,7 +39,10 @@ describe('settings: dealsRequireApproval', () => {
   }
 
   it('defaults to false, is set and returned, published, and reset by a PUT that omits it', async () => {
-    expect((await admin('GET', '/v1/settings')).body).toMatchObject({ dealsRequireApproval: false, version: 0 });
+    expect((await admin('GET', '/v1/settings')).body).toMatchObject({
+      dealsRequireApproval: false,
+      version: 0,
+    });
 
     const on = await admin('PUT', '/v1/settings', { timezone: 'Europe/Oslo', dealsRequireApproval: true });
     expect(on.status).toBe(200);
@@ -43,7 +53,10 @@ describe('settings: dealsRequireApproval', () => {
     const off = await admin('PUT', '/v1/settings', { timezone: 'Europe/Oslo' });
     expect(off.body).toMatchObject({ dealsRequireApproval: false });
 
-    const events = await pollUntil(published, (e) => e.length >= 2, { timeoutMs: 20_000, what: 'settings events' });
+    const events = await pollUntil(published, (e) => e.length >= 2, {
+      timeoutMs: 20_000,
+      what: 'settings events',
+    });
     expect(events.map((d) => d.dealsRequireApproval)).toEqual([true, false]);
   });
 

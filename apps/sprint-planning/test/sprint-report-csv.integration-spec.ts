@@ -30,16 +30,37 @@ describe('GET /v1/sprints/{id}/report.csv', () => {
   beforeAll(async () => {
     svc = await startTestService(SprintPlanningService);
     admin = await client(svc, tenant, ['admin']);
-    expect((await admin('POST', '/v1/teams', { teamId: 'alpha', name: 'Alpha', salesModel: 'island' })).status).toBe(201);
+    expect(
+      (await admin('POST', '/v1/teams', { teamId: 'alpha', name: 'Alpha', salesModel: 'island' })).status,
+    ).toBe(201);
     for (const [repId, name, role] of [
       ['max', 'Max', 'MANAGER'],
       ['ana', EVIL_NAME, 'AE'],
       ['bo', 'Bo', 'AE'],
     ]) {
-      expect((await admin('PUT', `/v1/teams/alpha/members/${repId}`, { name, role, effectiveFrom: '2026-01-01' })).status).toBe(200);
+      expect(
+        (await admin('PUT', `/v1/teams/alpha/members/${repId}`, { name, role, effectiveFrom: '2026-01-01' }))
+          .status,
+      ).toBe(200);
     }
-    expect((await admin('POST', '/v1/teams/alpha/sprints', { sprintId: 's1', startDate: dateFromToday(-2), goal: 'g' })).status).toBe(201);
-    expect((await admin('POST', '/v1/teams/alpha/sprints', { sprintId: 's2', startDate: dateFromToday(5), goal: 'next' })).status).toBe(201);
+    expect(
+      (
+        await admin('POST', '/v1/teams/alpha/sprints', {
+          sprintId: 's1',
+          startDate: dateFromToday(-2),
+          goal: 'g',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await admin('POST', '/v1/teams/alpha/sprints', {
+          sprintId: 's2',
+          startDate: dateFromToday(5),
+          goal: 'next',
+        })
+      ).status,
+    ).toBe(201);
     expect(
       (
         await admin('PUT', '/v1/sprints/s1/commitments/ana', {
@@ -51,22 +72,48 @@ describe('GET /v1/sprints/{id}/report.csv', () => {
         })
       ).status,
     ).toBe(200);
-    expect((await admin('PUT', '/v1/sprints/s1/commitments/bo', { targets: {}, items: [{ itemId: 'b1', title: 'Follow up' }] })).status).toBe(200);
+    expect(
+      (
+        await admin('PUT', '/v1/sprints/s1/commitments/bo', {
+          targets: {},
+          items: [{ itemId: 'b1', title: 'Follow up' }],
+        })
+      ).status,
+    ).toBe(200);
     expect((await admin('POST', '/v1/sprints/s1/start')).status).toBe(200);
     expect((await admin('PATCH', '/v1/sprints/s1/items/a1', { status: 'done' })).status).toBe(200);
     expect((await admin('POST', '/v1/sprints/s1/close')).status).toBe(200);
   });
   afterAll(() => svc?.close());
 
-  function expectedRows(report: { sprintId: string; teamId: string; reps: (Outcome & { repId: string; name: string | null; role: string | null })[]; team: Outcome }): string[][] {
-    const cell = (v: number | string | null | undefined): string => (v === null || v === undefined ? '' : String(v));
+  function expectedRows(report: {
+    sprintId: string;
+    teamId: string;
+    reps: (Outcome & { repId: string; name: string | null; role: string | null })[];
+    team: Outcome;
+  }): string[][] {
+    const cell = (v: number | string | null | undefined): string =>
+      v === null || v === undefined ? '' : String(v);
     const rows = (scope: string, o: Outcome, who: string[]): string[][] => {
       const tail = [cell(o.completionRatio), cell(o.itemsTotal), cell(o.itemsDone), cell(o.itemsCarriedOver)];
-      if (o.targets.length === 0) return [[report.sprintId, report.teamId, scope, ...who, '', '', '', '', ...tail]];
-      return o.targets.map((t) => [report.sprintId, report.teamId, scope, ...who, t.metric, cell(t.planned), cell(t.actual), cell(t.ratio), ...tail]);
+      if (o.targets.length === 0)
+        return [[report.sprintId, report.teamId, scope, ...who, '', '', '', '', ...tail]];
+      return o.targets.map((t) => [
+        report.sprintId,
+        report.teamId,
+        scope,
+        ...who,
+        t.metric,
+        cell(t.planned),
+        cell(t.actual),
+        cell(t.ratio),
+        ...tail,
+      ]);
     };
     return [
-      ...report.reps.flatMap((r) => rows('rep', r, [r.repId, r.name?.startsWith('=') ? `'${r.name}` : (r.name ?? ''), r.role ?? ''])),
+      ...report.reps.flatMap((r) =>
+        rows('rep', r, [r.repId, r.name?.startsWith('=') ? `'${r.name}` : (r.name ?? ''), r.role ?? '']),
+      ),
       ...rows('team', report.team, ['', '', '']),
     ];
   }
@@ -82,8 +129,20 @@ describe('GET /v1/sprints/{id}/report.csv', () => {
     expect(res.headers.get('content-disposition')).toContain('filename="sprint-report-s1.csv"');
     const [header, ...rows] = parse(await res.text()) as string[][];
     expect(header).toEqual([
-      'sprintId', 'teamId', 'scope', 'repId', 'name', 'role', 'metric', 'planned', 'actual', 'ratio',
-      'completionRatio', 'itemsTotal', 'itemsDone', 'itemsCarriedOver',
+      'sprintId',
+      'teamId',
+      'scope',
+      'repId',
+      'name',
+      'role',
+      'metric',
+      'planned',
+      'actual',
+      'ratio',
+      'completionRatio',
+      'itemsTotal',
+      'itemsDone',
+      'itemsCarriedOver',
     ]);
     expect(rows).toEqual(expectedRows(json.body));
     const ana = rows.filter((r) => r[3] === 'ana');
@@ -95,7 +154,9 @@ describe('GET /v1/sprints/{id}/report.csv', () => {
   });
 
   it('is 409 before close and 404 for another tenant, as problem documents', async () => {
-    const early = await fetch(`${svc.baseUrl}/v1/sprints/s2/report.csv`, { headers: { authorization: `Bearer ${await mintFor(['admin'])}` } });
+    const early = await fetch(`${svc.baseUrl}/v1/sprints/s2/report.csv`, {
+      headers: { authorization: `Bearer ${await mintFor(['admin'])}` },
+    });
     expect(early.status).toBe(409);
     expect(early.headers.get('content-type')).toContain('application/problem+json');
     const stranger = await fetch(`${svc.baseUrl}/v1/sprints/s1/report.csv`, {

@@ -38,8 +38,16 @@ class Routes {
 
 describe('AuthGuard sets the acting role on the principal', () => {
   async function actingOn(route: 'write' | 'read', roles: Role[]): Promise<Role | undefined> {
-    const guard = new AuthGuard(new JwtVerifier({ secret: 'acting-role-secret-long-enough' }), new Reflector());
-    const token = await mintToken({ secret: 'acting-role-secret-long-enough', roles, tenantId: 't1', repId: 'r1' });
+    const guard = new AuthGuard(
+      new JwtVerifier({ secret: 'acting-role-secret-long-enough' }),
+      new Reflector(),
+    );
+    const token = await mintToken({
+      secret: 'acting-role-secret-long-enough',
+      roles,
+      tenantId: 't1',
+      repId: 'r1',
+    });
     const request: { headers: Record<string, string>; principal?: Principal } = {
       headers: { authorization: `Bearer ${token}` },
     };

@@ -13,7 +13,10 @@ describe('recordedby / recordedrole extensions', () => {
   };
 
   it('are set from recordedBy and read back by parseCloudEvent', () => {
-    const event = makeEvent('pacer.activity.deal_won.v1', { ...base, recordedBy: { sub: 'user-7', role: 'rep' } });
+    const event = makeEvent('pacer.activity.deal_won.v1', {
+      ...base,
+      recordedBy: { sub: 'user-7', role: 'rep' },
+    });
     expect(event).toMatchObject({ recordedby: 'user-7', recordedrole: 'rep' });
     const parsed = parseCloudEvent(JSON.stringify(event));
     expect(parsed).toMatchObject({ ok: true, event: { recordedby: 'user-7', recordedrole: 'rep' } });
@@ -27,9 +30,9 @@ describe('recordedby / recordedrole extensions', () => {
   });
 
   it('refuse an empty sub or a role that is not a role name', () => {
-    expect(() => makeEvent('pacer.activity.deal_won.v1', { ...base, recordedBy: { sub: '', role: 'rep' } })).toThrow(
-      InvalidEventError,
-    );
+    expect(() =>
+      makeEvent('pacer.activity.deal_won.v1', { ...base, recordedBy: { sub: '', role: 'rep' } }),
+    ).toThrow(InvalidEventError);
     expect(() =>
       makeEvent('pacer.activity.deal_won.v1', { ...base, recordedBy: { sub: 'u', role: 'Rep; admin' } }),
     ).toThrow(InvalidEventError);

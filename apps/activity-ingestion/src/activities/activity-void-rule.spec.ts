@@ -14,7 +14,9 @@ describe('who may void an activity', () => {
     expect(voidRefusal(ana, forAna, byAna)).toBeUndefined();
     expect(voidRefusal(ana, forAna, byCrm)).toMatch(/voided by ingest or an admin/);
     expect(voidRefusal(ana, forAna, byAdmin)).toMatch(/only activities it recorded/);
-    expect(voidRefusal(ana, { repId: 'bo' }, { sub: 'user-bo', role: 'rep' })).toMatch(/only activities it recorded/);
+    expect(voidRefusal(ana, { repId: 'bo' }, { sub: 'user-bo', role: 'rep' })).toMatch(
+      /only activities it recorded/,
+    );
   });
 
   it('lets ingest void what ingest recorded only', () => {
@@ -25,7 +27,8 @@ describe('who may void an activity', () => {
   });
 
   it('lets an admin void anything', () => {
-    for (const recorder of [byAna, byCrm, byAdmin, undefined]) expect(voidRefusal(admin, forAna, recorder)).toBeUndefined();
+    for (const recorder of [byAna, byCrm, byAdmin, undefined])
+      expect(voidRefusal(admin, forAna, recorder)).toBeUndefined();
   });
 
   it('falls back to the older rule for activities recorded before the recorder was kept', () => {

@@ -13,7 +13,11 @@ export interface Voider {
  * only that. Activities recorded before the recorder was kept fall back to the older rule: a rep voids
  * its own, `ingest` any. Returns why not, or undefined when the void is allowed.
  */
-export function voidRefusal(voider: Voider, activity: { repId: string }, recordedBy: RecordedBy | undefined): string | undefined {
+export function voidRefusal(
+  voider: Voider,
+  activity: { repId: string },
+  recordedBy: RecordedBy | undefined,
+): string | undefined {
   switch (voider.role) {
     case 'admin':
       return undefined;
@@ -23,7 +27,8 @@ export function voidRefusal(voider: Voider, activity: { repId: string }, recorde
     case 'rep': {
       const own = voider.repId !== undefined && activity.repId === voider.repId;
       if (recordedBy === undefined) return own ? undefined : 'a rep may void only activities it recorded';
-      if (recordedBy.role === 'ingest') return 'activities recorded with ingest (a CRM integration) are voided by ingest or an admin';
+      if (recordedBy.role === 'ingest')
+        return 'activities recorded with ingest (a CRM integration) are voided by ingest or an admin';
       if (recordedBy.role !== 'rep' || !own) return 'a rep may void only activities it recorded';
       return undefined;
     }

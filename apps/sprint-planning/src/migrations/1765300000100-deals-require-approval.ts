@@ -5,7 +5,9 @@ export class DealsRequireApproval1765300000100 implements MigrationInterface {
   name = 'DealsRequireApproval1765300000100';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE tenant_settings ADD COLUMN deals_require_approval boolean NOT NULL DEFAULT false`);
+    await q.query(
+      `ALTER TABLE tenant_settings ADD COLUMN deals_require_approval boolean NOT NULL DEFAULT false`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

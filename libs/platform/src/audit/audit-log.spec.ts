@@ -1,4 +1,10 @@
-import { AUDIT_TYPE_PATTERN, decodeAuditCursor, encodeAuditCursor, recordAudit, SqlExecutor } from './audit-log';
+import {
+  AUDIT_TYPE_PATTERN,
+  decodeAuditCursor,
+  encodeAuditCursor,
+  recordAudit,
+  SqlExecutor,
+} from './audit-log';
 
 describe('audit log', () => {
   it('round-trips a cursor and refuses anything it did not make', () => {
@@ -36,11 +42,28 @@ describe('audit log', () => {
     };
     const at = new Date('2026-12-07T00:00:00Z');
     const actor = { tenantId: 't1', sub: 'u1', role: 'admin' as const };
-    await recordAudit(db, actor, { type: 'team.created', subject: { teamId: 'x' }, at }, { type: 'team.renamed', at });
+    await recordAudit(
+      db,
+      actor,
+      { type: 'team.created', subject: { teamId: 'x' }, at },
+      { type: 'team.renamed', at },
+    );
     expect(calls).toHaveLength(1);
     expect(calls[0]?.params).toEqual([
-      't1', 'u1', 'admin', 'team.created', '{"teamId":"x"}', '{}', at.toISOString(),
-      't1', 'u1', 'admin', 'team.renamed', '{}', '{}', at.toISOString(),
+      't1',
+      'u1',
+      'admin',
+      'team.created',
+      '{"teamId":"x"}',
+      '{}',
+      at.toISOString(),
+      't1',
+      'u1',
+      'admin',
+      'team.renamed',
+      '{}',
+      '{}',
+      at.toISOString(),
     ]);
     await recordAudit(db, actor);
     expect(calls).toHaveLength(1);

@@ -34,11 +34,16 @@ export const AUDIT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
  * Records audit entries on `db`, which must be the command's own transaction so the audit row and
  * the change commit or roll back together.
  */
-export async function recordAudit(db: SqlExecutor, actor: AuditActor, ...entries: AuditEntry[]): Promise<void> {
+export async function recordAudit(
+  db: SqlExecutor,
+  actor: AuditActor,
+  ...entries: AuditEntry[]
+): Promise<void> {
   if (entries.length === 0) return;
   const params: unknown[] = [];
   const rows = entries.map((entry) => {
-    if (!AUDIT_TYPE_PATTERN.test(entry.type)) throw new Error(`audit type "${entry.type}" is not resource.verb`);
+    if (!AUDIT_TYPE_PATTERN.test(entry.type))
+      throw new Error(`audit type "${entry.type}" is not resource.verb`);
     params.push(
       actor.tenantId,
       actor.sub,
@@ -128,7 +133,8 @@ export async function listAudit(
   if (q.to !== undefined) where.push(`at < ${bind(q.to)}::timestamptz`);
   if (q.actor !== undefined) where.push(`actor_sub = ${bind(q.actor)}`);
   if (q.type !== undefined) where.push(`type = ${bind(q.type)}`);
-  if (q.after !== undefined) where.push(`(at, seq) < (${bind(q.after.at)}::timestamptz, ${bind(q.after.seq)}::bigint)`);
+  if (q.after !== undefined)
+    where.push(`(at, seq) < (${bind(q.after.at)}::timestamptz, ${bind(q.after.seq)}::bigint)`);
   const rows = (await db.query(
     `SELECT seq::text AS seq, actor_sub, actor_role, type, subject, summary,
             to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_key

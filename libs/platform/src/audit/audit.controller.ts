@@ -20,15 +20,24 @@ export class AuditController {
       "Admins read their tenant's records; an operator reads the platform-wide ones (scope=all rebuilds) and no tenant's.",
   })
   @ApiOkResponse({ type: AuditPageDto })
-  @ApiResponse({ status: 400, description: 'A filter is not valid, or from is not before to (problem+json).' })
+  @ApiResponse({
+    status: 400,
+    description: 'A filter is not valid, or from is not before to (problem+json).',
+  })
   @ApiResponse({ status: 403, description: 'Admins and operators only (problem+json).' })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: AuditQueryDto): Promise<AuditPageDto> {
-    if (query.from !== undefined && query.to !== undefined && Date.parse(query.from) >= Date.parse(query.to)) {
+    if (
+      query.from !== undefined &&
+      query.to !== undefined &&
+      Date.parse(query.from) >= Date.parse(query.to)
+    ) {
       throw ProblemException.validation([{ path: 'to', message: 'to must be later than from' }]);
     }
     const after = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
     if (query.cursor !== undefined && !after) {
-      throw ProblemException.validation([{ path: 'cursor', message: 'is not a cursor returned by this endpoint' }]);
+      throw ProblemException.validation([
+        { path: 'cursor', message: 'is not a cursor returned by this endpoint' },
+      ]);
     }
     return listAudit(this.dataSource, {
       // An operator's token has tenantId '': exactly the platform-wide records.
