@@ -116,7 +116,7 @@ export class CrmIntakeService {
       const touched = new Map<string, DealState>();
       const tracked = new Map<string, Tracked>();
       const candidates: Candidate[] = [];
-      const owners: string[] = [];
+      const candidateKeys: string[] = [];
       const recordedTime = new Date().toISOString();
 
       for (const { item, meaning } of work) {
@@ -161,7 +161,7 @@ export class CrmIntakeService {
           const prepared = prepareActivity(raw, principal, recordedTime);
           if (prepared.ok) {
             candidates.push(prepared.candidate);
-            owners.push(track.exceptionKey);
+            candidateKeys.push(track.exceptionKey);
           } else {
             this.refuse(track, prepared.rejection.errors, `${raw.kind} ${raw.activityId} is not valid`);
             if (raw.kind === 'opportunity_created' && track.dealKey) {
@@ -178,7 +178,7 @@ export class CrmIntakeService {
         if (o.status === 'accepted') summary.accepted++;
         else if (o.status === 'duplicate') summary.duplicates++;
         else {
-          const track = tracked.get(owners[i] as string) as Tracked;
+          const track = tracked.get(candidateKeys[i] as string) as Tracked;
           const c = candidates[i] as Candidate;
           track.problem = {
             itemKey: track.exceptionKey,
