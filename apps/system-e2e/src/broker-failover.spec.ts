@@ -1,4 +1,11 @@
-import { firstProgressAfter, longestStandstill, metricSum, occurrences, resumedAfter, Sample } from './broker-failover';
+import {
+  firstProgressAfter,
+  longestStandstill,
+  metricSum,
+  occurrences,
+  resumedAfter,
+  Sample,
+} from './broker-failover';
 
 const series = (...points: [number, number][]): Sample[] => points.map(([at, value]) => ({ at, value }));
 
@@ -33,7 +40,10 @@ describe('broker failover measurements', () => {
     expect(firstProgressAfter(s, 100)).toBe(150);
     expect(resumedAfter(s, 100, 5000)).toEqual({ at: 4000, standstillMs: 3850 });
     // A counter that never paused resumed at its first rise.
-    expect(resumedAfter(series([0, 1], [200, 2], [400, 3]), 100, 500)).toEqual({ at: 200, standstillMs: 200 });
+    expect(resumedAfter(series([0, 1], [200, 2], [400, 3]), 100, 500)).toEqual({
+      at: 200,
+      standstillMs: 200,
+    });
   });
 
   it('counts duplicates as extra occurrences of an id', () => {

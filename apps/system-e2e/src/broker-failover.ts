@@ -12,7 +12,9 @@ export function metricSum(page: string, name: string, labels: Record<string, str
     const rest = line.slice(name.length);
     if (rest[0] !== '{' && rest[0] !== ' ') continue; // another family sharing the prefix
     const labelText = rest[0] === '{' ? rest.slice(1, rest.indexOf('}')) : '';
-    const seriesLabels = new Map([...labelText.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    const seriesLabels = new Map(
+      [...labelText.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
     if (!Object.entries(labels).every(([k, v]) => seriesLabels.get(k) === v)) continue;
     const value = Number(line.slice(line.lastIndexOf(' ') + 1));
     if (Number.isFinite(value)) sum += value;
@@ -39,7 +41,11 @@ export function firstProgressAfter(samples: readonly Sample[], since: number): n
  * The longest time within [from, to] during which the counter did not move, i.e. from the last
  * sample that saw a value until the first sample that saw a higher one.
  */
-export function longestStandstill(samples: readonly Sample[], from: number, to: number): { ms: number; endedAt?: number } {
+export function longestStandstill(
+  samples: readonly Sample[],
+  from: number,
+  to: number,
+): { ms: number; endedAt?: number } {
   const window = samples.filter((s) => s.at >= from && s.at <= to);
   let best = { ms: 0 } as { ms: number; endedAt?: number };
   let stillSince = window[0]?.at;

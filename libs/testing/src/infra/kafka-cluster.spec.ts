@@ -26,20 +26,29 @@ describe('multi-broker local Kafka', () => {
   it('makes each node of a 3-node cluster a voter of the same quorum, with RF 3 and min.insync.replicas 2', () => {
     const voters = '1@127.0.0.1:19192,2@127.0.0.1:19193,3@127.0.0.1:19194';
     const p = properties(
-      serverProperties(paths, { host: '127.0.0.1', port: 19093, controllerPort: 19193 }, {
-        nodeId: 2,
-        voters,
-        replicationFactor: 3,
-        minInsyncReplicas: 2,
-      }),
+      serverProperties(
+        paths,
+        { host: '127.0.0.1', port: 19093, controllerPort: 19193 },
+        {
+          nodeId: 2,
+          voters,
+          replicationFactor: 3,
+          minInsyncReplicas: 2,
+        },
+      ),
     );
     expect(p.get('node.id')).toBe('2');
     expect(p.get('controller.quorum.voters')).toBe(voters);
     expect(p.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:19093');
-    for (const key of ['offsets.topic.replication.factor', 'transaction.state.log.replication.factor', 'default.replication.factor']) {
+    for (const key of [
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+      'default.replication.factor',
+    ]) {
       expect([key, p.get(key)]).toEqual([key, '3']);
     }
-    for (const key of ['min.insync.replicas', 'transaction.state.log.min.isr']) expect([key, p.get(key)]).toEqual([key, '2']);
+    for (const key of ['min.insync.replicas', 'transaction.state.log.min.isr'])
+      expect([key, p.get(key)]).toEqual([key, '2']);
   });
 
   it('gives each node its own ports and directory and names all of them as voters', () => {
@@ -51,8 +60,12 @@ describe('multi-broker local Kafka', () => {
     });
     expect(cluster.brokers).toEqual(['127.0.0.1:19092', '127.0.0.1:19093', '127.0.0.1:19094']);
     expect(new Set(cluster.nodes.map((n) => n.paths.dataDir)).size).toBe(3);
-    expect(cluster.nodes.every((n) => n.paths.dataDir.startsWith('/tmp/pacer-cluster-spec/node-'))).toBe(true);
-    expect(() => new KafkaCluster({ size: 3, home: '/tmp/x', brokerPorts: [1, 2], controllerPorts: [3, 4, 5] })).toThrow(/3 broker/);
+    expect(cluster.nodes.every((n) => n.paths.dataDir.startsWith('/tmp/pacer-cluster-spec/node-'))).toBe(
+      true,
+    );
+    expect(
+      () => new KafkaCluster({ size: 3, home: '/tmp/x', brokerPorts: [1, 2], controllerPorts: [3, 4, 5] }),
+    ).toThrow(/3 broker/);
   });
 
   it('replicates 3 times where it can and asks 2 in-sync replicas only of 3 or more', () => {

@@ -57,7 +57,8 @@ export class KafkaCluster {
 
   constructor(private readonly options: KafkaClusterOptions) {
     const { size, home, brokerPorts, controllerPorts } = options;
-    if (!Number.isInteger(size) || size < 1) throw new Error(`a Kafka cluster needs at least one node, not ${size}`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new Error(`a Kafka cluster needs at least one node, not ${size}`);
     if (brokerPorts.length !== size || controllerPorts.length !== size) {
       throw new Error(`a ${size}-node cluster needs ${size} broker and ${size} controller ports`);
     }
@@ -100,7 +101,11 @@ export class KafkaCluster {
 
   private listener(node: KafkaClusterNode): KafkaListener {
     const i = node.id - 1;
-    return { host: HOST, port: this.options.brokerPorts[i] as number, controllerPort: this.options.controllerPorts[i] as number };
+    return {
+      host: HOST,
+      port: this.options.brokerPorts[i] as number,
+      controllerPort: this.options.controllerPorts[i] as number,
+    };
   }
 
   node(id: number): KafkaClusterNode {
@@ -141,7 +146,8 @@ export class KafkaCluster {
     for (const node of this.nodes) {
       if (this.pidOf(node.id) !== undefined) continue;
       for (const port of [node.broker, `${HOST}:${this.listener(node).controllerPort}`]) {
-        if (await portOpen(port)) throw new Error(`kafka cluster node ${node.id}: ${port} is taken by another process`);
+        if (await portOpen(port))
+          throw new Error(`kafka cluster node ${node.id}: ${port} is taken by another process`);
       }
       writeKafkaConfig(node.paths, this.listener(node), this.membership(node.id));
       await formatStorageOnce(java, libs, node.paths, this.log, clusterId);
@@ -149,7 +155,9 @@ export class KafkaCluster {
     }
     await this.waitForNodes(this.nodes.map((n) => n.id));
     if (launched.length > 0) {
-      this.log(`kafka cluster: ${this.nodes.length} nodes up on ${this.brokers.join(',')} (${seconds(started)}, ${this.options.home})`);
+      this.log(
+        `kafka cluster: ${this.nodes.length} nodes up on ${this.brokers.join(',')} (${seconds(started)}, ${this.options.home})`,
+      );
     }
   }
 
@@ -177,9 +185,13 @@ export class KafkaCluster {
   /** The node ids the cluster's metadata lists as live brokers, asked of any node that answers. */
   async liveBrokerIds(): Promise<number[] | undefined> {
     try {
-      return await withAdmin(this.brokers, async (admin) => (await admin.describeCluster()).brokers.map((b) => b.nodeId), {
-        probe: true,
-      });
+      return await withAdmin(
+        this.brokers,
+        async (admin) => (await admin.describeCluster()).brokers.map((b) => b.nodeId),
+        {
+          probe: true,
+        },
+      );
     } catch {
       return undefined;
     }

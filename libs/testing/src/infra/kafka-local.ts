@@ -154,7 +154,12 @@ function heapOptions(): string[] {
   return fromEnv ? fromEnv.split(/\s+/) : ['-Xms256m', '-Xmx1g'];
 }
 
-export function launch(java: string, libs: string, paths: KafkaPaths, heap: string[] = heapOptions()): number {
+export function launch(
+  java: string,
+  libs: string,
+  paths: KafkaPaths,
+  heap: string[] = heapOptions(),
+): number {
   // Truncated per start: it only matters for explaining the start that just failed.
   const out = openSync(paths.jvmOut, 'w');
   try {

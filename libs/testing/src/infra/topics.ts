@@ -46,7 +46,11 @@ export interface TopicsReport {
   unchanged: string[];
 }
 
-function positiveInt<F extends number | undefined>(name: string, raw: string | undefined, fallback: F): number | F {
+function positiveInt<F extends number | undefined>(
+  name: string,
+  raw: string | undefined,
+  fallback: F,
+): number | F {
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1)
@@ -87,7 +91,9 @@ export async function ensureTopics(brokers: string[], opts: EnsureTopicsOptions 
       const missing = specs.filter((spec) => !existing.has(spec.name));
       const created = await createMissing(
         admin,
-        missing.map((spec) => toTopicConfig(spec.name, withMinIsr(spec.configs, replicationFactor), settings)),
+        missing.map((spec) =>
+          toTopicConfig(spec.name, withMinIsr(spec.configs, replicationFactor), settings),
+        ),
       );
       const present = specs.filter((spec) => !created.includes(spec.name));
       // An existing topic keeps its replica count (changing it is a reassignment, an operator's
