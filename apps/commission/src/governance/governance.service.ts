@@ -154,10 +154,10 @@ export class GovernanceService {
   ): Promise<{ changed: boolean; body: PeriodStateView }> {
     assertPeriodKey(periodKey);
     const tenantId = principal.tenantId;
-    return this.dataSource.transaction(async (manager) => {
+    const outcome = await this.dataSource.transaction(async (manager) => {
       await lockPeriodStates(manager, [tenantId], 'exclusive');
       const state = await this.periodState(manager, tenantId, periodKey);
-      if (!state.closed) return { changed: false, body: state };
+      if (!state.closed) return { changed: false, body: state, reps: [] as string[] };
       if (state.paidAt !== null) {
         throw ProblemException.conflict(
           'period-paid',
@@ -169,13 +169,9 @@ export class GovernanceService {
         periodKey,
       ]);
       const heads = await this.heads(manager, tenantId, periodKey);
-      const dirty = new DirtyStatements();
-      for (const h of heads) dirty.touchRep(tenantId, h.repId);
-      await this.recalculate(manager, dirty);
-      const after = await this.heads(manager, tenantId, periodKey);
       await this.publish(
         manager,
-        after.map((h) =>
+        heads.map((h) =>
           governanceEvent('pacer.commission.period_reopened.v1', tenantId, {
             ...periodEventData(h),
             by: principal.subject,
@@ -185,10 +181,26 @@ export class GovernanceService {
       await this.audit(manager, principal, {
         type: 'period.reopened',
         subject: { periodKey },
-        summary: { statements: after.length, closedAt: state.closedAt, closedBy: state.closedBy },
+        summary: { statements: heads.length, closedAt: state.closedAt, closedBy: state.closedBy },
       });
-      return { changed: true, body: await this.periodState(manager, tenantId, periodKey) };
+      return {
+        changed: true,
+        body: await this.periodState(manager, tenantId, periodKey),
+        reps: heads.map((h) => h.repId),
+      };
     });
+    if (outcome.reps.length > 0) {
+      // Refreshes the reopened statements' summaries and breakdowns (their money is already right:
+      // nothing is posted). In its own transaction: a recalculation locks the reps before the
+      // tenant's period lock, and taking them while holding that lock exclusively could deadlock
+      // with a consumer batch. Should it fail, the next change to each rep refreshes it anyway.
+      await this.dataSource.transaction(async (manager) => {
+        const dirty = new DirtyStatements();
+        for (const repId of outcome.reps) dirty.touchRep(tenantId, repId);
+        await this.recalculate(manager, dirty);
+      });
+    }
+    return { changed: outcome.changed, body: outcome.body };
   }
 
   async approve(
