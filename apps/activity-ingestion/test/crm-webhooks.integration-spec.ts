@@ -57,6 +57,12 @@ describe('CRM webhooks: HubSpot and Salesforce into pacer.activities.v1', () => 
       updatedAt: expect.any(String),
     });
     expect(JSON.stringify(res.body)).not.toContain(HUBSPOT_SECRET);
+    const all = await admin.get('/v1/integrations');
+    expect(all.body.items.map((i: { vendor: string; secretSet: boolean }) => [i.vendor, i.secretSet])).toEqual([
+      ['hubspot', true],
+      ['salesforce', true],
+    ]);
+    expect(JSON.stringify(all.body)).not.toContain(SALESFORCE_SECRET);
     const [row] = (await svc.dataSource.query(`SELECT secret_sealed FROM crm_integrations WHERE tenant_id = $1 AND vendor = 'hubspot'`, [tenant])) as {
       secret_sealed: string;
     }[];

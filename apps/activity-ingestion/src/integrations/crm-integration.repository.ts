@@ -143,6 +143,11 @@ export class CrmIntegrationRepository {
     return rows[0] ? toIntegration(rows[0]) : undefined;
   }
 
+  async list(tenantId: string): Promise<IntegrationRow[]> {
+    const rows = (await this.dataSource.query(`SELECT * FROM crm_integrations WHERE tenant_id = $1 ORDER BY vendor`, [tenantId])) as RawIntegration[];
+    return rows.map(toIntegration);
+  }
+
   /** Creates or updates the settings; a `secretSealed` of undefined keeps the stored secret. */
   async saveSettings(
     m: EntityManager,

@@ -12,6 +12,7 @@ import {
   ExceptionDto,
   ExceptionPageDto,
   IntegrationDto,
+  IntegrationListDto,
   IntegrationSettingsDto,
   ListExceptionsQueryDto,
   MappingsDto,
@@ -105,6 +106,13 @@ export class IntegrationsAdminController {
     private readonly dataSource: DataSource,
     @Inject(CRM_SETTINGS) private readonly settings: CrmSettings,
   ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The tenant's CRM integrations (whether a secret is set, never the secret)." })
+  @ApiOkResponse({ type: IntegrationListDto })
+  async list(@CurrentPrincipal() principal: Principal): Promise<IntegrationListDto> {
+    return { items: (await this.repository.list(principal.tenantId)).map((row) => toDto(principal.tenantId, row)) };
+  }
 
   // Declared before the `:vendor` routes so "exceptions" is never read as a vendor.
   @Get('exceptions')

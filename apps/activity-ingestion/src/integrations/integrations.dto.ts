@@ -57,6 +57,11 @@ export class IntegrationDto {
   updatedAt!: string;
 }
 
+export class IntegrationListDto {
+  @ApiProperty({ type: [IntegrationDto], description: 'The CRMs the tenant has configured (settings or mappings), by vendor.' })
+  items!: IntegrationDto[];
+}
+
 export class UserMappingDto {
   @ApiProperty({ description: 'HubSpot owner id (hubspot_owner_id) or Salesforce user id (OwnerId).', example: '31337' })
   @IsId()
