@@ -8,7 +8,7 @@ import { loadKafkaSecurity } from '@pacer/config';
 import { CreateOutbox1764230400000, OutboxRelay } from '@pacer/event-store';
 import { createKafka } from '@pacer/messaging';
 import { createLogger } from '@pacer/observability';
-import { createTestDatabase, createTestTopics, deleteTestTopics, uniqueName } from '@pacer/testing';
+import { createTestDatabase, createTestTopics, deleteTestTopics, pollUntil, TestDatabase, uniqueName } from '@pacer/testing';
 import { ensureSecuredKafka, SecuredClientOptions, securedKafkaEnv, stopSecuredKafka } from '@pacer/testing/infra';
 
 const RECORDS = Number(process.env['BENCH_SECURED_RECORDS'] ?? 50_000);
@@ -35,14 +35,22 @@ export async function benchSecuredKafka(): Promise<SecuredKafkaFigures> {
   const broker = await ensureSecuredKafka(() => undefined);
   const topic = uniqueName('bench.secured');
   const adminKafka = createKafka({ ...kafkaOptions(broker.pki, VARIANTS.plaintext), clientId: 'pacer-bench-admin' });
-  await createTestTopics(adminKafka, [topic], 6);
-  const db = await createTestDatabase('bench_secured', [CreateOutbox1764230400000]);
+  let db: TestDatabase | undefined;
   const best: Record<keyof typeof VARIANTS, number> = { plaintext: 0, saslSsl: 0, mtls: 0 };
   try {
+    // A broker that has just started may still be loading its metadata: its first topic creation can
+    // fail with UNKNOWN_TOPIC_OR_PARTITION while kafkajs waits for leaders.
+    await pollUntil(
+      () => createTestTopics(adminKafka, [topic], 6).then(() => true),
+      (ok) => ok,
+      { timeoutMs: 120_000, intervalMs: 1_000, what: `topic ${topic} with leaders` },
+    );
+    db = await createTestDatabase('bench_secured', [CreateOutbox1764230400000]);
+    const database = db;
     for (let round = 0; round <= ROUNDS; round++) {
       for (const [name, variant] of Object.entries(VARIANTS) as [keyof typeof VARIANTS, SecuredClientOptions][]) {
         const relay = new OutboxRelay({
-          databaseUrl: db.url,
+          databaseUrl: database.url,
           kafka: createKafka({ ...kafkaOptions(broker.pki, variant), clientId: `pacer-bench-${name}` }),
           logger,
           batchSize: 1000,
@@ -50,7 +58,7 @@ export async function benchSecuredKafka(): Promise<SecuredKafkaFigures> {
         });
         // Connects (TLS handshake, SASL exchange) and takes the leadership before the clock starts.
         await relay.drain();
-        await db.dataSource.query(
+        await database.dataSource.query(
           `INSERT INTO outbox (topic, key, value) SELECT $1, 't:rep-' || (i % 50), convert_to($2 || i, 'UTF8') FROM generate_series(1, $3) AS i`,
           [topic, 'x'.repeat(RECORD_BYTES - 8), RECORDS],
         );
@@ -71,7 +79,7 @@ export async function benchSecuredKafka(): Promise<SecuredKafkaFigures> {
       rounds: ROUNDS,
     };
   } finally {
-    await db.drop();
+    await db?.drop();
     await deleteTestTopics(adminKafka, [topic]);
     if (broker.startedNow) await stopSecuredKafka(() => undefined);
   }
