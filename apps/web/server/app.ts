@@ -5,7 +5,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import { createProxyMiddleware, RequestHandler as ProxyHandler } from 'http-proxy-middleware';
 import { Gauge } from 'prom-client';
 import { InvalidTokenError, JwtVerifier, mintToken, Principal } from '@pacer/auth';
-import { Logger, registry } from '@pacer/observability';
+import { Logger, recordReadiness, registry } from '@pacer/observability';
 import { devPeople, publicView } from './auth/dev-people';
 import { OidcIssuerUnavailableError, OidcSignIn, OidcSignInError, PendingLogin } from './auth/oidc-sign-in';
 import { PROXIED_SERVICES, ProxiedService, WebConfig } from './config/web-config';
@@ -60,6 +60,8 @@ export function createWebApp({ config, logger, live }: WebAppDeps): WebApp {
   app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/health/ready', (_req, res) => {
     const checks = { kafka: live.ready ? 'up' : 'down', app: existsSync(path.join(config.staticDir, 'index.html')) ? 'up' : 'down' };
+    // Same readiness metrics as the services, so PacerNotReady / PacerReadinessFlapping cover web too.
+    recordReadiness(checks.kafka === 'up' && checks.app === 'up');
     res.status(checks.kafka === 'up' && checks.app === 'up' ? 200 : 503).json({ status: checks.kafka === 'up' && checks.app === 'up' ? 'ok' : 'unavailable', checks });
   });
   app.get('/metrics', async (_req, res) => {
