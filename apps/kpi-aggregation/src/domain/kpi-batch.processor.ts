@@ -111,7 +111,6 @@ export class KpiBatchProcessor {
     const cancelledDeals = await this.applyCancels(tenantId, inputs);
     const changedOpportunities = await this.applyOpportunityEvents(tenantId, inputs);
     const facts = await this.mergeFacts(tenantId, inputs);
-    const ranges = await this.attributionRanges(tenantId, calendar, membership.ranges, sprintChanges);
     const forecastIds = await this.forecastTriggers(tenantId, changedOpportunities, facts, cancelledDeals);
 
     if (restate) {
@@ -120,6 +119,8 @@ export class KpiBatchProcessor {
       await this.reforecast(tenantId, calendar, forecastIds, [], new DeltaSet(tenantId));
       return this.restate(tenantId, calendar, options);
     }
+
+    const ranges = await this.attributionRanges(tenantId, calendar, membership.ranges, sprintChanges);
 
     const rows = await this.affectedFacts(tenantId, facts, cancelledDeals, ranges);
     const ctx = await this.contextFor(tenantId, calendar, rows);
