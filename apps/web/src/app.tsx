@@ -10,6 +10,7 @@ import { SignIn } from './sign-in/sign-in';
 // A rep's first screen loads with the app; the other roles' screens come in their own chunks.
 const RepStatement = lazy(() => import('./rep/rep-statement').then((m) => ({ default: m.RepStatement })));
 const ManagerBoard = lazy(() => import('./manager/manager-board').then((m) => ({ default: m.ManagerBoard })));
+const Approvals = lazy(() => import('./manager/approvals').then((m) => ({ default: m.Approvals })));
 const SprintPlanning = lazy(() => import('./manager/sprint-planning').then((m) => ({ default: m.SprintPlanning })));
 const AdminScreen = lazy(() => import('./admin/admin-screen').then((m) => ({ default: m.AdminScreen })));
 const TvScreen = lazy(() => import('./tv/tv-screen').then((m) => ({ default: m.TvScreen })));
@@ -40,6 +41,7 @@ export function App() {
         <Route path="/rep/statement" element={<Guard roles={['rep', 'manager']}>{(p) => <RepStatement principal={p} />}</Guard>} />
         <Route path="/manager" element={<Guard roles={['manager', 'admin']}>{(p) => <ManagerBoard principal={p} />}</Guard>} />
         <Route path="/manager/planning" element={<Guard roles={['manager', 'admin']}>{(p) => <SprintPlanning principal={p} />}</Guard>} />
+        <Route path="/manager/approvals" element={<Guard roles={['manager', 'admin']}>{(p) => <Approvals principal={p} />}</Guard>} />
         <Route path="/admin/*" element={<Guard roles={['admin']}>{() => <AdminScreen />}</Guard>} />
       </Route>
       <Route path="*" element={<Home />} />

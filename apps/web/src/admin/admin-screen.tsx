@@ -1,13 +1,17 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { AdjustmentsPanel } from './adjustments-panel';
+import { AuditPanel } from './audit-panel';
+import { DisputesPanel } from './disputes-panel';
 import { ExceptionsPanel } from './exceptions-panel';
 import { ImportPanel } from './import-panel';
+import { PeriodsPanel } from './periods-panel';
 import { PlansPanel } from './plans-panel';
 import { QuotasPanel } from './quotas-panel';
 import { SettingsPanel } from './settings-panel';
 import { TeamsPanel } from './teams-panel';
 
-const TABS = ['settings', 'teams', 'plans', 'quotas', 'import', 'exceptions'] as const;
+const TABS = ['settings', 'teams', 'plans', 'quotas', 'import', 'exceptions', 'periods', 'disputes', 'adjustments', 'audit'] as const;
 
 export function AdminScreen() {
   const { t } = useTranslation();
@@ -33,6 +37,10 @@ export function AdminScreen() {
         <Route path="quotas" element={<QuotasPanel />} />
         <Route path="import" element={<ImportPanel />} />
         <Route path="exceptions" element={<ExceptionsPanel />} />
+        <Route path="periods" element={<PeriodsPanel />} />
+        <Route path="disputes" element={<DisputesPanel />} />
+        <Route path="adjustments" element={<AdjustmentsPanel />} />
+        <Route path="audit" element={<AuditPanel />} />
       </Routes>
     </div>
   );

@@ -62,6 +62,18 @@ export function SettingsPanel() {
           </select>
         </label>
         <p className="muted small">{t('settings.restates')}</p>
+        <label className="field inline">
+          <input
+            type="checkbox"
+            checked={form.dealsRequireApproval ?? false}
+            onChange={(e) => setForm({ ...form, dealsRequireApproval: e.target.checked })}
+            aria-describedby="deals-approval-hint"
+          />
+          <span>{t('settings.dealsRequireApproval')}</span>
+        </label>
+        <p className="muted small" id="deals-approval-hint">
+          {t('settings.dealsRequireApprovalHint')}
+        </p>
         <FormProblem error={put.error} shownPaths={['timezone']} />
         <div className="form-actions">
           <button type="submit" className="btn primary" disabled={put.isPending}>

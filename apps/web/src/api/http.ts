@@ -15,6 +15,8 @@ export class ProblemError extends Error {
     readonly detail: string | undefined,
     readonly type: string | undefined,
     readonly errors: FieldError[],
+    /** The problem's other members (RFC 9457 extensions), e.g. the statements a payout names. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title);
   }
@@ -28,6 +30,8 @@ export class ProblemError extends Error {
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'errors']);
 
 /** Reads a problem body (or anything else) into a ProblemError. */
 export async function problemOf(res: Response): Promise<ProblemError> {
@@ -47,6 +51,7 @@ export async function problemOf(res: Response): Promise<ProblemError> {
     typeof b['detail'] === 'string' ? b['detail'] : undefined,
     typeof b['type'] === 'string' ? b['type'] : undefined,
     errors,
+    Object.fromEntries(Object.entries(b).filter(([k]) => !PROBLEM_MEMBERS.has(k))),
   );
 }
 

@@ -226,6 +226,11 @@ export interface StatementLine {
   note?: string;
   sourceEventIds: string[];
   postedAt?: string;
+  /** The closed period a prior-period or manual adjustment corrects. */
+  closedPeriodKey?: string;
+  /** The line of the closed statement an adjustment changes. */
+  appliesTo?: string;
+  disputeId?: string;
 }
 
 export interface Statement {
@@ -244,6 +249,14 @@ export interface Statement {
   notes?: string[];
   lines: StatementLine[];
   breakdown?: StatementLine[];
+  statementId?: string;
+  status?: 'draft' | 'approved' | 'paid';
+  version?: number;
+  approvedBy?: string | null;
+  /** The period is closed: the statement is frozen, later changes are booked in an open period. */
+  closed?: boolean;
+  /** The sum of the adjustments booked for this (closed) statement in later periods. */
+  bookedInLaterPeriods?: string;
 }
 
 export interface Estimate {
@@ -294,6 +307,8 @@ export interface StatementListItem {
   currency: string;
   total: string;
   updatedAt: string;
+  status?: 'draft' | 'approved' | 'paid';
+  version?: number;
 }
 
 export interface ActivityRecord {

@@ -3,9 +3,90 @@ import { useTranslation } from 'react-i18next';
 import { Decimal } from 'decimal.js';
 import { useActivities } from '../api/activity-ingestion';
 import { useEstimate, usePlan, useStatement, useStatements } from '../api/commission';
+import { statementCsvUrl, useDisputes, useOpenDispute } from '../api/governance';
 import type { Principal, Statement, StatementLine, Tier } from '../api/types';
-import { Card, Empty, ErrorNote, FieldErrors, FormProblem, invalid, Loading, Stat } from '../components/ui';
+import { Card, Empty, ErrorNote, FieldErrors, FormProblem, invalid, Loading, Stat, TableHead } from '../components/ui';
+import { StatementStatusBadge } from '../governance/governance-ui';
 import { useFormat } from '../shell/format';
+
+const ADJUSTMENT_KINDS = new Set(['prior_period_adjustment', 'manual_adjustment']);
+
+/** What an adjustment line corrects: the closed period it cites, or that it was posted by hand. */
+function AdjustmentCite({ line }: { line: StatementLine }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  if (!ADJUSTMENT_KINDS.has(line.kind)) return null;
+  return (
+    <div className="cites" data-testid="adjustment-cite">
+      {line.closedPeriodKey
+        ? t('governance.citesClosedPeriod', { period: f.periodKey(line.closedPeriodKey) })
+        : t('governance.manualLine')}
+      {line.reason && ` · ${line.kind === 'prior_period_adjustment' ? t(`governance.ppaReason.${line.reason}`, { defaultValue: line.reason }) : line.reason}`}
+    </div>
+  );
+}
+
+function DisputeForm({ line, statement, onDone }: { line: StatementLine; statement: Statement; onDone: () => void }) {
+  const { t } = useTranslation();
+  const open = useOpenDispute();
+  const [comment, setComment] = useState('');
+  const id = `dispute-${line.lineId.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+  return (
+    <form
+      className="form inline"
+      data-testid="dispute-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        open.mutate({ repId: statement.repId, periodKey: statement.periodKey, lineId: line.lineId, comment: comment.trim() }, { onSuccess: onDone });
+      }}
+    >
+      <label className="field grow">
+        <span>{t('governance.disputeComment')}</span>
+        <textarea rows={2} value={comment} onChange={(e) => setComment(e.target.value)} aria-invalid={invalid(open.error, 'comment')} aria-describedby={`${id}-error`} />
+        <FieldErrors error={open.error} path="comment" id={`${id}-error`} />
+      </label>
+      <button type="submit" className="btn primary" disabled={open.isPending || comment.trim() === ''}>
+        {t('governance.sendDispute')}
+      </button>
+      <button type="button" className="btn ghost" onClick={onDone}>
+        {t('common.cancel')}
+      </button>
+      <FormProblem error={open.error} shownPaths={['comment']} />
+    </form>
+  );
+}
+
+function OpenDisputes({ repId }: { repId: string }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const disputes = useDisputes('open', repId);
+  const items = disputes.data ?? [];
+  return (
+    <Card title={t('governance.myDisputes')} labelledBy="my-disputes-title" className="span-2">
+      {disputes.isPending && <Loading />}
+      <ErrorNote error={disputes.error} />
+      {disputes.isSuccess && items.length === 0 && <Empty>{t('governance.noOpenDisputes')}</Empty>}
+      {items.length > 0 && (
+        <table className="table" data-testid="my-disputes">
+          <caption className="sr-only">{t('governance.myDisputes')}</caption>
+          <TableHead columns={[t('governance.openedAt'), t('governance.period'), t('governance.line'), t('governance.comment')]} />
+          <tbody>
+            {items.map((d) => (
+              <tr key={d.disputeId}>
+                <td>{f.dateTime(d.openedAt)}</td>
+                <td>{f.periodKey(d.periodKey)}</td>
+                <td>
+                  <code>{d.lineId}</code>
+                </td>
+                <td>{d.comment}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
+  );
+}
 
 /**
  * Attainment on a scale with the plan's tier bands: where the rep stands against each rate. The
@@ -82,10 +163,11 @@ function LineSource({ line, repId, statement }: { line: StatementLine; repId: st
   );
 }
 
-function Lines({ statement }: { statement: Statement }) {
+function Lines({ statement, canDispute }: { statement: Statement; canDispute: boolean }) {
   const { t } = useTranslation();
   const f = useFormat();
   const [open, setOpen] = useState<string | null>(null);
+  const [disputing, setDisputing] = useState<string | null>(null);
   if (statement.lines.length === 0) return <Empty>{t('statement.noLines')}</Empty>;
   return (
     <table className="table" data-testid="statement-lines">
@@ -111,17 +193,32 @@ function Lines({ statement }: { statement: Statement }) {
           const expanded = open === key;
           return (
             <Fragment key={key}>
-              <tr>
-                <td>{t(`lineKind.${line.kind}`, { defaultValue: line.kind })}</td>
-                <td>{line.dealId ?? line.spiffId ?? '—'}</td>
+              <tr className={ADJUSTMENT_KINDS.has(line.kind) ? 'adjustment-line' : undefined} data-testid={`line-${line.lineId}`}>
+                <td>
+                  {t(`lineKind.${line.kind}`, { defaultValue: line.kind })}
+                  <AdjustmentCite line={line} />
+                </td>
+                <td>{line.dealId ?? line.spiffId ?? (ADJUSTMENT_KINDS.has(line.kind) && line.appliesTo ? <code>{line.appliesTo}</code> : '—')}</td>
                 <td className="num">{line.credit ? f.money(line.credit, statement.currency) : '—'}</td>
                 <td className={`num ${new Decimal(line.amount).isNegative() ? 'neg' : ''}`}>{f.money(line.amount, statement.currency)}</td>
                 <td>
                   <button type="button" className="btn ghost small" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : key)}>
                     {expanded ? t('common.hide') : t('statement.open')}
                   </button>
+                  {canDispute && (
+                    <button type="button" className="btn ghost small" aria-expanded={disputing === key} onClick={() => setDisputing(disputing === key ? null : key)}>
+                      {t('governance.disputeLine')}
+                    </button>
+                  )}
                 </td>
               </tr>
+              {disputing === key && (
+                <tr className="detail-row">
+                  <td colSpan={5}>
+                    <DisputeForm line={line} statement={statement} onDone={() => setDisputing(null)} />
+                  </td>
+                </tr>
+              )}
               {expanded && (
                 <tr className="detail-row">
                   <td colSpan={5}>
@@ -225,12 +322,28 @@ export function RepStatement({ principal }: { principal: Principal }) {
       {!list.isPending && periods.length === 0 && <Empty>{t('statement.none')}</Empty>}
       {s && (
         <div className="grid two">
-          <Card title={s.planName ?? s.planId ?? ''} labelledBy="statement-summary" className="span-2">
+          <Card
+            title={s.planName ?? s.planId ?? ''}
+            labelledBy="statement-summary"
+            className="span-2"
+            actions={
+              <>
+                <StatementStatusBadge status={s.status} testId="statement-status" />
+                {s.closed && <span className="badge closed">{t('governance.closed')}</span>}
+                <a className="btn small" href={statementCsvUrl(s.repId, s.periodKey)} download={`statement-${s.repId}-${s.periodKey}.csv`} data-testid="statement-csv">
+                  {t('governance.downloadCsv')}
+                </a>
+              </>
+            }
+          >
             <div className="stats">
               <Stat label={t('statement.quota')} value={f.money(s.quota, s.currency)} />
               <Stat label={t('statement.credited')} value={f.money(s.credited, s.currency)} />
               <Stat label={t('statement.attainment')} value={f.percent(s.attainment)} testId="statement-attainment" />
               <Stat label={t('statement.total')} value={f.money(s.total, s.currency)} />
+              {s.closed && s.bookedInLaterPeriods && s.bookedInLaterPeriods !== '0.00' && (
+                <Stat label={t('governance.bookedLater')} value={f.money(s.bookedInLaterPeriods, s.currency)} hint={t('governance.bookedLaterHint')} />
+              )}
             </div>
             {plan.data && <TierScale attainment={s.attainment} tiers={plan.data.tiers} />}
             {(s.notes ?? []).map((n) => (
@@ -240,8 +353,9 @@ export function RepStatement({ principal }: { principal: Principal }) {
             ))}
           </Card>
           <Card title={t('statement.lines')} labelledBy="statement-lines-title" className="span-2">
-            <Lines statement={s} />
+            <Lines statement={s} canDispute={!s.closed && s.status !== 'paid' && principal.roles.includes('rep') && principal.repId === s.repId} />
           </Card>
+          {principal.roles.includes('rep') && <OpenDisputes repId={repId} />}
         </div>
       )}
       <EstimateCard repId={repId} currency={s?.currency ?? 'USD'} />

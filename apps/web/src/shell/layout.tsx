@@ -17,7 +17,7 @@ export function Layout() {
     links.push({ to: '/rep', label: t('nav.mySprint') }, { to: '/rep/statement', label: t('nav.myStatement') });
   }
   if (p?.roles.includes('manager') || p?.roles.includes('admin')) {
-    links.push({ to: '/manager', label: t('nav.board') }, { to: '/manager/planning', label: t('nav.planning') });
+    links.push({ to: '/manager', label: t('nav.board') }, { to: '/manager/planning', label: t('nav.planning') }, { to: '/manager/approvals', label: t('nav.approvals') });
   }
   if (p?.roles.includes('admin')) links.push({ to: '/admin', label: t('nav.admin') });
   if (p) links.push({ to: '/tv', label: t('nav.tv') });
