@@ -96,6 +96,12 @@ export function createWebApp({ config, logger, live }: WebAppDeps): WebApp {
     res.set('cache-control', 'no-store').json({ principal: { ...session.principal, ...(session.name ? { name: session.name } : {}) } });
   }));
 
+  // What the screens need to know about the deployment (nothing secret; signed-in people only).
+  app.get('/api/config', wrap(async (req, res) => {
+    if (!(await sessionOf(req))) return unauthenticated(res);
+    res.set('cache-control', 'no-store').json({ integrationsPublicUrl: config.integrationsPublicUrl ?? null });
+  }));
+
   app.post('/api/sign-out', (_req, res) => {
     res.clearCookie(SESSION_COOKIE, cookieOptions).status(204).end();
   });

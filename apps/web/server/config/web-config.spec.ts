@@ -46,6 +46,14 @@ describe('the web server configuration', () => {
     expect(prod.oidc?.allowInsecureIssuer).toBe(false);
   });
 
+  it('gives admins the CRM webhook base: PACER_INTEGRATIONS_PUBLIC_URL, else in development the activity-ingestion URL', () => {
+    expect(loadWebConfig({ NODE_ENV: 'development' }, defaults).integrationsPublicUrl).toBe('http://127.0.0.1:3001');
+    expect(loadWebConfig({ NODE_ENV: 'development', PACER_INTEGRATIONS_PUBLIC_URL: 'https://pacer.example.com/ingest/' }, defaults).integrationsPublicUrl).toBe(
+      'https://pacer.example.com/ingest',
+    );
+    expect(loadWebConfig({ NODE_ENV: 'test' }, defaults).integrationsPublicUrl).toBeUndefined();
+  });
+
   it('accepts the environment docker-compose.yml gives the web service, and nothing it does not read', () => {
     const compose = parse(readFileSync(path.resolve(__dirname, '../../../../docker-compose.yml'), 'utf8')) as {
       services: { web: { environment: Record<string, string> } };

@@ -35,6 +35,12 @@ export interface WebConfig {
   port: number;
   /** Where the browser reaches this server (OIDC redirect URI base); derived from the request when unset. */
   publicUrl?: string;
+  /**
+   * Where the CRMs reach activity-ingestion's webhook routes (`PACER_INTEGRATIONS_PUBLIC_URL`, the same
+   * variable ingestion reads), shown to admins as the URL to paste into HubSpot or Salesforce.
+   * Development falls back to the activity-ingestion URL this server forwards to.
+   */
+  integrationsPublicUrl?: string;
   sessionSecret: string;
   sessionTtlSeconds: number;
   services: Record<ProxiedService, string>;
@@ -65,6 +71,7 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env, defaults:
       NODE_ENV: str({ choices: ['development', 'test', 'production'], default: 'development' }),
       PORT: port({ default: 3000 }),
       PACER_WEB_PUBLIC_URL: url({ default: undefined, desc: 'https://pacer.example.com: base of the OIDC redirect URI' }),
+      PACER_INTEGRATIONS_PUBLIC_URL: url({ default: undefined, desc: 'https://pacer.example.com/ingest: where CRMs post their webhooks' }),
       PACER_WEB_SESSION_SECRET: str({ default: undefined, desc: 'Encrypts the session cookie; at least 32 characters' }),
       PACER_WEB_SESSION_TTL_SECONDS: str({ default: '43200' }),
       PACER_WEB_STATIC_DIR: str({ default: defaults.staticDir }),
@@ -135,6 +142,11 @@ export function loadWebConfig(source: NodeJS.ProcessEnv = process.env, defaults:
     development: env.NODE_ENV === 'development',
     port: env.PORT,
     ...(env.PACER_WEB_PUBLIC_URL ? { publicUrl: env.PACER_WEB_PUBLIC_URL.replace(/\/+$/, '') } : {}),
+    ...(env.PACER_INTEGRATIONS_PUBLIC_URL
+      ? { integrationsPublicUrl: env.PACER_INTEGRATIONS_PUBLIC_URL.replace(/\/+$/, '') }
+      : env.NODE_ENV === 'development'
+        ? { integrationsPublicUrl: services['activity-ingestion'] }
+        : {}),
     sessionSecret,
     sessionTtlSeconds: ttl,
     services,
@@ -152,6 +164,7 @@ export const WEB_CONFIG_VARIABLES = [
   'NODE_ENV',
   'PORT',
   'PACER_WEB_PUBLIC_URL',
+  'PACER_INTEGRATIONS_PUBLIC_URL',
   'PACER_WEB_SESSION_SECRET',
   'PACER_WEB_SESSION_TTL_SECONDS',
   'PACER_WEB_STATIC_DIR',

@@ -3,15 +3,17 @@ import { useTranslation } from 'react-i18next';
 import { AdjustmentsPanel } from './adjustments-panel';
 import { AuditPanel } from './audit-panel';
 import { DisputesPanel } from './disputes-panel';
+import { CrmPanel } from './crm-panel';
 import { ExceptionsPanel } from './exceptions-panel';
 import { ImportPanel } from './import-panel';
 import { PeriodsPanel } from './periods-panel';
+import { NotificationsPanel } from './notifications-panel';
 import { PlansPanel } from './plans-panel';
 import { QuotasPanel } from './quotas-panel';
 import { SettingsPanel } from './settings-panel';
 import { TeamsPanel } from './teams-panel';
 
-const TABS = ['settings', 'teams', 'plans', 'quotas', 'import', 'exceptions', 'periods', 'disputes', 'adjustments', 'audit'] as const;
+const TABS = ['settings', 'teams', 'plans', 'quotas', 'import', 'exceptions', 'periods', 'disputes', 'adjustments', 'audit', 'crm', 'notifications'] as const;
 
 export function AdminScreen() {
   const { t } = useTranslation();
@@ -41,6 +43,8 @@ export function AdminScreen() {
         <Route path="disputes" element={<DisputesPanel />} />
         <Route path="adjustments" element={<AdjustmentsPanel />} />
         <Route path="audit" element={<AuditPanel />} />
+        <Route path="crm" element={<CrmPanel />} />
+        <Route path="notifications" element={<NotificationsPanel />} />
       </Routes>
     </div>
   );
