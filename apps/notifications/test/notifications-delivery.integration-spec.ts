@@ -235,6 +235,17 @@ describe('notifications: events in, signed deliveries out (real Kafka, Postgres 
     expect(receiver.accepted('/pace')).toHaveLength(before);
   });
 
+  it('does not notify history: an event recorded days ago (a replay) or before the destination existed', async () => {
+    await create({ name: 'history', kind: 'webhook', url: receiver.url('/history'), eventTypes: ['deal_won'] });
+    const old = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const replayed = await fx.publish({ ...dealWon(tenant, 'r1', '7.00', old), recordedTime: old });
+    const beforeDestination = await fx.publish({ ...dealWon(tenant, 'r1', '8.00'), recordedTime: new Date(Date.now() - 3_600_000).toISOString() });
+    const fresh = await fx.publish(dealWon(tenant, 'r1', '9.00'));
+    await pollUntil(() => receiver.accepted('/history'), (r) => r.length >= 1, { what: 'the fresh deal' });
+    expect(receiver.accepted('/history').map((r) => r.json['sourceEventId'])).toEqual([fresh['id']]);
+    expect([replayed['id'], beforeDestination['id']]).not.toContain(fresh['id']);
+  });
+
   it('"send test" goes through the real delivery path', async () => {
     const dest = await create({ name: 'test me', kind: 'slack', url: receiver.url('/test-me'), eventTypes: ['deal_won'] });
     const res = await fx.api<{ deliveryId: string }>('POST', `/v1/destinations/${dest.destinationId}/test`, admin);

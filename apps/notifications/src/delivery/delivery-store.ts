@@ -4,6 +4,9 @@ import { Notification } from '../domain/notification';
 import { DueSignal } from './due-signal';
 import { AttemptOutcome, backoffMs, BackoffPolicy, BreakerPolicy, BreakerState, nextBreaker } from '../domain/retry-policy';
 
+/** Events recorded longer ago than this are not notified (see enqueue); well inside the retention of finished deliveries. */
+export const MAX_EVENT_AGE_DAYS = 3;
+
 /** A delivery the worker has claimed, with what it needs to send it. */
 export interface ClaimedDelivery {
   deliveryId: string;
@@ -66,6 +69,12 @@ export class DeliveryStore {
          FROM destinations
         WHERE tenant_id = $1 AND enabled AND $4 = ANY (event_types)
           AND (cardinality(team_ids) = 0 OR team_ids && $2::text[])
+          -- Only what happened since the destination exists (a minute's tolerance for clocks), and
+          -- nothing recorded over MAX_EVENT_AGE ago: a consumer replaying history (a new deployment,
+          -- a reset group) must not flood a channel with last month's deals, and an event that old
+          -- may have had its delivery row pruned already, so it could not be deduplicated.
+          AND created_at <= $6::timestamptz + interval '1 minute'
+          AND $6::timestamptz > now() - interval '${MAX_EVENT_AGE_DAYS} days'
        ON CONFLICT (tenant_id, destination_id, dedupe_key) DO NOTHING
        RETURNING delivery_id`,
       [n.tenantId, n.teams.map((t) => t.id), dedupeKey, n.type, JSON.stringify(n), causedAt],
@@ -208,6 +217,21 @@ export class DeliveryStore {
       );
       return { gaveUp };
     });
+  }
+
+  /**
+   * Deletes delivered and failed deliveries older than `retentionDays`, a bounded batch at a time so
+   * a large first run does not hold a long transaction; returns how many went.
+   */
+  async prune(retentionDays: number, batch = 10_000): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM deliveries WHERE delivery_id IN (
+         SELECT delivery_id FROM deliveries
+          WHERE status <> 'pending' AND created_at < now() - $1 * interval '1 day'
+          LIMIT $2)`,
+      [retentionDays, batch],
+    );
+    return count;
   }
 
   async backlog(): Promise<Backlog> {

@@ -19,6 +19,9 @@ import { deliveryRequest } from './render';
 import { sealContext } from './seal-context';
 
 const BACKLOG_REFRESH_MS = 2_000;
+/** Delivered and failed deliveries are kept this long for the status API, then deleted. */
+export const DELIVERY_RETENTION_DAYS = 30;
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 /**
  * Drains the delivery outbox. Each poll claims what is due (leases in Postgres, so replicas share
@@ -32,6 +35,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private loop?: Promise<void>;
   private stopping = false;
   private lastBacklogAt = 0;
+  private lastPruneAt = 0;
   private readonly box: SecretBox;
   private wake?: () => void;
   /** A signal that came while the loop was busy: the next sleep returns at once. */
@@ -71,6 +75,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           for (const d of claimed) this.track(this.deliver(d));
         }
         await this.refreshBacklog();
+        await this.prune();
       } catch (e) {
         // Postgres away: nothing is lost (the rows wait), try again on the next poll.
         this.logger.warn({ err: e }, 'delivery poll failed');
@@ -137,6 +142,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       // The lease runs out and the delivery is tried again: at least once, never lost.
       log.warn({ err: e }, 'could not record a delivery attempt');
     }
+  }
+
+  private async prune(): Promise<void> {
+    if (Date.now() - this.lastPruneAt < PRUNE_EVERY_MS) return;
+    this.lastPruneAt = Date.now();
+    const pruned = await this.store.prune(DELIVERY_RETENTION_DAYS);
+    if (pruned > 0) this.logger.info({ pruned, retentionDays: DELIVERY_RETENTION_DAYS }, 'old deliveries deleted');
   }
 
   private async refreshBacklog(): Promise<void> {

@@ -24,6 +24,8 @@ export interface CloudEventInput {
   id?: string;
   time?: string;
   subject?: string;
+  /** When Pacer recorded it; now by default. */
+  recordedTime?: string;
 }
 
 /** The notifications service on the real broker and Postgres, with a producer for its input topics. */
@@ -78,7 +80,7 @@ export class NotificationsFixture {
       datacontenttype: 'application/json',
       dataschema: `urn:pacer:schema:${e.type}`,
       tenantid: e.tenantId,
-      recordedtime: now,
+      recordedtime: e.recordedTime ?? now,
       data: e.data,
     };
     const topic = topicOf(e.type);

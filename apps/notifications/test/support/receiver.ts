@@ -14,17 +14,22 @@ export interface Received {
 
 /**
  * A real HTTP receiver on loopback, as a Slack or webhook endpoint would be. `failNext(n)` answers
- * 500 to the next n requests; `down()` closes the port (connection refused) until `up()` opens the
- * same port again.
+ * 500 to the next n requests; `down()` resets every connection (no HTTP answer at all) until `up()`.
+ * The port stays bound while down: a closed ephemeral port can be taken by another process within
+ * the minute, which would then answer in the dead receiver's place.
  */
 export class Receiver {
   readonly received: Received[] = [];
   private server?: Server;
   private failures = 0;
+  private isDown = false;
   port = 0;
 
   async start(port = 0): Promise<this> {
     const server = http.createServer((req, res) => void this.handle(req, res));
+    server.on('connection', (socket) => {
+      if (this.isDown) socket.destroy();
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
@@ -48,6 +53,15 @@ export class Receiver {
   }
 
   async down(): Promise<void> {
+    this.isDown = true;
+    this.server?.closeAllConnections();
+  }
+
+  async up(): Promise<void> {
+    this.isDown = false;
+  }
+
+  async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
@@ -55,15 +69,11 @@ export class Receiver {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  async up(): Promise<void> {
-    await this.start(this.port);
-  }
-
-  async stop(): Promise<void> {
-    await this.down();
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.isDown) {
+      req.socket.destroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
