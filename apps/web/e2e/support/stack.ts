@@ -137,7 +137,9 @@ async function main(): Promise<void> {
       await ensureDatabase(infra.databaseServerUrl, db);
       databases.push(db);
       const proc = spawnProc(service, `apps/${service}/src/main.ts`, await freePort(), {
-        NODE_ENV: 'production',
+        // Production mode, except notifications: there production refuses loopback receivers (SSRF rule),
+        // and the browser tests deliver to a receiver they run on 127.0.0.1.
+        NODE_ENV: service === 'notifications' ? 'test' : 'production',
         DATABASE_URL: databaseUrlFor(infra.databaseServerUrl, db),
         KAFKA_BROKERS: brokers.join(','),
         KAFKA_GROUP_ID: `${run}-${service}`,
