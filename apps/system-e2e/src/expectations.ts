@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { isCommissionDelta } from '@pacer/contracts';
 import { ReadRecord } from '@pacer/testing';
 import { metricDiffs, ReferenceSnapshot, snapshotKey } from './reference';
 
@@ -68,7 +69,8 @@ export function ledgerTotals(records: readonly ReadRecord[], tenantId: string): 
     if (!r.value) continue;
     const event = JSON.parse(r.value.toString()) as DeltaEvent & { id: string };
     // A record published twice (outbox retry) carries the same id; BI dedupes by id, so do we.
-    if (event.tenantid !== tenantId || seen.has(event.id)) continue;
+    // Governance events (approvals, payouts, pending deals) share the topic but are not deltas.
+    if (event.tenantid !== tenantId || seen.has(event.id) || !isCommissionDelta(event.type)) continue;
     seen.add(event.id);
     const key = `${event.data.repId}|${event.data.periodKey}`;
     sums.set(key, (sums.get(key) ?? new Decimal(0)).plus(event.data.amount));

@@ -76,6 +76,8 @@ interface Job {
   extension?: { result: StatementExtension; prior: StoredCheckpoint; checkpoint: StatementCheckpoint };
   /** Set when the period is closed: its corrections are booked in this open period instead. */
   bookIn?: TimelineWindow;
+  /** The period is closed: it is never written (its corrections go to `bookIn`, if there is one). */
+  frozen?: boolean;
 }
 
 /** Closed period keys per tenant. */
@@ -435,11 +437,10 @@ async function bookingJobs(
     const windows = timeline(job.ctx);
     const endMs = job.window?.endMs ?? Date.parse(job.stored?.windowEnd ?? new Date(nowMs).toISOString());
     const target = bookingPeriod(windows, keys, nowMs, endMs);
-    if (target === undefined) {
-      throw new Error(
-        `rep ${job.ctx.ref.repId} has no open period with a plan to book corrections of closed period ${job.periodKey} in`,
-      );
-    }
+    job.frozen = true;
+    // No open period with a plan to book in (every period ahead closed, or no plan version): the
+    // correction waits. Nothing is posted, so the next recalculation that finds one books it all.
+    if (target === undefined) continue;
     job.bookIn = target;
     add(job.ctx, target);
   }
@@ -538,6 +539,7 @@ function settle(
       leftReason: 'the period no longer exists in the rep’s plan calendar.',
     });
   }
+  if (job.frozen === true && job.bookIn === undefined) return settled;
   if (job.bookIn !== undefined) {
     // A closed statement never changes: what its recalculation would post is booked in an open period.
     const booked = asPriorPeriodAdjustments(
