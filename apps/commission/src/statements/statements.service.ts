@@ -343,7 +343,13 @@ function encodeCursor(parts: [string, string, string]): string {
 function decodeCursor(cursor: string): [string, string, string] {
   try {
     const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(parts) && parts.length === 3 && parts.every((p) => typeof p === 'string'))
+    // The first part goes to Postgres as a timestamptz: a forged one must be a 400, not a SQL error.
+    if (
+      Array.isArray(parts) &&
+      parts.length === 3 &&
+      parts.every((p) => typeof p === 'string') &&
+      /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/.test(parts[0] as string)
+    )
       return parts as [string, string, string];
   } catch {
     // fall through to the problem below
