@@ -450,7 +450,7 @@ function VendorView({ vendor }: { vendor: CrmVendor }) {
         <SettingsCard key={integration.data?.updatedAt ?? 'new'} vendor={vendor} integration={integration.data ?? null} />
         <WebhookCard vendor={vendor} integration={integration.data ?? null} />
       </div>
-      <MappingsCard key={mappings.data?.updatedAt ?? 'none'} vendor={vendor} draft={shown} setDraft={setDraft} focusRow={focusRow}
+      <MappingsCard vendor={vendor} draft={shown} setDraft={setDraft} focusRow={focusRow}
         onSaved={() => {
           setDraft(null);
           setFocusRow(null);

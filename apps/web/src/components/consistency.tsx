@@ -113,9 +113,9 @@ export function TeamConsistencyCard({ teamId }: { teamId: string }) {
       type="button"
       className="link"
       onClick={() => setOrder(order === 'steadyFirst' ? 'swingingFirst' : 'steadyFirst')}
-      aria-label={t('consistency.sortBy', { order: t(`consistency.order.${order === 'steadyFirst' ? 'swingingFirst' : 'steadyFirst'}`) })}
+      title={t('consistency.sortBy', { order: t(`consistency.order.${order === 'steadyFirst' ? 'swingingFirst' : 'steadyFirst'}`) })}
     >
-      {t('consistency.cv')} {order === 'steadyFirst' ? '↑' : '↓'}
+      {t('consistency.cv')} <span aria-hidden="true">{order === 'steadyFirst' ? '↑' : '↓'}</span>
     </button>
   );
   return (
