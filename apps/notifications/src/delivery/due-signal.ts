@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
+import { Client, type Pool, type PoolConfig } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Logger } from '@pacer/observability';
@@ -15,7 +15,7 @@ const RECONNECT_MS = 1_000;
  */
 @Injectable()
 export class DueSignal {
-  private client?: PoolClient;
+  private client?: Client;
   private stopped = false;
   private listeners = new Set<() => void>();
 
@@ -36,13 +36,15 @@ export class DueSignal {
   async listen(): Promise<void> {
     if (this.stopped) return;
     try {
-      // The service's own pool, so the listener uses the same TLS and credentials as every query.
-      const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-      const client = await pool.connect();
+      // A connection of its own (not borrowed from the pool, so closing the pool at shutdown never
+      // waits for it), made with the pool's options: the same TLS and credentials as every query.
+      const pool = (this.dataSource.driver as PostgresDriver).master as Pool & { options: PoolConfig };
+      const client = new Client(pool.options);
+      client.on('error', (e) => this.reconnect(client, e));
+      await client.connect();
       client.on('notification', () => {
         for (const listener of this.listeners) listener();
       });
-      client.on('error', (e) => this.reconnect(client, e));
       await client.query(`LISTEN ${CHANNEL}`);
       this.client = client;
     } catch (e) {
@@ -56,16 +58,15 @@ export class DueSignal {
     const client = this.client;
     this.client = undefined;
     if (client) {
-      await client.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
-      client.release();
+      await client.end().catch(() => undefined);
     }
   }
 
-  private reconnect(client: PoolClient, e: Error): void {
+  private reconnect(client: Client, e: Error): void {
     if (this.client !== client) return;
     this.client = undefined;
     this.logger.warn({ err: e }, 'notifications: the listener connection failed; reconnecting');
-    client.release(e);
+    void client.end().catch(() => undefined);
     if (!this.stopped) setTimeout(() => void this.listen(), RECONNECT_MS).unref();
   }
 }
