@@ -201,6 +201,12 @@ export class OutboxRelay {
         idempotent: true,
         maxInFlightRequests: 1,
         createPartitioner: Partitioners.DefaultPartitioner,
+        // When a partition leader dies, its new leader is elected ~9 s later (the broker session
+        // timeout). With the client's doubling backoff a send would by then wait 10-20 s for its next
+        // attempt (the failover test measured 38 s without publishing); capped at 2 s it publishes
+        // within 2 s of the election, and ~60 s of attempts still outlast a failover before the loop
+        // above reconnects.
+        retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 30 },
       });
       await producer.connect();
       this.producer = producer;
