@@ -396,7 +396,7 @@ function ExceptionsCard({ vendor, onMap, mapped }: { vendor: CrmVendor; onMap: (
                   <code>{x.key}</code>
                 </td>
                 <td>
-                  <span className="badge warn">{t(`crm.reason.${x.reason}`, { defaultValue: x.reason })}</span>
+                  <span className={`badge ${x.status === 'open' ? 'warn' : 'neutral'}`}>{t(`crm.reason.${x.reason}`, { defaultValue: x.reason })}</span>
                   <div className="small muted">{x.detail}</div>
                 </td>
                 <td>{x.crmUserId ? <code>{x.crmUserId}</code> : '—'}</td>
@@ -475,12 +475,14 @@ export function CrmPanel() {
   const [vendor, setVendor] = useState<CrmVendor>('hubspot');
   return (
     <div className="stack">
-      <div className="segmented" role="group" aria-label={t('crm.vendor')}>
-        {CRM_VENDORS.map((v) => (
-          <button key={v} type="button" aria-pressed={vendor === v} className={vendor === v ? 'on' : ''} onClick={() => setVendor(v)}>
-            {t(`crm.vendors.${v}`)}
-          </button>
-        ))}
+      <div>
+        <div className="segmented" role="group" aria-label={t('crm.vendor')}>
+          {CRM_VENDORS.map((v) => (
+            <button key={v} type="button" aria-pressed={vendor === v} className={vendor === v ? 'on' : ''} onClick={() => setVendor(v)}>
+              {t(`crm.vendors.${v}`)}
+            </button>
+          ))}
+        </div>
       </div>
       <VendorView key={vendor} vendor={vendor} />
     </div>
