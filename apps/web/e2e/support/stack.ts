@@ -171,6 +171,8 @@ async function main(): Promise<void> {
       PACER_SPRINT_PLANNING_URL: urls['sprint-planning'],
       PACER_KPI_AGGREGATION_URL: urls['kpi-aggregation'],
       PACER_COMMISSION_URL: urls.commission,
+      // The stack runs notifications too; without this the BFF would forward to the default port.
+      ...(services['notifications'] ? { PACER_NOTIFICATIONS_URL: services['notifications'] } : {}),
       LOG_LEVEL: 'info',
       ...(process.env['PACER_WEB_STATIC_DIR'] ? { PACER_WEB_STATIC_DIR: process.env['PACER_WEB_STATIC_DIR'] } : {}),
     });

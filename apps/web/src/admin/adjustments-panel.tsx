@@ -2,9 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePostAdjustment } from '../api/governance';
 import { useTeams } from '../api/sprint-planning';
-import { Card, FieldErrors, FormProblem, invalid } from '../components/ui';
-import { PeriodKeySelect } from '../governance/governance-ui';
-import { currentPeriodKey } from '../format/periods';
+import { Card, FieldErrors, FormProblem, invalid, Loading } from '../components/ui';
+import { PeriodKeySelect, useCurrentQuarter } from '../governance/governance-ui';
 import { useFormat } from '../shell/format';
 
 /** A manual adjustment of a rep's statement (booked in the rep's open period when the one named is closed). */
@@ -18,10 +17,12 @@ export function AdjustmentsPanel() {
   );
   const [repId, setRepId] = useState('');
   const [chosenPeriod, setChosenPeriod] = useState<string | undefined>(undefined);
-  const periodKey = chosenPeriod ?? currentPeriodKey('quarter', f.calendar);
+  const currentQuarter = useCurrentQuarter();
+  const periodKey = chosenPeriod ?? currentQuarter;
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
   const r = post.data;
+  if (!periodKey) return <Loading />;
   return (
     <Card title={t('governance.adjustmentsTitle')} labelledBy="adjustments-title">
       <p className="muted small">{t('governance.adjustmentsIntro')}</p>

@@ -13,10 +13,20 @@ function instantOf(local: string, zone: string): string | undefined {
   return dt.isValid ? (dt.toUTC().toISO() ?? undefined) : undefined;
 }
 
-function summaryText(summary: Record<string, unknown>): string {
-  return Object.entries(summary)
+const SHORT_SUMMARY = 160;
+
+/** What changed, in brief; a long summary (an import's counts, a plan body) opens on demand. */
+function Summary({ summary }: { summary: Record<string, unknown> }) {
+  const text = Object.entries(summary)
     .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' · ');
+  if (text.length <= SHORT_SUMMARY) return <>{text}</>;
+  return (
+    <details>
+      <summary>{`${text.slice(0, SHORT_SUMMARY)}…`}</summary>
+      {text}
+    </details>
+  );
 }
 
 /** Who changed what, over every service's `GET /v1/audit` (or one), newest first. */
@@ -86,7 +96,7 @@ export function AuditPanel() {
       ))}
       {audit.isSuccess && rows.length === 0 && <Empty>{t('governance.noAudit')}</Empty>}
       {rows.length > 0 && (
-        <table className="table" data-testid="audit">
+        <table className="table audit-table" data-testid="audit">
           <caption className="sr-only">{t('governance.auditTitle')}</caption>
           <TableHead columns={[t('governance.when'), t('governance.service'), t('governance.actor'), t('governance.type'), t('governance.subject'), t('governance.summary')]} />
           <tbody>
@@ -107,7 +117,9 @@ export function AuditPanel() {
                     </span>
                   ))}
                 </td>
-                <td className="audit-json">{summaryText(r.summary)}</td>
+                <td className="audit-json">
+                  <Summary summary={r.summary} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -46,6 +46,7 @@ export function PeriodsPanel() {
   const closed = items.some((h) => h.closed) || (outcome?.periodKey === periodKey && outcome.closed);
   const paid = items.length > 0 && items.every((h) => h.status === 'paid');
   const approved = items.filter((h) => h.status !== 'draft').length;
+  if (!periodKey) return <Loading />;
 
   const run = (c: Command) => {
     setConfirming(null);

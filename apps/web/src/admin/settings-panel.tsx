@@ -28,7 +28,14 @@ export function SettingsPanel() {
         onSubmit={(e) => {
           e.preventDefault();
           setSaved(false);
-          put.mutate(form, { onSuccess: () => setSaved(true) });
+          // PUT is the whole document: every field as read (or edited); GET's version is not a field of it.
+          const body: TenantSettings = {
+            timezone: form.timezone,
+            weekStartsOn: form.weekStartsOn,
+            fiscalYearStartMonth: form.fiscalYearStartMonth,
+            dealsRequireApproval: form.dealsRequireApproval ?? false,
+          };
+          put.mutate(body, { onSuccess: () => setSaved(true) });
         }}
       >
         <label className="field">

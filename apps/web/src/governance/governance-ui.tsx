@@ -2,7 +2,7 @@ import { useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StatementStatus } from '../api/governance';
 import { useTeams } from '../api/sprint-planning';
-import { recentPeriods } from '../format/periods';
+import { currentPeriodKey, recentPeriods } from '../format/periods';
 import { useFormat } from '../shell/format';
 
 const STATUS_TONE: Record<StatementStatus, string> = { draft: 'warn', approved: 'ok', paid: 'neutral' };
@@ -52,10 +52,19 @@ export function PeriodKeySelect({ value, onChange, label }: { value: string; onC
   );
 }
 
-/** The most recently ended fiscal quarter: the period a close, an approval round or a payout is usually about. */
+/**
+ * The most recently ended fiscal quarter: the period a close, an approval round or a payout is usually
+ * about. Empty until the tenant's calendar is read, so no screen asks for a default calendar's key.
+ */
 export function useLastEndedQuarter(): string {
   const f = useFormat();
-  return useMemo(() => recentPeriods('quarter', 2, f.calendar)[0]?.key ?? '', [f.calendar]);
+  return useMemo(() => (f.ready ? (recentPeriods('quarter', 2, f.calendar)[0]?.key ?? '') : ''), [f.calendar, f.ready]);
+}
+
+/** The fiscal quarter running now, once the tenant's calendar is read (else empty). */
+export function useCurrentQuarter(): string {
+  const f = useFormat();
+  return useMemo(() => (f.ready ? currentPeriodKey('quarter', f.calendar) : ''), [f.calendar, f.ready]);
 }
 
 /** Reps' names from the roster (a statement or deal names a repId). */

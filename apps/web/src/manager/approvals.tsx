@@ -132,6 +132,7 @@ export function StatementApprovals({ principal }: { principal: Principal }) {
   const heads = useStatementHeads(periodKey, teamId || undefined);
   const name = useRepNames();
   const items = heads.data ?? [];
+  if (!periodKey) return <Loading />;
   return (
     <Card
       title={t('governance.statements')}

@@ -198,7 +198,7 @@ function Lines({ statement, canDispute }: { statement: Statement; canDispute: bo
                   {t(`lineKind.${line.kind}`, { defaultValue: line.kind })}
                   <AdjustmentCite line={line} />
                 </td>
-                <td>{line.dealId ?? line.spiffId ?? (ADJUSTMENT_KINDS.has(line.kind) && line.appliesTo ? <code>{line.appliesTo}</code> : '—')}</td>
+                <td>{line.dealId ?? line.spiffId ?? (line.kind === 'prior_period_adjustment' && line.appliesTo ? <code>{line.appliesTo}</code> : '—')}</td>
                 <td className="num">{line.credit ? f.money(line.credit, statement.currency) : '—'}</td>
                 <td className={`num ${new Decimal(line.amount).isNegative() ? 'neg' : ''}`}>{f.money(line.amount, statement.currency)}</td>
                 <td>
