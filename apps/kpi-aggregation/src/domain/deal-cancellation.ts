@@ -1,36 +1,17 @@
+import { laterOf, mergeRedelivery, Redeliverable, redeliveryChanged } from './redelivery';
+
 /** A `deal_cancelled` activity, kept by activity id so its own void can take it back. */
-export interface CancelRecord {
+export interface CancelRecord extends Redeliverable {
   activityId: string;
   dealId: string;
-  /** Newest recordedtime of the cancellation's deliveries; null while only its void has been seen. */
-  recordedMs: number | null;
-  voided: boolean;
-  voidRecordedMs: number | null;
-}
-
-function maxOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a > b ? a : b;
 }
 
 export function mergeCancel(stored: CancelRecord | undefined, incoming: CancelRecord): CancelRecord {
-  if (!stored) return incoming;
-  return {
-    ...stored,
-    recordedMs: maxOf(stored.recordedMs, incoming.recordedMs),
-    voided: stored.voided || incoming.voided,
-    voidRecordedMs: maxOf(stored.voidRecordedMs, incoming.voidRecordedMs),
-  };
+  return stored ? mergeRedelivery(stored, incoming) : incoming;
 }
 
 export function cancelChanged(before: CancelRecord | undefined, after: CancelRecord): boolean {
-  return (
-    !before ||
-    before.recordedMs !== after.recordedMs ||
-    before.voided !== after.voided ||
-    before.voidRecordedMs !== after.voidRecordedMs
-  );
+  return redeliveryChanged(before, after);
 }
 
 /** What a deal's cancellations amount to: cancelled if any is not voided, whenever it happened. */
@@ -45,7 +26,7 @@ export function cancellationOf(records: readonly CancelRecord[]): DealCancellati
   let touchedMs: number | null = null;
   for (const r of records) {
     if (!r.voided) cancelled = true;
-    touchedMs = maxOf(touchedMs, maxOf(r.recordedMs, r.voidRecordedMs));
+    touchedMs = laterOf(touchedMs, laterOf(r.recordedMs, r.voidRecordedMs));
   }
   return { cancelled, touchedMs };
 }

@@ -4,6 +4,7 @@ import { MembershipInterval, teamsAt } from './membership-intervals';
 import { PeriodResolver } from './period-resolver';
 import { SprintSpan } from './sprint-record';
 import { DealCancellation } from './deal-cancellation';
+import { laterOf } from './redelivery';
 
 /** Where an opportunity's deals get their opening from when they carry no `openedAt`. */
 export interface OpportunityOpening {
@@ -23,11 +24,6 @@ export interface AttributionContext {
   openingOf(opportunityId: string): OpportunityOpening | undefined;
 }
 
-function maxOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a > b ? a : b;
-}
 
 /**
  * Where a fact belongs and whether it counts, from the current state of everything else: its
@@ -40,13 +36,13 @@ export function attribute(row: FactRow, ctx: AttributionContext): AppliedState {
   const { periods, teams, sprints } = placeAt(row.repId, t, ctx);
 
   let counted = !row.voided;
-  let touched = maxOf(row.recordedMs, row.voidRecordedMs);
+  let touched = laterOf(row.recordedMs, row.voidRecordedMs);
   let cycleMs: number | null = null;
   if (row.kind === 'deal_won') {
     const cancellation = row.dealId === null ? undefined : ctx.cancellationOf(row.dealId);
     if (cancellation) {
       if (cancellation.cancelled) counted = false;
-      touched = maxOf(touched, cancellation.touchedMs);
+      touched = laterOf(touched, cancellation.touchedMs);
     }
     if (row.primary) {
       let opened = row.openedMs;
@@ -54,7 +50,7 @@ export function attribute(row: FactRow, ctx: AttributionContext): AppliedState {
         const opening = ctx.openingOf(row.opportunityId);
         if (opening) {
           opened = opening.openedMs;
-          touched = maxOf(touched, opening.touchedMs);
+          touched = laterOf(touched, opening.touchedMs);
         }
       }
       if (counted && opened !== null) cycleMs = t - opened;

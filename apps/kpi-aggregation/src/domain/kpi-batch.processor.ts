@@ -25,6 +25,7 @@ import {
   opportunityEventChanged,
   placeForecast,
 } from './opportunity-forecast';
+import { laterOf } from './redelivery';
 
 export interface ProcessOptions {
   /** False while a rebuild replays the topics: read models are built, nothing is published until it ends. */
@@ -56,11 +57,6 @@ function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<string,
   return out;
 }
 
-function maxOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a > b ? a : b;
-}
 
 /**
  * The KPI aggregation core: folds a batch of inputs into the read models and returns the snapshots to
@@ -424,7 +420,7 @@ export class KpiBatchProcessor {
         let touchedMs: number | null = null;
         for (const r of list) {
           if (!r.voided && (openedMs === null || r.occurredMs < openedMs)) openedMs = r.occurredMs;
-          touchedMs = maxOf(touchedMs, maxOf(r.recordedMs, r.voidRecordedMs));
+          touchedMs = laterOf(touchedMs, laterOf(r.recordedMs, r.voidRecordedMs));
         }
         openings.set(opportunityId, { openedMs, touchedMs });
       }
@@ -468,10 +464,10 @@ export class KpiBatchProcessor {
         const rows = await this.store.loadFacts(tenantId, { ranges });
         const id = refId(ref);
         for (const row of rows) {
-          if (row.applied && keysOf(tenantId, row, row.applied).some((k) => refId(k) === id)) asOf = maxOf(asOf, row.applied.touchedMs);
+          if (row.applied && keysOf(tenantId, row, row.applied).some((k) => refId(k) === id)) asOf = laterOf(asOf, row.applied.touchedMs);
         }
         for (const { applied } of await this.store.loadForecasts(tenantId, { ranges })) {
-          if (applied && keysOf(tenantId, applied, applied).some((k) => refId(k) === id)) asOf = maxOf(asOf, applied.touchedMs);
+          if (applied && keysOf(tenantId, applied, applied).some((k) => refId(k) === id)) asOf = laterOf(asOf, applied.touchedMs);
         }
       }
       const keyId = keyIdOf(tenantId, ref);
@@ -580,7 +576,7 @@ export class KpiBatchProcessor {
       const quota = isQuotaPeriod(ref.periodType)
         ? quotaOf(ref, window, quotasByKey.get(ref.periodKey) ?? [], (teamId) => teamIntervals.get(teamId) ?? [])
         : { amountCents: null, asOfMs: null };
-      let asOfMs = maxOf(acc?.asOfMs ?? null, quota.asOfMs);
+      let asOfMs = laterOf(acc?.asOfMs ?? null, quota.asOfMs);
       if (asOfMs === null) {
         // Nothing is in this key any more; if it was ever published, it is published again as empty.
         if (!prev) continue;

@@ -1,4 +1,5 @@
 import { emptyTally, KpiTally } from './kpi-tally';
+import { mergeRedelivery, redeliveryChanged } from './redelivery';
 
 /** Activity kinds that count in some metric; stage changes count nowhere and cancellations are kept apart. */
 export const FACT_KINDS = [
@@ -65,34 +66,18 @@ export function factRowId(row: Pick<FactRow, 'activityId' | 'repId'>): string {
   return `${row.activityId}\u0000${row.repId}`;
 }
 
-function maxOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a > b ? a : b;
-}
-
 /**
  * Folds another delivery of a fact (the activity again, or its void) into what is stored. The result
  * depends only on the set of deliveries, not their order: newest recordedtimes, voided once voided.
  */
 export function mergeFact(stored: FactRow | undefined, incoming: FactRow): FactRow {
   if (!stored) return { ...incoming, applied: null };
-  return {
-    ...stored,
-    recordedMs: maxOf(stored.recordedMs, incoming.recordedMs),
-    voided: stored.voided || incoming.voided,
-    voidRecordedMs: maxOf(stored.voidRecordedMs, incoming.voidRecordedMs),
-  };
+  return mergeRedelivery(stored, incoming);
 }
 
 /** Whether a merge changed anything that attribution reads. */
 export function deliveryChanged(before: FactRow | undefined, after: FactRow): boolean {
-  return (
-    !before ||
-    before.recordedMs !== after.recordedMs ||
-    before.voided !== after.voided ||
-    before.voidRecordedMs !== after.voidRecordedMs
-  );
+  return redeliveryChanged(before, after);
 }
 
 /** What a fact adds to every key it belongs to while it counts. */

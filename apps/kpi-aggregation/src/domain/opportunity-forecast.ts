@@ -4,6 +4,7 @@ import { DealCancellation } from './deal-cancellation';
 import { AttributionContext, placeAt } from './fact-attribution';
 import { AppliedState, FactRow } from './kpi-fact';
 import { emptyTally, KpiTally } from './kpi-tally';
+import { laterOf, mergeRedelivery, Redeliverable, redeliveryChanged } from './redelivery';
 
 /** Units of `probability` kept exactly: "0.35" is 350,000 millionths. */
 export const PROBABILITY_SCALE = 10n ** BigInt(PROBABILITY_FRACTION_DIGITS);
@@ -24,7 +25,7 @@ export function probabilityUnits(probability: string): bigint {
  * by activity id so its void can take it back. Only the fields it carries count; an absent field
  * leaves the earlier value standing.
  */
-export interface OpportunityEvent {
+export interface OpportunityEvent extends Redeliverable {
   activityId: string;
   opportunityId: string;
   /** The rep the activity names: decides the forecast's rep only on `opportunity_created`. */
@@ -36,31 +37,15 @@ export interface OpportunityEvent {
   closeDate: string | null;
   /** Millionths, 0 … 1,000,000. */
   probabilityUnits: bigint | null;
-  /** Newest recordedtime of the activity's deliveries; null while only its void has been seen. */
-  recordedMs: number | null;
-  voided: boolean;
-  voidRecordedMs: number | null;
-}
-
-function maxOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a > b ? a : b;
 }
 
 /** Folds another delivery of the activity (again, or its void) in: newest times, voided once voided. */
 export function mergeOpportunityEvent(stored: OpportunityEvent | undefined, incoming: OpportunityEvent): OpportunityEvent {
-  if (!stored) return incoming;
-  return {
-    ...stored,
-    recordedMs: maxOf(stored.recordedMs, incoming.recordedMs),
-    voided: stored.voided || incoming.voided,
-    voidRecordedMs: maxOf(stored.voidRecordedMs, incoming.voidRecordedMs),
-  };
+  return stored ? mergeRedelivery(stored, incoming) : incoming;
 }
 
 export function opportunityEventChanged(before: OpportunityEvent | undefined, after: OpportunityEvent): boolean {
-  return !before || before.recordedMs !== after.recordedMs || before.voided !== after.voided || before.voidRecordedMs !== after.voidRecordedMs;
+  return redeliveryChanged(before, after);
 }
 
 /** What an opportunity is now, from every event about it; null when nothing can be forecast. */
@@ -107,12 +92,12 @@ export function forecastStateOf(
   if (!creation || closeDate === null || amountCents === null) return null;
 
   let touched: number | null = null;
-  for (const e of events) touched = maxOf(touched, maxOf(e.recordedMs, e.voidRecordedMs));
+  for (const e of events) touched = laterOf(touched, laterOf(e.recordedMs, e.voidRecordedMs));
   let open = true;
   for (const c of closers) {
-    touched = maxOf(touched, maxOf(c.recordedMs, c.voidRecordedMs));
+    touched = laterOf(touched, laterOf(c.recordedMs, c.voidRecordedMs));
     const cancellation = c.kind === 'deal_won' && c.dealId !== null ? cancellationOf(c.dealId) : undefined;
-    if (cancellation) touched = maxOf(touched, cancellation.touchedMs);
+    if (cancellation) touched = laterOf(touched, cancellation.touchedMs);
     if (c.voided || c.recordedMs === null) continue;
     if (c.kind === 'deal_lost' || (c.kind === 'deal_won' && !cancellation?.cancelled)) open = false;
   }
