@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { expectAccessible, screenshot } from './support/checks';
-import { statementHeads, usd } from './support/governance';
+import { getJson, latestPeriodOf, statementHeads, usd } from './support/governance';
 import { signIn } from './support/sign-in';
 
 test('an admin closes a period, is refused the payout until every statement is approved, then pays it', async ({ page }) => {
@@ -62,4 +62,53 @@ test('an admin closes a period, is refused the payout until every statement is a
 
   await expectAccessible(page);
   await screenshot(page, 'admin-closes-a-period-and-pays-it-out');
+
+  // A late deal of the paid period: the closed statement stays as paid, and the correction is booked
+  // in the rep's open period as a prior-period adjustment citing the closed one.
+  const repId = 'h1';
+  const periods = (await getJson<{ items: { periodKey: string; period: { start: string; end: string } }[] }>(page.request, `/api/commission/v1/reps/${repId}/statements`)).items.sort((a, b) =>
+    a.period.start.localeCompare(b.period.start),
+  );
+  const closedPeriod = periods.find((p) => p.periodKey === periodKey)!;
+  const openKey = await latestPeriodOf(page.request, repId);
+  const lateAt = new Date((Date.parse(closedPeriod.period.start) + Date.parse(closedPeriod.period.end)) / 2).toISOString();
+  const dealId = `e2e-late-${Date.now()}`;
+  const late = await page.request.post('/api/activity-ingestion/v1/activities', {
+    data: { activityId: dealId, kind: 'deal_won', repId, occurredAt: lateAt, dealId, opportunityId: `o-${dealId}`, amount: '10000.00', currency: 'USD' },
+  });
+  expect(late.status(), await late.text()).toBe(202);
+  type Doc = { total: string; currency: string; status: string; lines: { lineId: string; kind: string; amount: string; closedPeriodKey?: string; sourceEventIds: string[] }[] };
+  const ppaLine = async () =>
+    (await getJson<Doc>(page.request, `/api/commission/v1/reps/${repId}/statements/${openKey}`)).lines.find((l) => l.kind === 'prior_period_adjustment' && l.closedPeriodKey === periodKey);
+  await expect.poll(ppaLine, { timeout: 30_000, message: `a prior-period adjustment for ${periodKey} in ${openKey}` }).toBeDefined();
+  const ppa = (await ppaLine())!;
+  const frozen = await getJson<Doc>(page.request, `/api/commission/v1/reps/${repId}/statements/${periodKey}`);
+  expect(frozen).toMatchObject({ status: 'paid', total: paid.find((h) => h.repId === repId)!.total });
+
+  // Reopening: the quarter before is closed and reopened (a paid period cannot be).
+  const earlier = periods[periods.indexOf(closedPeriod) - 1];
+  expect(earlier, `a period of ${repId} before ${periodKey}`).toBeDefined();
+  await page.getByLabel('Period', { exact: true }).selectOption(earlier!.periodKey);
+  await page.getByRole('button', { name: 'Close period' }).click();
+  await page.getByRole('button', { name: 'Close it' }).click();
+  await expect(page.getByTestId('period-outcome')).toContainText('Closed:');
+  await page.getByRole('button', { name: 'Reopen period' }).click();
+  await expect(page.getByRole('group')).toContainText('Adjustments already booked in later periods stay there');
+  await page.getByRole('button', { name: 'Reopen it' }).click();
+  await expect(page.getByTestId('period-outcome')).toContainText('Reopened:');
+  await expect(page.getByTestId('period-state')).toContainText('Open');
+  expect((await statementHeads(page.request, earlier!.periodKey)).every((h) => !h.closed)).toBe(true);
+
+  // The rep sees the adjustment on the open statement, citing the closed period, with the API's amount.
+  await signIn(page, { subject: `demo-${repId}` });
+  await page.getByRole('link', { name: 'My commission' }).click();
+  await page.waitForURL('**/rep/statement');
+  const row = page.getByTestId(`line-${ppa.lineId}`);
+  await expect(row).toContainText('Prior-period adjustment');
+  await expect(row.getByTestId('adjustment-cite')).toContainText(`Corrects closed period ${periodKey.replace('-', ' ')}`);
+  await expect(row).toContainText(usd(ppa.amount));
+  const open = await getJson<Doc>(page.request, `/api/commission/v1/reps/${repId}/statements/${openKey}`);
+  await expect(page.getByTestId('statement-total')).toHaveText(usd(open.total, open.currency));
+  await expectAccessible(page);
+  await screenshot(page, 'rep-sees-a-prior-period-adjustment');
 });

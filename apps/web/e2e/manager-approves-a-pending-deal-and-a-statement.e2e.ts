@@ -5,6 +5,7 @@ import { signIn, signInQuietly } from './support/sign-in';
 
 interface DealView {
   dealId: string;
+  reason: string | null;
   repId: string;
   amount: string;
   status: string;
@@ -33,9 +34,18 @@ test('a manager approves a pending deal and a statement', async ({ page, baseURL
   });
   expect(won.status(), await won.text()).toBe(202);
 
+  const rejectedId = `${dealId}-r`;
+  const second = await rep.post('/api/activity-ingestion/v1/activities', {
+    data: { activityId: rejectedId, kind: 'deal_won', repId: ben.repId, occurredAt: new Date().toISOString(), dealId: rejectedId, opportunityId: `o-${rejectedId}`, amount: '1200.00', currency: 'USD' },
+  });
+  expect(second.status(), await second.text()).toBe(202);
+
   const manager = await signIn(page, { subject: 'demo-hm' });
   const pending = async () => (await getJson<{ items: DealView[] }>(page.request, '/api/commission/v1/deals?status=pending')).items.find((d) => d.dealId === dealId);
   await expect.poll(pending, { timeout: 30_000, message: 'the deal waits for approval' }).toMatchObject({ dealId, repId: ben.repId, amount: '4800.00', status: 'pending' });
+  await expect
+    .poll(async () => (await getJson<{ items: DealView[] }>(page.request, '/api/commission/v1/deals?status=pending')).items.some((d) => d.dealId === rejectedId), { timeout: 30_000 })
+    .toBe(true);
 
   await page.getByRole('link', { name: 'Approvals' }).click();
   await page.waitForURL('**/manager/approvals');
@@ -46,6 +56,15 @@ test('a manager approves a pending deal and a statement', async ({ page, baseURL
   await expect(dealRow).toHaveCount(0);
   const approved = (await getJson<{ items: DealView[] }>(page.request, '/api/commission/v1/deals?status=approved')).items.find((d) => d.dealId === dealId);
   expect(approved).toMatchObject({ status: 'approved', decidedBy: manager.subject });
+
+  // The other one is rejected, with the reason asked for.
+  const rejectRow = page.getByTestId(`deal-${rejectedId}`);
+  await rejectRow.getByRole('button', { name: 'Reject' }).click();
+  await rejectRow.getByLabel('Why reject it?').fill('No signed contract');
+  await rejectRow.getByRole('button', { name: 'Reject deal' }).click();
+  await expect(rejectRow).toHaveCount(0);
+  const rejected = (await getJson<{ items: DealView[] }>(page.request, '/api/commission/v1/deals?status=rejected')).items.find((d) => d.dealId === rejectedId);
+  expect(rejected).toMatchObject({ status: 'rejected', decidedBy: manager.subject, reason: 'No signed contract' });
 
   // A statement of the team's running period, other than the one the approved deal just changed.
   const periodKey = await latestPeriodOf(rep, ben.repId!);
