@@ -217,6 +217,11 @@ export class BatchConsumer<E> {
       // broker-failover chaos test measured 44 s at 30 s). Heartbeats go every 3 s, during batches too.
       sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 3_000,
+      // The client's doubling backoff (up to 30 s) kept the consumer asking a dead broker for up to
+      // 40 s after its partitions had new leaders. Capped at 2 s, and few enough attempts (~12 s)
+      // that a consumer stuck on a dead group coordinator crashes and kafkajs restarts it, which
+      // finds the new coordinator (30 attempts kept it on the dead one for a minute).
+      retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 8 },
       maxBytesPerPartition: 2 * 1024 * 1024,
       maxWaitTimeInMs: 100,
     });
