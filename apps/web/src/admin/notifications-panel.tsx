@@ -119,7 +119,7 @@ function DestinationForm({ destination, onDone }: { destination?: Destination; o
           <FieldErrors error={mutation.error} path="secret" id={`${id}-secret-error`} />
         </label>
       )}
-      <fieldset className="checks" aria-describedby={`${id}-types-error`} aria-invalid={invalid(mutation.error, 'eventTypes')}>
+      <fieldset className="checks" aria-describedby={`${id}-types-error`}>
         <legend>{t('notify.eventTypes')}</legend>
         {NOTIFICATION_TYPES.map((type) => (
           <label key={type} className="check">
