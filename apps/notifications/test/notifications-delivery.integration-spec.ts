@@ -213,6 +213,18 @@ describe('notifications: events in, signed deliveries out (real Kafka, Postgres 
           },
         });
       }
+      // The snapshots travel on another topic than the start: the check reads what has been received
+      // when it runs, so the start goes out only once both reps' actuals and commitments are stored.
+      await pollUntil(
+        () =>
+          fx.svc.dataSource.query(
+            `SELECT (SELECT count(*) FROM sprint_actuals WHERE tenant_id = $1 AND sprint_id = $2)::int AS actuals,
+                    (SELECT count(*) FROM commitments WHERE tenant_id = $1 AND sprint_id = $2)::int AS commitments`,
+            [tenant, sprintId],
+          ) as Promise<{ actuals: number; commitments: number }[]>,
+        ([row]) => row?.actuals === 2 && row.commitments === 2,
+        { what: `the actuals and commitments of ${sprintId}` },
+      );
       await fx.publish({ type: 'pacer.sprint.started.v1', tenantId: tenant, data: { sprintId, teamId: 'team-a' } });
     }
     const got = await pollUntil(() => receiver.accepted('/pace'), (r) => r.length >= 2, { what: 'behind-pace notifications' });
