@@ -36,6 +36,7 @@ import {
 } from '@pacer/testing';
 import { ActivityIngestionService } from '../../apps/activity-ingestion/src/app.module';
 import { MIGRATIONS } from '../../apps/activity-ingestion/src/migrations';
+import { runStandalone } from './standalone';
 
 const ACTIVITIES = Number(process.env['BENCH_ACTIVITIES'] ?? 100_000);
 const IMPORT_BYTES = Number(process.env['BENCH_IMPORT_BYTES'] ?? 1024 * 1024 * 1024);
@@ -543,16 +544,5 @@ async function throughput(): Promise<Record<string, number>> {
 }
 
 if (require.main === module) {
-  benchActivityIngestion().then(
-    (figures) => {
-      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      process.stderr.write(
-        `activity-ingestion bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-      );
-      process.exit(1);
-    },
-  );
+  runStandalone('activity-ingestion', benchActivityIngestion);
 }

@@ -27,6 +27,7 @@ import {
   uniqueName,
 } from '@pacer/testing';
 import { CommissionService } from '../../apps/commission/src/app.module';
+import { runStandalone } from './standalone';
 
 const DEALS = Number(process.env['BENCH_COMMISSION_DEALS'] ?? 20_000);
 const REPS = Number(process.env['BENCH_COMMISSION_REPS'] ?? 100);
@@ -330,14 +331,5 @@ async function benchPayoutFile(svc: RunningService): Promise<Record<string, numb
 }
 
 if (require.main === module) {
-  benchCommission().then(
-    (figures) => {
-      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      process.stderr.write(`commission bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  runStandalone('commission', benchCommission);
 }

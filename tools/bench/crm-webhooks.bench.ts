@@ -23,6 +23,7 @@ import { createTopicNamespace, deleteTopicNamespace, startTestService, TEST_JWT_
 import { ActivityIngestionService } from '../../apps/activity-ingestion/src/app.module';
 import { hubspotSignatureV3 } from '../../apps/activity-ingestion/src/integrations/webhook-auth';
 import { KpiAggregationService } from '../../apps/kpi-aggregation/src/app.module';
+import { runStandalone } from './standalone';
 
 const CALLS = Number(process.env['BENCH_CRM_CALLS'] ?? 2000);
 const DEALS = Number(process.env['BENCH_CRM_DEALS'] ?? 500);
@@ -204,13 +205,5 @@ export async function benchCrmWebhooks(): Promise<Record<string, number | string
 }
 
 if (require.main === module) {
-  benchCrmWebhooks()
-    .then((figures) => {
-      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-      process.exit(0);
-    })
-    .catch((e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
-    });
+  runStandalone('crm-webhooks', benchCrmWebhooks);
 }

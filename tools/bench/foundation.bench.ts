@@ -10,6 +10,7 @@ import { BatchConsumer, CreateConsumerState1764230400100 } from '@pacer/messagin
 import { createLogger } from '@pacer/observability';
 import { createTestDatabase, createTestTopics, deleteTestTopics, pollUntil, testBrokers, testKafka, uniqueName } from '@pacer/testing';
 import { kafkaClasspath } from '@pacer/testing/infra';
+import { runStandalone } from './standalone';
 
 const RECORDS = Number(process.env['BENCH_RECORDS'] ?? 100_000);
 const RECORD_BYTES = 512;
@@ -128,14 +129,5 @@ export async function benchFoundation(): Promise<FoundationFigures> {
 }
 
 if (require.main === module) {
-  benchFoundation().then(
-    (figures) => {
-      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  runStandalone('foundation', benchFoundation);
 }

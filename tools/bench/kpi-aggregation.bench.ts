@@ -21,6 +21,7 @@ import { mintToken } from '@pacer/auth';
 import { Activity, activityEventType, EVENT_TOPICS, eventKey, kpiKey, makeEvent, PacerEvent, TOPICS } from '@pacer/contracts';
 import { createTestDatabase, deleteTopicNamespace, freePort, pollUntil, TEST_JWT_SECRET, testBrokers, uniqueName } from '@pacer/testing';
 import { ensureTopics } from '@pacer/testing/infra';
+import { runStandalone } from './standalone';
 
 const ACTIVITIES = Number(process.env['BENCH_KPI_ACTIVITIES'] ?? 100_000);
 const STEADY_SECONDS = Number(process.env['BENCH_KPI_STEADY_SECONDS'] ?? 20);
@@ -397,14 +398,5 @@ export async function benchKpiAggregation(): Promise<Record<string, number | str
 }
 
 if (require.main === module) {
-  benchKpiAggregation().then(
-    (figures) => {
-      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  runStandalone('kpi-aggregation', benchKpiAggregation);
 }

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { dealWon, NotificationsFixture } from '../../apps/notifications/test/support/notifications-fixture';
 import { Receiver } from '../../apps/notifications/test/support/receiver';
+import { runStandalone } from './standalone';
 
 const RATE = Number(process.env['BENCH_NOTIFY_RATE'] ?? 50);
 const EVENTS = Number(process.env['BENCH_NOTIFY_EVENTS'] ?? 1000);
@@ -109,14 +110,5 @@ export async function benchNotifications(): Promise<Record<string, number | stri
 }
 
 if (require.main === module) {
-  void benchNotifications().then(
-    (figures) => {
-      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  runStandalone('notifications', benchNotifications);
 }

@@ -10,6 +10,7 @@ import { createKafka } from '@pacer/messaging';
 import { createLogger } from '@pacer/observability';
 import { createTestDatabase, createTestTopics, deleteTestTopics, pollUntil, TestDatabase, uniqueName } from '@pacer/testing';
 import { ensureSecuredKafka, SecuredClientOptions, securedKafkaEnv, stopSecuredKafka } from '@pacer/testing/infra';
+import { runStandalone } from './standalone';
 
 const RECORDS = Number(process.env['BENCH_SECURED_RECORDS'] ?? 50_000);
 const ROUNDS = Number(process.env['BENCH_SECURED_ROUNDS'] ?? 3);
@@ -91,14 +92,5 @@ function kafkaOptions(pki: Parameters<typeof securedKafkaEnv>[0], variant: Secur
 }
 
 if (require.main === module) {
-  benchSecuredKafka().then(
-    (figures) => {
-      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  runStandalone('secured-kafka', benchSecuredKafka);
 }

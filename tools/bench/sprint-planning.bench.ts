@@ -10,6 +10,7 @@ import { startTestService, TEST_JWT_SECRET } from '@pacer/testing';
 import { SprintPlanningService } from '../../apps/sprint-planning/src/app.module';
 import { rebuildReadModels } from '../../apps/sprint-planning/src/projections/rebuild-read-models';
 import { SprintPlanningProjection } from '../../apps/sprint-planning/src/projections/sprint-planning.projection';
+import { runStandalone } from './standalone';
 
 const REPS = 20;
 const SPRINTS = 10;
@@ -107,13 +108,5 @@ export async function benchSprintPlanning(): Promise<Record<string, number | str
 }
 
 if (require.main === module) {
-  benchSprintPlanning()
-    .then((figures) => {
-      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-      process.exit(0);
-    })
-    .catch((e: unknown) => {
-      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
-    });
+  runStandalone('sprint-planning', benchSprintPlanning);
 }

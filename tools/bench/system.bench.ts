@@ -10,6 +10,7 @@ import { TOPICS } from '@pacer/contracts';
 import { uniqueName } from '@pacer/testing';
 import { ensureInfra } from '@pacer/testing/infra';
 import { PacerSystem } from '../../apps/system-e2e/src/pacer-system';
+import { runStandalone } from './standalone';
 
 const THROUGHPUT_ACTIVITIES = Number(process.env['BENCH_E2E_ACTIVITIES'] ?? 50_000);
 const STEADY_SECONDS = Number(process.env['BENCH_E2E_STEADY_SECONDS'] ?? 20);
@@ -127,14 +128,5 @@ export async function benchSystem(): Promise<Record<string, number | string>> {
 }
 
 if (require.main === module) {
-  benchSystem().then(
-    (figures) => {
-      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  runStandalone('system', benchSystem);
 }

@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS } from '@pacer/contracts';
+import { runStandalone } from './standalone';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RATE = 50;
@@ -228,14 +229,5 @@ export async function benchWeb(): Promise<Record<string, number>> {
 }
 
 if (require.main === module) {
-  benchWeb().then(
-    (figures) => {
-      process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
-      process.exit(0);
-    },
-    (e: unknown) => {
-      process.stderr.write(`web bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  runStandalone('web', benchWeb);
 }
