@@ -1,4 +1,5 @@
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { Producer } from 'kafkajs';
 import { Activity, activityEventType, EVENT_TOPICS, eventKey, makeEvent, PacerEvent } from '@pacer/contracts';
 import { pollUntil, RunningService, startTestService, uniqueName } from '@pacer/testing';
@@ -173,6 +174,7 @@ describe('the sprint board shows the deal state of linked items', () => {
     const schema = doc.paths['/v1/sprints/{sprintId}/board']?.get?.responses['200']?.content?.['application/json']?.schema;
     expect(schema).toBeDefined();
     const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
     ajv.addSchema(JSON.parse(JSON.stringify({ $id: 'openapi', components: doc.components })));
     const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"openapi#/components/')));
     const board = (await admin('GET', `/v1/sprints/${sprintId}/board`)).body;
