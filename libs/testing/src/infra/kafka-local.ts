@@ -118,6 +118,8 @@ export async function formatStorageOnce(
   log: InfraLog,
   /** The nodes of one cluster must share the id; a single node gets a fresh one. */
   clusterId: string = newClusterId(),
+  /** More StorageTool arguments, e.g. `--add-scram` users, which KRaft only takes at format time. */
+  extraArgs: readonly string[] = [],
 ): Promise<void> {
   if (existsSync(join(paths.dataDir, 'meta.properties'))) return;
   const result = await run(
@@ -132,6 +134,7 @@ export async function formatStorageOnce(
       paths.serverProperties,
       '--cluster-id',
       clusterId,
+      ...extraArgs,
       '--ignore-formatted',
     ],
     { timeoutMs: 120_000 },

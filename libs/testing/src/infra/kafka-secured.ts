@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KafkaSecurity, loadKafkaSecurity } from '@pacer/config';
-import { assertOk, run } from './commands';
 import { log4j2Config } from './kafka-config';
 import { kafkaAnswers, portOpen, waitForKafka } from './kafka-client';
 import { ensureKafkaLibs, kafkaVersion } from './kafka-libs';
-import { javaBinary, launch, newClusterId } from './kafka-local';
+import { formatStorageOnce, javaBinary, launch, newClusterId } from './kafka-local';
 import { defaultLog, InfraLog, seconds } from './log';
-import { cacheDir, KafkaPaths, kafkaPaths } from './paths';
+import { cacheDir, kafkaHomePaths, KafkaPaths, kafkaPaths } from './paths';
 import { commandLineOf, isAlive, readPidFile, removeFile, terminate } from './processes';
 import { withFileLock } from './file-lock';
 import { ensureTestPki, TestPki } from './test-pki';
@@ -44,19 +43,9 @@ export interface SecuredKafka {
 }
 
 export function securedKafkaPaths(): KafkaPaths & { pkiDir: string } {
-  const shared = kafkaPaths(kafkaVersion());
   const home = join(cacheDir(), 'kafka-secured');
   return {
-    ...shared,
-    home,
-    serverProperties: join(home, 'config', 'server.properties'),
-    log4jConfig: join(home, 'config', 'log4j2.xml'),
-    dataDir: join(home, 'data'),
-    logsDir: join(home, 'logs'),
-    brokerLog: join(home, 'logs', 'server.log'),
-    jvmOut: join(home, 'logs', 'jvm.out'),
-    pidFile: join(home, 'kafka.pid'),
-    lockFile: join(cacheDir(), 'kafka-secured.lock'),
+    ...kafkaHomePaths(kafkaPaths(kafkaVersion()).libs, home, join(cacheDir(), 'kafka-secured.lock')),
     pkiDir: join(home, 'pki'),
   };
 }
@@ -161,27 +150,12 @@ function serverProperties(paths: ReturnType<typeof securedKafkaPaths>, pki: Test
 async function formatWithScramUsers(java: string, libs: string, paths: ReturnType<typeof securedKafkaPaths>, log: InfraLog): Promise<void> {
   if (existsSync(join(paths.dataDir, 'meta.properties'))) return;
   const { username, password } = SECURED_KAFKA_USERS.scram;
-  const result = await run(
-    java,
-    [
-      `-Dlog4j2.configurationFile=${paths.log4jConfig}`,
-      '-cp',
-      join(libs, '*'),
-      'kafka.tools.StorageTool',
-      'format',
-      '--config',
-      paths.serverProperties,
-      '--cluster-id',
-      newClusterId(),
-      '--add-scram',
-      `SCRAM-SHA-256=[name=${username},password=${password}]`,
-      '--add-scram',
-      `SCRAM-SHA-512=[name=${username},password=${password}]`,
-      '--ignore-formatted',
-    ],
-    { timeoutMs: 120_000 },
-  );
-  assertOk('kafka storage format --add-scram', result);
+  await formatStorageOnce(java, libs, paths, log, newClusterId(), [
+    '--add-scram',
+    `SCRAM-SHA-256=[name=${username},password=${password}]`,
+    '--add-scram',
+    `SCRAM-SHA-512=[name=${username},password=${password}]`,
+  ]);
   log(`kafka secured: formatted ${paths.dataDir} with SCRAM-SHA-256/512 user ${username}`);
 }
 

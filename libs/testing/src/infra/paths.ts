@@ -40,9 +40,13 @@ export interface KafkaPaths {
 
 export function kafkaPaths(version: string): KafkaPaths {
   const cache = cacheDir();
-  const home = join(cache, 'kafka');
+  return kafkaHomePaths(join(cache, `kafka-${version}`, 'libs'), join(cache, 'kafka'), join(cache, 'kafka.lock'));
+}
+
+/** The layout of one broker's state under `home`; every broker (local, secured, sandbox) uses it. */
+export function kafkaHomePaths(libs: string, home: string, lockFile: string): KafkaPaths {
   return {
-    libs: join(cache, `kafka-${version}`, 'libs'),
+    libs,
     home,
     serverProperties: join(home, 'config', 'server.properties'),
     log4jConfig: join(home, 'config', 'log4j2.xml'),
@@ -51,6 +55,6 @@ export function kafkaPaths(version: string): KafkaPaths {
     brokerLog: join(home, 'logs', 'server.log'),
     jvmOut: join(home, 'logs', 'jvm.out'),
     pidFile: join(home, 'kafka.pid'),
-    lockFile: join(cache, 'kafka.lock'),
+    lockFile,
   };
 }

@@ -7,7 +7,7 @@ import { waitForKafka } from './kafka-client';
 import { ensureKafkaLibs, kafkaVersion } from './kafka-libs';
 import { formatStorageOnce, javaBinary, launch } from './kafka-local';
 import { defaultLog, InfraLog } from './log';
-import { KafkaPaths, kafkaPaths } from './paths';
+import { kafkaHomePaths, kafkaPaths } from './paths';
 import { clusterOwner, ensureSystemUser, findInitdb, runAs, userIds } from './postgres-cluster';
 import { isAlive, terminate } from './processes';
 import { waitForPostgres } from './postgres';
@@ -37,19 +37,7 @@ export async function startSandboxKafka(
 ): Promise<SandboxKafka> {
   const log = opts.log ?? defaultLog;
   const home = opts.dir ?? mkdtempSync(join(tmpdir(), 'pacer-sandbox-kafka-'));
-  const shared = kafkaPaths(kafkaVersion());
-  const paths: KafkaPaths = {
-    ...shared,
-    home,
-    serverProperties: join(home, 'config', 'server.properties'),
-    log4jConfig: join(home, 'config', 'log4j2.xml'),
-    dataDir: join(home, 'data'),
-    logsDir: join(home, 'logs'),
-    brokerLog: join(home, 'logs', 'server.log'),
-    jvmOut: join(home, 'logs', 'jvm.out'),
-    pidFile: join(home, 'kafka.pid'),
-    lockFile: join(home, 'kafka.lock'),
-  };
+  const paths = kafkaHomePaths(kafkaPaths(kafkaVersion()).libs, home, join(home, 'kafka.lock'));
   const listener: KafkaListener = { host: '127.0.0.1', port: opts.port, controllerPort: opts.controllerPort };
   const brokers = [`${listener.host}:${listener.port}`];
   const java = javaBinary();
