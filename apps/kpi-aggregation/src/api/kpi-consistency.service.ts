@@ -4,6 +4,7 @@ import { hasRole, Principal } from '@pacer/auth';
 import { ProblemException } from '@pacer/http';
 import { AttainmentPoint, attainmentConsistency } from '../domain/attainment-consistency';
 import { ConsistencyPeriod, ConsistencyQueryDto, DEFAULT_CONSISTENCY_LAST, RepConsistencyDto, TeamConsistencyDto } from './consistency.dto';
+import { teamsManagedNow } from './managed-teams';
 
 type Row = Record<string, unknown>;
 
@@ -37,7 +38,7 @@ export class KpiConsistencyService {
     ])) as Row[];
     if (known.length === 0) throw ProblemException.notFound(`Team ${teamId}`);
     if (!hasRole(principal, 'admin')) {
-      const managed = hasRole(principal, 'manager') && principal.repId !== undefined && (await this.managedTeams(tenantId, principal.repId)).has(teamId);
+      const managed = hasRole(principal, 'manager') && principal.repId !== undefined && (await teamsManagedNow(this.dataSource, tenantId, principal.repId)).has(teamId);
       if (!managed) throw new ProblemException(403, 'forbidden', `You may not read the consistency of team ${teamId}.`);
     }
     const members = await this.sellingMembersNow(tenantId, teamId);
@@ -92,22 +93,9 @@ export class KpiConsistencyService {
     return new Map(rows.map((r) => [r.rep_id, r.name]));
   }
 
-  /** Teams where the rep is the MANAGER member now (its latest event there, up to now, is a MANAGER join or change). */
-  private async managedTeams(tenantId: string, managerRepId: string): Promise<Set<string>> {
-    const rows = (await this.dataSource.query(
-      `SELECT team_id FROM (
-         SELECT DISTINCT ON (team_id) team_id, member, role FROM kpi_membership_events
-          WHERE tenant_id = $1 AND rep_id = $2 AND at_ms <= $3
-          ORDER BY team_id, at_ms DESC, recorded_ms DESC) latest
-        WHERE member AND role = 'MANAGER'`,
-      [tenantId, managerRepId, Date.now()],
-    )) as { team_id: string }[];
-    return new Set(rows.map((r) => r.team_id));
-  }
-
   /** Whether `repId` has been a member of a team the manager manages now. */
   private async manages(tenantId: string, managerRepId: string, repId: string): Promise<boolean> {
-    const teams = await this.managedTeams(tenantId, managerRepId);
+    const teams = await teamsManagedNow(this.dataSource, tenantId, managerRepId);
     if (teams.size === 0) return false;
     const rows = (await this.dataSource.query(
       `SELECT 1 FROM kpi_memberships WHERE tenant_id = $1 AND rep_id = $2 AND team_id = ANY($3::text[]) LIMIT 1`,

@@ -16,6 +16,7 @@ import { calendarOf } from '../domain/tenant-settings';
 import { PgKpiStore, toSnapshot } from '../persistence/pg-kpi.store';
 import { maySee, seesEverything, Viewer } from './kpi-access';
 import { DEFAULT_LIMIT, KpisQueryDto, LeaderboardDto, LeaderboardEntryDto, LeaderboardQueryDto } from './kpi-query.dto';
+import { teamsManagedNow } from './managed-teams';
 
 const PERIOD_ORDER = `array_position(ARRAY[${PERIOD_TYPES.map((t) => `'${t}'`).join(',')}]::text[], period_type)`;
 
@@ -160,21 +161,8 @@ export class KpiQueryService {
 
   private async viewer(principal: Principal): Promise<Viewer> {
     if (seesEverything(principal) || principal.repId === undefined) return { principal, teams: new Set(), managed: new Set() };
-    const [teams, managed] = await Promise.all([this.teamsOf(principal.tenantId, principal.repId), this.managedBy(principal.tenantId, principal.repId)]);
+    const [teams, managed] = await Promise.all([this.teamsOf(principal.tenantId, principal.repId), teamsManagedNow(this.dataSource, principal.tenantId, principal.repId)]);
     return { principal, teams, managed };
-  }
-
-  /** Teams whose MANAGER member the rep is now: its latest membership event there, up to now, is a MANAGER join or change. */
-  private async managedBy(tenantId: string, repId: string): Promise<Set<string>> {
-    const rows = (await this.dataSource.query(
-      `SELECT team_id FROM (
-         SELECT DISTINCT ON (team_id) team_id, member, role FROM kpi_membership_events
-          WHERE tenant_id = $1 AND rep_id = $2 AND at_ms <= $3
-          ORDER BY team_id, at_ms DESC, recorded_ms DESC) latest
-        WHERE member AND role = 'MANAGER'`,
-      [tenantId, repId, Date.now()],
-    )) as { team_id: string }[];
-    return new Set(rows.map((r) => r.team_id));
   }
 
   private async teamsOf(tenantId: string, repId: string): Promise<Set<string>> {
