@@ -104,6 +104,22 @@ test('an admin creates a webhook destination and sees a signed test message deli
 
     await expectAccessible(page);
     await screenshot(page, 'admin-creates-a-webhook-destination');
+
+    // Edit: drop "Period paid"; only what changed is sent, so the URL and the secret stay.
+    await row.getByRole('button', { name: `Edit ${name}` }).click();
+    const edit = page.getByRole('form', { name: `Edit ${name}` });
+    await expect(edit.getByLabel('Endpoint URL (HTTPS)')).toHaveValue('');
+    await edit.getByLabel('Period paid').uncheck();
+    await edit.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(row).not.toContainText('Period paid');
+    const edited = (await (await api.get(`/api/notifications/v1/destinations/${created.destinationId}`)).json()) as { eventTypes: string[]; hasSecret: boolean; urlHint: string };
+    expect(edited).toMatchObject({ eventTypes: ['deal_won'], hasSecret: true, urlHint: created.urlHint });
+
+    // Delete takes a second click that names the destination.
+    await row.getByRole('button', { name: `Delete ${name}` }).click();
+    await page.getByRole('button', { name: `Delete ${name} and its deliveries` }).click();
+    await expect(row).toHaveCount(0);
+    expect((await api.get(`/api/notifications/v1/destinations/${created.destinationId}`)).status()).toBe(404);
   } finally {
     await receiver.close();
   }

@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import {
   NOTIFICATION_TYPES,
+  notificationKeys,
   useCreateDestination,
   useDeleteDestination,
   useDeliveries,
@@ -161,8 +163,14 @@ function Deliveries({ destination }: { destination: Destination }) {
   const { t } = useTranslation();
   const f = useFormat();
   const deliveries = useDeliveries(destination.destinationId);
+  const client = useQueryClient();
   const d = deliveries.data;
   const status = d?.status ?? destination.status;
+  // The list above shows the same status: when a delivery lands or fails here, it is read again.
+  const changed = d ? [d.status.lastSuccessAt, d.status.lastFailureAt, d.status.pending, d.status.failed, d.status.breaker.state].join('|') : '';
+  useEffect(() => {
+    if (changed) void client.invalidateQueries({ queryKey: notificationKeys.destinations });
+  }, [changed, client]);
   return (
     <Card title={t('notify.deliveriesOf', { name: destination.name })} labelledBy="deliveries-title">
       <dl className="facts" data-testid="delivery-status">

@@ -95,12 +95,20 @@ export function useDestinations() {
   });
 }
 
+/**
+ * Something may still change: a delivery shown as pending (the status's `pending` count leaves out
+ * one in flight, so the items are asked too), a backlog, or a breaker that is not closed.
+ */
+export function deliveriesBusy(list: DeliveryList): boolean {
+  return list.items.some((d) => d.status === 'pending') || list.status.pending > 0 || list.status.breaker.state !== 'closed';
+}
+
 export function useDeliveries(destinationId: string | undefined) {
   return useQuery({
     queryKey: notificationKeys.deliveries(destinationId ?? ''),
     queryFn: () => ns<DeliveryList>(`/v1/destinations/${seg(destinationId ?? '')}/deliveries`, { query: { limit: 20 } }),
     enabled: !!destinationId,
-    refetchInterval: (q) => (q.state.data && (q.state.data.status.pending > 0 || q.state.data.status.breaker.state !== 'closed') ? BUSY_REFRESH_MS : false),
+    refetchInterval: (q) => (q.state.data && deliveriesBusy(q.state.data) ? BUSY_REFRESH_MS : false),
   });
 }
 
