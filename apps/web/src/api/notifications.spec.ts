@@ -20,7 +20,7 @@ const delivery = (status: 'pending' | 'delivered' | 'failed') => ({
 });
 
 describe('when the deliveries screen keeps asking', () => {
-  it('while a delivery shows pending, even one in flight that the backlog count leaves out', () => {
+  it('while a delivery shows pending, even when the status (read a moment later) counts none', () => {
     expect(deliveriesBusy(list([delivery('pending')], { pending: 0 }))).toBe(true);
   });
 

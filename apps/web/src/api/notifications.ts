@@ -96,8 +96,9 @@ export function useDestinations() {
 }
 
 /**
- * Something may still change: a delivery shown as pending (the status's `pending` count leaves out
- * one in flight, so the items are asked too), a backlog, or a breaker that is not closed.
+ * Something may still change: a delivery shown as pending, a backlog, or a breaker that is not
+ * closed. The items are asked too because the service reads them and the status counts in separate
+ * statements: a delivery that lands in between shows as pending in the items with a count of 0.
  */
 export function deliveriesBusy(list: DeliveryList): boolean {
   return list.items.some((d) => d.status === 'pending') || list.status.pending > 0 || list.status.breaker.state !== 'closed';
