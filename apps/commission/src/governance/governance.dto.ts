@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Matches, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { IsFreeText, IsId, IsNonZeroSignedMoney, IsOmittable } from '@pacer/http';
 import { INPUT_LIMITS } from '@pacer/sales-domain';
-
-const LIMIT = { pattern: /^([1-9]\d{0,2}|1000)$/, message: 'limit must be an integer from 1 to 1000' };
+import { PageQueryDto } from '../statements/page-query.dto';
 
 /** `POST /v1/adjustments`: an amount an admin posts by hand. */
 export class ManualAdjustmentDto {
@@ -76,7 +75,7 @@ export class DealDecisionDto {
   reason?: string;
 }
 
-export class StatementsQueryDto {
+export class StatementsQueryDto extends PageQueryDto {
   @ApiProperty({ example: 'FY2026-Q1' })
   @IsId()
   periodKey!: string;
@@ -93,19 +92,9 @@ export class StatementsQueryDto {
   @IsIn(['draft', 'approved', 'paid'])
   @IsOptional()
   status?: 'draft' | 'approved' | 'paid';
-
-  @ApiPropertyOptional({ example: '100', description: '1 to 1000, default 100.' })
-  @Matches(LIMIT.pattern, { message: LIMIT.message })
-  @IsOptional()
-  limit?: string;
-
-  @ApiPropertyOptional({ maxLength: 1000 })
-  @IsFreeText({ max: 1000 })
-  @IsOptional()
-  cursor?: string;
 }
 
-export class DisputesQueryDto {
+export class DisputesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['open', 'resolved'] })
   @IsIn(['open', 'resolved'])
   @IsOptional()
@@ -115,31 +104,11 @@ export class DisputesQueryDto {
   @IsId()
   @IsOptional()
   repId?: string;
-
-  @ApiPropertyOptional({ example: '100', description: '1 to 1000, default 100.' })
-  @Matches(LIMIT.pattern, { message: LIMIT.message })
-  @IsOptional()
-  limit?: string;
-
-  @ApiPropertyOptional({ maxLength: 1000 })
-  @IsFreeText({ max: 1000 })
-  @IsOptional()
-  cursor?: string;
 }
 
-export class DealsQueryDto {
+export class DealsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], description: 'Default pending.' })
   @IsIn(['pending', 'approved', 'rejected'])
   @IsOptional()
   status?: 'pending' | 'approved' | 'rejected';
-
-  @ApiPropertyOptional({ example: '100', description: '1 to 1000, default 100.' })
-  @Matches(LIMIT.pattern, { message: LIMIT.message })
-  @IsOptional()
-  limit?: string;
-
-  @ApiPropertyOptional({ maxLength: 1000 })
-  @IsFreeText({ max: 1000 })
-  @IsOptional()
-  cursor?: string;
 }

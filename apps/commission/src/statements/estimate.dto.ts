@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { IsCurrencyCode, IsFreeText, IsId, IsInstantInWindow, IsMoney, IsOmittable } from '@pacer/http';
 import { INPUT_LIMITS } from '@pacer/sales-domain';
+import { PageQueryDto } from './page-query.dto';
 
 /** `POST /v1/estimate`: a hypothetical deal credited wholly to the rep. */
 export class EstimateDto {
@@ -32,7 +33,7 @@ export class EstimateDto {
   occurredAt?: string;
 }
 
-export class ExceptionsQueryDto {
+export class ExceptionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional()
   @IsId()
   @IsOptional()
@@ -47,14 +48,4 @@ export class ExceptionsQueryDto {
   @IsFreeText({ max: 100 })
   @IsOptional()
   reason?: string;
-
-  @ApiPropertyOptional({ example: '100', description: '1 to 1000, default 100.' })
-  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be an integer from 1 to 1000' })
-  @IsOptional()
-  limit?: string;
-
-  @ApiPropertyOptional({ maxLength: 1000 })
-  @IsFreeText({ max: 1000 })
-  @IsOptional()
-  cursor?: string;
 }
