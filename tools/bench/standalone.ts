@@ -10,7 +10,9 @@ export function runStandalone<T>(suite: string, bench: () => Promise<T>): void {
       process.exit(0);
     },
     (e: unknown) => {
-      process.stderr.write(`${suite} bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(
+        `${suite} bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
       process.exit(1);
     },
   );

@@ -4,7 +4,11 @@ import { DataSource } from 'typeorm';
  * Teams where the rep is the MANAGER member now (SPEC §7: where manager rights hold): the rep's
  * latest membership event in the team, up to now, is a MANAGER join or change.
  */
-export async function teamsManagedNow(dataSource: DataSource, tenantId: string, repId: string): Promise<Set<string>> {
+export async function teamsManagedNow(
+  dataSource: DataSource,
+  tenantId: string,
+  repId: string,
+): Promise<Set<string>> {
   const rows = (await dataSource.query(
     `SELECT team_id FROM (
        SELECT DISTINCT ON (team_id) team_id, member, role FROM kpi_membership_events

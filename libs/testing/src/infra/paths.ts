@@ -40,7 +40,11 @@ export interface KafkaPaths {
 
 export function kafkaPaths(version: string): KafkaPaths {
   const cache = cacheDir();
-  return kafkaHomePaths(join(cache, `kafka-${version}`, 'libs'), join(cache, 'kafka'), join(cache, 'kafka.lock'));
+  return kafkaHomePaths(
+    join(cache, `kafka-${version}`, 'libs'),
+    join(cache, 'kafka'),
+    join(cache, 'kafka.lock'),
+  );
 }
 
 /** The layout of one broker's state under `home`; every broker (local, secured, sandbox) uses it. */
