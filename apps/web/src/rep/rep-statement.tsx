@@ -310,7 +310,7 @@ export function RepStatement({ principal }: { principal: Principal }) {
             <select value={periodKey} onChange={(e) => setChosen(e.target.value)}>
               {periods.map((p) => (
                 <option key={p.periodKey} value={p.periodKey}>
-                  {f.periodKey(p.periodKey)}
+                  {p.status ? `${f.periodKey(p.periodKey)} · ${t(`governance.status.${p.status}`)}` : f.periodKey(p.periodKey)}
                 </option>
               ))}
             </select>
