@@ -9,7 +9,6 @@ import {
   PacerEvent,
   planPeriodOfKey,
   TOPICS,
-  type Role,
 } from '@pacer/contracts';
 import { enqueueOutbox, OutboxMessage } from '@pacer/event-store';
 import { ProblemException } from '@pacer/http';
@@ -33,7 +32,8 @@ import { DirtyStatements } from '../ledger/dirty-statements';
 import { ledgerLineView } from '../ledger/ledger-line.view';
 import { loadRepContexts, Recalculator, RepContext, timelineOf } from '../ledger/recalculator';
 import { statementIdOf, StatementStatus } from '../ledger/statement-document';
-import { MembershipEvent, membershipIntervals, MembershipInterval } from '../roster/team-membership';
+import { intervalsOfRows, MembershipEventRow } from '../roster/membership-rows';
+import { MembershipInterval } from '../roster/team-membership';
 import { ManualAdjustmentDto, ResolveDisputeDto } from './governance.dto';
 import { PayoutRow, payoutRowsOf, PayoutStatement } from './payout-file';
 import { statementApprovers } from './statement-approver';
@@ -967,8 +967,8 @@ export class GovernanceService {
       `SELECT team_id, rep_id, kind, role, at, seq FROM team_membership_events
         WHERE tenant_id = $1 AND team_id IN (SELECT team_id FROM team_membership_events WHERE tenant_id = $1 AND rep_id = $2)`,
       [tenantId, repId],
-    )) as MembershipRow[];
-    return intervalsOf(rows);
+    )) as MembershipEventRow[];
+    return intervalsOfRows(rows);
   }
 
   private async teamIntervals(
@@ -979,8 +979,8 @@ export class GovernanceService {
     const rows = (await manager.query(
       `SELECT team_id, rep_id, kind, role, at, seq FROM team_membership_events WHERE tenant_id = $1 AND team_id = $2`,
       [tenantId, teamId],
-    )) as MembershipRow[];
-    return intervalsOf(rows);
+    )) as MembershipEventRow[];
+    return intervalsOfRows(rows);
   }
 
   private recalculate(manager: EntityManager, dirty: DirtyStatements): Promise<unknown> {
@@ -1002,28 +1002,6 @@ export class GovernanceService {
 }
 
 const GOVERNANCE_ROLES: readonly AuthRole[] = ['admin', 'manager', 'rep'];
-
-interface MembershipRow {
-  team_id: string;
-  rep_id: string;
-  kind: MembershipEvent['kind'];
-  role: Role | null;
-  at: Date;
-  seq: string;
-}
-
-function intervalsOf(rows: readonly MembershipRow[]): MembershipInterval[] {
-  return membershipIntervals(
-    rows.map((r) => ({
-      teamId: r.team_id,
-      repId: r.rep_id,
-      kind: r.kind,
-      ...(r.role !== null ? { role: r.role } : {}),
-      atMs: r.at.getTime(),
-      seq: Number(r.seq),
-    })),
-  );
-}
 
 const DEAL_SELECT = `SELECT d.deal_id, d.rep_id, d.activity_id, d.amount::text AS amount, d.currency, d.occurred_text,
        d.occurred_at, d.occurred_at::text AS occurred_key, d.won_event_id, d.recorded_by, x.decision, x.decided_by, x.decided_at, x.reason,

@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { hasRole, Principal } from '@pacer/auth';
-import type { Role } from '@pacer/contracts';
 import { ProblemException } from '@pacer/http';
-import {
-  managerCanSee,
-  MembershipEvent,
-  membershipIntervals,
-  MembershipInterval,
-  teamsManagedAt,
-} from '../roster/team-membership';
+import { intervalsOfRows, MembershipEventRow } from '../roster/membership-rows';
+import { managerCanSee, MembershipInterval, teamsManagedAt } from '../roster/team-membership';
 
 /** Who may read a rep's commission figures (SPEC §7): admins all, managers their teams' reps, reps themselves. */
 @Injectable()
@@ -63,24 +57,8 @@ export class AccessPolicy {
       `SELECT team_id, rep_id, kind, role, at, seq FROM team_membership_events
         WHERE tenant_id = $1 AND team_id IN (SELECT team_id FROM team_membership_events WHERE tenant_id = $1 AND rep_id = $2)`,
       [principal.tenantId, managerIdOf(principal)],
-    )) as {
-      team_id: string;
-      rep_id: string;
-      kind: MembershipEvent['kind'];
-      role: Role | null;
-      at: Date;
-      seq: string;
-    }[];
-    return membershipIntervals(
-      rows.map((r) => ({
-        teamId: r.team_id,
-        repId: r.rep_id,
-        kind: r.kind,
-        ...(r.role !== null ? { role: r.role } : {}),
-        atMs: r.at.getTime(),
-        seq: Number(r.seq),
-      })),
-    );
+    )) as MembershipEventRow[];
+    return intervalsOfRows(rows);
   }
 }
 
