@@ -17,6 +17,7 @@ export class KpiFeed {
   private readonly listeners = new Set<KpiListener>();
   private consumer?: Consumer;
   private joined = false;
+  private positioned = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -28,9 +29,13 @@ export class KpiFeed {
     return `${this.topicPrefix}${TOPICS.kpi}`;
   }
 
-  /** True once the consumer has joined and been assigned the topic's partitions. */
+  /**
+   * True once the consumer has joined and finished a fetch: kafkajs resolves "the end of the topic"
+   * lazily at the first fetch after a join, so a change published between the join and that fetch
+   * would be skipped; after it, every change is delivered.
+   */
   get ready(): boolean {
-    return this.joined;
+    return this.joined && this.positioned;
   }
 
   get listenerCount(): number {
@@ -43,9 +48,14 @@ export class KpiFeed {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
+      this.positioned = false;
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      if (this.joined) this.positioned = true;
     });
     consumer.on(consumer.events.CRASH, (e) => {
       this.joined = false;
+      this.positioned = false;
       this.logger.error({ err: e.payload.error }, 'KPI feed consumer crashed; kafkajs restarts it');
     });
     await consumer.connect();

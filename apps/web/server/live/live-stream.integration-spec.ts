@@ -81,6 +81,23 @@ describe('/api/live over Kafka', () => {
       key: `${tenant}:${scope}:${scopeId}:day:2026-12-06`,
       value: JSON.stringify({ type: 'pacer.kpi.snapshot.v1', tenantid: tenant, data: { scope, scopeId, period: { type: 'day', key: '2026-12-06' }, metrics: { calls: 1 }, revision: 1 } }),
     });
+    // The feed starts at the end of the topic, and kafkajs settles where that end is per partition on
+    // its first fetches: another tenant's snapshot on every partition, until the feed has passed one
+    // on each, shows it is positioned everywhere before the records under test go out.
+    const probed = new Set<string>();
+    const stopProbe = feed.subscribe((change) => {
+      if (change.tenantId === 'probe') probed.add(change.key);
+    });
+    const partitions = 3; // createTopicNamespace makes three
+    await pollUntil(
+      async () => {
+        await producer.send({ topic: `${prefix}${TOPICS.kpi}`, messages: Array.from({ length: partitions }, (_, p) => ({ ...snapshot('probe', 'rep', `p${p}`), partition: p })) });
+        return probed.size;
+      },
+      (n) => n === partitions,
+      { timeoutMs: 30_000, intervalMs: 500, what: 'the feed to pass a probe on every partition' },
+    );
+    stopProbe();
     await producer.send({
       topic: `${prefix}${TOPICS.kpi}`,
       messages: [
