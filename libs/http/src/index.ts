@@ -2,6 +2,7 @@ export * from './csv';
 export * from './input.decorators';
 export * from './int-param.pipe';
 export * from './json-input';
+export * from './keyset-cursor';
 export * from './outage';
 export * from './problem';
 export * from './problem.filter';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, UseGu
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
-import { ProblemException } from '@pacer/http';
+import { decodeKeysetCursor, encodeKeysetCursor, ProblemException } from '@pacer/http';
 import { auditActor, recordAudit, TenantThrottlerGuard } from '@pacer/platform';
 import { CrmIntakeService } from './crm-intake.service';
 import { CrmIntegrationRepository, ExceptionRow, IntegrationRow } from './crm-integration.repository';
@@ -71,20 +71,18 @@ function duplicates(doc: MappingsDto): { path: string; message: string }[] {
 }
 
 function encodeCursor(c: { lastSeenAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify(['v1', c.lastSeenAt, c.id])).toString('base64url');
+  return encodeKeysetCursor(['v1', c.lastSeenAt, c.id]);
 }
 
 function decodeCursor(cursor: string): { lastSeenAt: string; id: string } | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed[0] === 'v1' && typeof parsed[1] === 'string' && typeof parsed[2] === 'string'
-      && !Number.isNaN(Date.parse(parsed[1])) && /^[0-9a-f-]{36}$/.test(parsed[2])) {
-      return { lastSeenAt: parsed[1], id: parsed[2] };
-    }
-  } catch {
-    // not a cursor of ours
-  }
-  return undefined;
+  const parts = decodeKeysetCursor(cursor, [
+    (v) => v === 'v1',
+    (v) => !Number.isNaN(Date.parse(v)),
+    (v) => /^[0-9a-f-]{36}$/.test(v),
+  ]);
+  if (parts === undefined) return undefined;
+  const [, lastSeenAt, id] = parts as [string, string, string];
+  return { lastSeenAt, id };
 }
 
 /**

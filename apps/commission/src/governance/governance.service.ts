@@ -11,7 +11,7 @@ import {
   TOPICS,
 } from '@pacer/contracts';
 import { enqueueOutbox, OutboxMessage } from '@pacer/event-store';
-import { ProblemException } from '@pacer/http';
+import { anyCursorPart, decodeKeysetCursor, encodeKeysetCursor, ProblemException } from '@pacer/http';
 import { AuditEntry, auditActor, recordAudit } from '@pacer/platform';
 import { money } from '../calculation/decimal';
 import { manualAdjustmentPosting } from '../calculation/manual-adjustment';
@@ -736,7 +736,7 @@ export class GovernanceService {
     if (filter.status === 'pending') where.push(`x.deal_id IS NULL AND ${HELD_FOR_APPROVAL_SQL}`);
     else add('x.decision = ?', filter.status);
     if (filter.cursor !== undefined) {
-      const [at, activity] = decodeCursor(filter.cursor, 2, [isTimestampText, () => true]);
+      const [at, activity] = decodeCursor(filter.cursor, [isTimestampText, anyCursorPart]);
       params.push(at, activity);
       where.push(`(d.occurred_at, d.activity_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
     }
@@ -751,7 +751,7 @@ export class GovernanceService {
       items: page.map(dealViewOf),
       nextCursor:
         rows.length > filter.limit && last !== undefined
-          ? encodeCursor([last.occurred_key, last.activity_id])
+          ? encodeKeysetCursor([last.occurred_key, last.activity_id])
           : null,
     };
   }
@@ -799,7 +799,7 @@ export class GovernanceService {
     if (filter.status !== undefined) add('status = ?', filter.status);
     if (filter.repId !== undefined) add('rep_id = ?', filter.repId);
     if (filter.cursor !== undefined) {
-      const [at, id] = decodeCursor(filter.cursor, 2, [isInstantText, isUuid]);
+      const [at, id] = decodeCursor(filter.cursor, [isInstantText, isUuid]);
       params.push(at, id);
       where.push(`(opened_at, dispute_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
@@ -814,7 +814,7 @@ export class GovernanceService {
       items: page.map(disputeView),
       nextCursor:
         rows.length > filter.limit && last !== undefined
-          ? encodeCursor([last.opened_at.toISOString(), last.dispute_id])
+          ? encodeKeysetCursor([last.opened_at.toISOString(), last.dispute_id])
           : null,
     };
   }
@@ -842,7 +842,7 @@ export class GovernanceService {
     };
     if (filter.reps !== 'all') add('s.rep_id = ANY(?::text[])', [...filter.reps]);
     if (filter.status !== undefined) add('s.status = ?', filter.status);
-    if (filter.cursor !== undefined) add('s.rep_id > ?', decodeCursor(filter.cursor, 1)[0]);
+    if (filter.cursor !== undefined) add('s.rep_id > ?', decodeCursor(filter.cursor, [anyCursorPart])[0]);
     let teamReps: MembershipInterval[] | undefined;
     if (filter.teamId !== undefined) {
       teamReps = await this.teamIntervals(this.dataSource.manager, tenantId, filter.teamId);
@@ -870,7 +870,7 @@ export class GovernanceService {
     const last = page[page.length - 1];
     return {
       items,
-      nextCursor: rows.length > filter.limit && last !== undefined ? encodeCursor([last]) : null,
+      nextCursor: rows.length > filter.limit && last !== undefined ? encodeKeysetCursor([last]) : null,
     };
   }
 
@@ -1191,10 +1191,6 @@ export function assertPeriodKey(periodKey: string, path = 'periodKey'): void {
   }
 }
 
-function encodeCursor(parts: string[]): string {
-  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
-}
-
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (v: string): boolean => UUID_TEXT.test(v);
 // Postgres's own text of a timestamptz (`2026-01-15 10:00:00.123456+00`).
@@ -1202,18 +1198,10 @@ const isTimestampText = (v: string): boolean =>
   /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(v);
 const isInstantText = (v: string): boolean => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v));
 
-/** A cursor this service issued: `n` strings, each passing its check (a forged one is a 400, never a SQL error). */
-function decodeCursor(cursor: string, n: number, checks: readonly ((v: string) => boolean)[] = []): string[] {
-  try {
-    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(parts) &&
-      parts.length === n &&
-      parts.every((p, i) => typeof p === 'string' && (checks[i]?.(p) ?? true))
-    )
-      return parts as string[];
-  } catch {
-    // fall through to the problem below
-  }
-  throw ProblemException.validation([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
+/** A cursor this service issued, one part per check (a forged one is a 400, never a SQL error). */
+function decodeCursor(cursor: string, checks: readonly ((v: string) => boolean)[]): string[] {
+  const parts = decodeKeysetCursor(cursor, checks);
+  if (parts === undefined)
+    throw ProblemException.validation([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
+  return parts;
 }

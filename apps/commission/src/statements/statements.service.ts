@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { planPeriodOfKey } from '@pacer/contracts';
-import { ProblemException } from '@pacer/http';
+import { anyCursorPart, decodeKeysetCursor, encodeKeysetCursor, ProblemException } from '@pacer/http';
 import { CalendarError, parseInstant, periodOfKey } from '@pacer/sales-domain';
 import { instantMillis } from '../calculation/deal-order';
 import { Dec, money } from '../calculation/decimal';
@@ -311,7 +311,7 @@ export class StatementsService {
       items: page.map((r) => JSON.parse(r.body) as unknown),
       nextCursor:
         rows.length > filter.limit && last !== undefined
-          ? encodeCursor([last.at, last.rep_id, last.activity_id])
+          ? encodeKeysetCursor([last.at, last.rep_id, last.activity_id])
           : null,
     };
   }
@@ -336,23 +336,13 @@ function changedLines(before: ComputedStatement, after: ComputedStatement): Esti
   return out;
 }
 
-function encodeCursor(parts: [string, string, string]): string {
-  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
-}
+// The first part goes to Postgres as a timestamptz: a forged one must be a 400, not a SQL error.
+const isTimestamp = (v: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/.test(v);
 
 function decodeCursor(cursor: string): [string, string, string] {
-  try {
-    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    // The first part goes to Postgres as a timestamptz: a forged one must be a 400, not a SQL error.
-    if (
-      Array.isArray(parts) &&
-      parts.length === 3 &&
-      parts.every((p) => typeof p === 'string') &&
-      /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/.test(parts[0] as string)
-    )
-      return parts as [string, string, string];
-  } catch {
-    // fall through to the problem below
-  }
-  throw ProblemException.validation([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
+  const parts = decodeKeysetCursor(cursor, [isTimestamp, anyCursorPart, anyCursorPart]);
+  if (parts === undefined)
+    throw ProblemException.validation([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
+  return parts as [string, string, string];
 }
