@@ -103,14 +103,19 @@ export type ManuallyAdjustedData = Static<typeof ManuallyAdjustedData>;
 const NOT_A_DELTA =
   ' Not a ledger delta: it carries no `amount` and is excluded from the delta sum of a statement.';
 
+/** Which statement version an approval or a period's close/payment is about, and its total. */
+const STATEMENT_VERSION_FIELDS = {
+  repId: Id,
+  periodKey: PlanPeriodKey,
+  statementId: Id,
+  statementVersion: Type.Integer({ minimum: 1 }),
+  currency: Currency,
+  total: SignedMoney,
+};
+
 export const StatementApprovedData = Type.Object(
   {
-    repId: Id,
-    periodKey: PlanPeriodKey,
-    statementId: Id,
-    statementVersion: Type.Integer({ minimum: 1 }),
-    currency: Currency,
-    total: SignedMoney,
+    ...STATEMENT_VERSION_FIELDS,
     approvedBy: Id,
   },
   { description: `A statement version was approved for payment.${NOT_A_DELTA}` },
@@ -179,12 +184,7 @@ export type DisputeResolvedData = Static<typeof DisputeResolvedData>;
 
 export const PeriodStatusChangedData = Type.Object(
   {
-    repId: Id,
-    periodKey: PlanPeriodKey,
-    statementId: Id,
-    statementVersion: Type.Integer({ minimum: 1 }),
-    currency: Currency,
-    total: SignedMoney,
+    ...STATEMENT_VERSION_FIELDS,
     by: Id,
   },
   {
