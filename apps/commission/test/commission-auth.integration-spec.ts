@@ -1,14 +1,6 @@
 import { Producer } from 'kafkajs';
 import { TOPICS } from '@pacer/contracts';
-import {
-  pollUntil,
-  RunningService,
-  startTestService,
-  testKafka,
-  TopicRecorder,
-  uniqueName,
-} from '@pacer/testing';
-import { CommissionService } from '../src/app.module';
+import { pollUntil, RunningService, testKafka, TopicRecorder, uniqueName } from '@pacer/testing';
 import {
   call,
   dealWon,
@@ -18,6 +10,8 @@ import {
   produce,
   settingsUpdated,
   token,
+  startCommissionBed,
+  stopCommissionBed,
 } from './commission-test-kit';
 
 // Who may read and change what (SPEC §7), and the tenant calendar from the roster topic.
@@ -29,10 +23,7 @@ describe('commission auth and roster', () => {
   const tenantId = uniqueName('t-auth');
 
   beforeAll(async () => {
-    svc = await startTestService(CommissionService);
-    producer = kafka.producer();
-    await producer.connect();
-    ledger = await new TopicRecorder(kafka, [svc.topic(TOPICS.commissions)]).start();
+    ({ svc, producer, ledger } = await startCommissionBed(kafka));
     const admin = await token(tenantId, ['admin']);
     await call(svc.baseUrl, 'PUT', '/v1/plans/ae', admin, PLAN_BODY);
     for (const rep of ['ana', 'ben'])
@@ -81,10 +72,7 @@ describe('commission auth and roster', () => {
     );
   });
 
-  afterAll(async () => {
-    await Promise.all([ledger?.stop(), producer?.disconnect()]);
-    await svc?.close();
-  });
+  afterAll(() => stopCommissionBed({ svc, producer, ledger }));
 
   const get = async (path: string, bearer?: string) => (await call(svc.baseUrl, 'GET', path, bearer)).status;
 

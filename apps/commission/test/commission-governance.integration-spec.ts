@@ -1,15 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { Producer } from 'kafkajs';
 import { PacerEvent, TOPICS } from '@pacer/contracts';
-import {
-  pollUntil,
-  RunningService,
-  startTestService,
-  testKafka,
-  TopicRecorder,
-  uniqueName,
-} from '@pacer/testing';
-import { CommissionService } from '../src/app.module';
+import { pollUntil, RunningService, testKafka, TopicRecorder, uniqueName } from '@pacer/testing';
 import {
   ACTIVITIES,
   call,
@@ -22,6 +14,8 @@ import {
   token,
   voided,
   waitConsumed,
+  startCommissionBed,
+  stopCommissionBed,
 } from './commission-test-kit';
 
 const Q1 = 'FY2026-Q1';
@@ -36,16 +30,10 @@ describe('commission governance on Kafka and Postgres', () => {
   const kafka = testKafka();
 
   beforeAll(async () => {
-    svc = await startTestService(CommissionService);
-    producer = kafka.producer();
-    await producer.connect();
-    ledger = await new TopicRecorder(kafka, [svc.topic(TOPICS.commissions)]).start();
+    ({ svc, producer, ledger } = await startCommissionBed(kafka));
   });
 
-  afterAll(async () => {
-    await Promise.all([ledger?.stop(), producer?.disconnect()]);
-    await svc?.close();
-  });
+  afterAll(() => stopCommissionBed({ svc, producer, ledger }));
 
   const api = <T = any>(method: string, path: string, bearer: string, body?: unknown) =>
     call<T>(svc.baseUrl, method, path, bearer, body);

@@ -1,15 +1,7 @@
 import { Producer } from 'kafkajs';
 import { TOPICS } from '@pacer/contracts';
-import {
-  pollUntil,
-  RunningService,
-  startTestService,
-  testKafka,
-  TopicRecorder,
-  uniqueName,
-} from '@pacer/testing';
+import { pollUntil, RunningService, testKafka, TopicRecorder, uniqueName } from '@pacer/testing';
 import type { PlanBody } from '@pacer/contracts';
-import { CommissionService } from '../src/app.module';
 import { computeStatement } from '../src/calculation/statement-calculator';
 import {
   call,
@@ -22,6 +14,8 @@ import {
   token,
   voided,
   waitConsumed,
+  startCommissionBed,
+  stopCommissionBed,
 } from './commission-test-kit';
 
 // Deals in on the activities topic → statements through the API and deltas on the commissions topic.
@@ -33,16 +27,13 @@ describe('commission ledger on Kafka and Postgres', () => {
   const kafka = testKafka();
 
   beforeAll(async () => {
-    svc = await startTestService(CommissionService);
-    producer = kafka.producer();
-    await producer.connect();
-    ledger = await new TopicRecorder(kafka, [svc.topic(TOPICS.commissions)]).start();
+    ({ svc, producer, ledger } = await startCommissionBed(kafka));
     plansTopic = await new TopicRecorder(kafka, [svc.topic(TOPICS.plans)]).start();
   });
 
   afterAll(async () => {
-    await Promise.all([ledger?.stop(), plansTopic?.stop(), producer?.disconnect()]);
-    await svc?.close();
+    await plansTopic?.stop();
+    await stopCommissionBed({ svc, producer, ledger });
   });
 
   async function setUpRep(

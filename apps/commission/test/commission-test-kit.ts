@@ -3,7 +3,15 @@ import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { eventKey, isCommissionDelta, makeEvent, newEventId, PacerEvent, TOPICS } from '@pacer/contracts';
 import { mintToken, Role } from '@pacer/auth';
-import { pollUntil, ReadRecord, TEST_JWT_SECRET } from '@pacer/testing';
+import {
+  pollUntil,
+  ReadRecord,
+  RunningService,
+  startTestService,
+  TEST_JWT_SECRET,
+  TopicRecorder,
+} from '@pacer/testing';
+import { CommissionService } from '../src/app.module';
 
 export const PLAN_BODY = {
   name: 'AE 2026',
@@ -229,3 +237,31 @@ export function ledgerSum(
 }
 
 export const ACTIVITIES = TOPICS.activities;
+
+/** A commission service on the real stack, a producer to feed it, and a recorder of its commissions topic. */
+export interface CommissionBed {
+  svc: RunningService;
+  producer: Producer;
+  ledger: TopicRecorder;
+}
+
+/** Starts a CommissionBed; whatever part started is stopped again when a later part fails. */
+export async function startCommissionBed(kafka: Kafka): Promise<CommissionBed> {
+  const svc = await startTestService(CommissionService);
+  const producer = kafka.producer();
+  try {
+    await producer.connect();
+    const ledger = await new TopicRecorder(kafka, [svc.topic(TOPICS.commissions)]).start();
+    return { svc, producer, ledger };
+  } catch (e) {
+    await producer.disconnect().catch(() => undefined);
+    await svc.close();
+    throw e;
+  }
+}
+
+/** Stops what startCommissionBed started; the parts are optional so an afterAll after a failed beforeAll is safe. */
+export async function stopCommissionBed(bed: Partial<CommissionBed>): Promise<void> {
+  await Promise.all([bed.ledger?.stop(), bed.producer?.disconnect()]);
+  await bed.svc?.close();
+}
