@@ -1,5 +1,5 @@
-import { mintToken, Role } from '@pacer/auth';
-import { RunningService, startTestService, TEST_JWT_SECRET, uniqueName } from '@pacer/testing';
+import { Role } from '@pacer/auth';
+import { RunningService, startTestService, uniqueName } from '@pacer/testing';
 import { ActivityIngestionService } from '../src/app.module';
 import { ActivityClient } from './activity-client';
 import { sampleActivity } from './activity-samples';
@@ -17,16 +17,8 @@ describe('activity-ingestion: audit of recordings, imports and voids', () => {
   let svc: RunningService;
   const tenant = uniqueName('ingest-audit');
 
-  async function as(roles: Role[], subject: string, repId?: string): Promise<ActivityClient> {
-    const token = await mintToken({
-      secret: TEST_JWT_SECRET,
-      tenantId: tenant,
-      roles,
-      subject,
-      ...(repId ? { repId } : {}),
-    });
-    return ActivityClient.anonymous(svc.baseUrl, token);
-  }
+  const as = (roles: Role[], subject: string, repId?: string): Promise<ActivityClient> =>
+    ActivityClient.asSubject(svc.baseUrl, tenant, roles, subject, repId);
 
   beforeAll(async () => {
     svc = await startTestService(ActivityIngestionService);

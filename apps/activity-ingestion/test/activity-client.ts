@@ -19,6 +19,24 @@ export class ActivityClient {
     return new ActivityClient(baseUrl, await mintToken({ secret: TEST_JWT_SECRET, tenantId, roles, repId }));
   }
 
+  /** A caller with its own token subject: the actor audit entries and `recordedBy` name. */
+  static async asSubject(
+    baseUrl: string,
+    tenantId: string,
+    roles: Role[],
+    subject: string,
+    repId?: string,
+  ): Promise<ActivityClient> {
+    const token = await mintToken({
+      secret: TEST_JWT_SECRET,
+      tenantId,
+      roles,
+      subject,
+      ...(repId ? { repId } : {}),
+    });
+    return new ActivityClient(baseUrl, token);
+  }
+
   static anonymous(baseUrl: string, token?: string): ActivityClient {
     return new ActivityClient(baseUrl, token);
   }

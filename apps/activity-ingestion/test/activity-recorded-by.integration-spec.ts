@@ -1,10 +1,9 @@
-import { mintToken, Role } from '@pacer/auth';
+import { Role } from '@pacer/auth';
 import { TOPICS } from '@pacer/contracts';
 import {
   pollUntil,
   RunningService,
   startTestService,
-  TEST_JWT_SECRET,
   testKafka,
   TopicRecorder,
   uniqueName,
@@ -24,21 +23,8 @@ describe('activity-ingestion: who recorded an activity, and who may void it', ()
   let crm: ActivityClient;
   let admin: ActivityClient;
 
-  async function as(
-    roles: Role[],
-    subject: string,
-    repId?: string,
-    tenantId = tenant,
-  ): Promise<ActivityClient> {
-    const token = await mintToken({
-      secret: TEST_JWT_SECRET,
-      tenantId,
-      roles,
-      subject,
-      ...(repId ? { repId } : {}),
-    });
-    return ActivityClient.anonymous(svc.baseUrl, token);
-  }
+  const as = (roles: Role[], subject: string, repId?: string, tenantId = tenant): Promise<ActivityClient> =>
+    ActivityClient.asSubject(svc.baseUrl, tenantId, roles, subject, repId);
 
   beforeAll(async () => {
     svc = await startTestService(ActivityIngestionService);
