@@ -29,6 +29,7 @@ import {
   repKey,
 } from '../ledger/commission-store';
 import { DirtyStatements } from '../ledger/dirty-statements';
+import { sqlFilter } from '../ledger/sql-filter';
 import { ledgerLineView } from '../ledger/ledger-line.view';
 import { loadRepContexts, Recalculator, RepContext, timelineOf } from '../ledger/recalculator';
 import { statementIdOf, StatementStatus } from '../ledger/statement-document';
@@ -728,10 +729,7 @@ export class GovernanceService {
       'd.voided_by IS NULL',
       "d.recorded_role = 'rep'",
     ];
-    const add = (sql: string, value: unknown): void => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const add = sqlFilter(params, where);
     if (filter.reps !== 'all') add('d.rep_id = ANY(?::text[])', [...filter.reps]);
     if (filter.status === 'pending') where.push(`x.deal_id IS NULL AND ${HELD_FOR_APPROVAL_SQL}`);
     else add('x.decision = ?', filter.status);
@@ -791,10 +789,7 @@ export class GovernanceService {
   ): Promise<Page<DisputeView>> {
     const params: unknown[] = [tenantId];
     const where = ['tenant_id = $1'];
-    const add = (sql: string, value: unknown): void => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const add = sqlFilter(params, where);
     if (filter.reps !== 'all') add('rep_id = ANY(?::text[])', [...filter.reps]);
     if (filter.status !== undefined) add('status = ?', filter.status);
     if (filter.repId !== undefined) add('rep_id = ?', filter.repId);
@@ -836,10 +831,7 @@ export class GovernanceService {
   ): Promise<Page<StatementHeadView>> {
     const params: unknown[] = [tenantId, filter.periodKey];
     const where = ['s.tenant_id = $1', 's.period_key = $2'];
-    const add = (sql: string, value: unknown): void => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const add = sqlFilter(params, where);
     if (filter.reps !== 'all') add('s.rep_id = ANY(?::text[])', [...filter.reps]);
     if (filter.status !== undefined) add('s.status = ?', filter.status);
     if (filter.cursor !== undefined) add('s.rep_id > ?', decodeCursor(filter.cursor, [anyCursorPart])[0]);

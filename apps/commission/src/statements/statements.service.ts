@@ -10,6 +10,7 @@ import { computeStatement } from '../calculation/statement-calculator';
 import type { BreakdownLine, ComputedStatement, DealFact } from '../calculation/statement.types';
 import { loadCalendars, loadCancellations, loadWindowDeals, repKey } from '../ledger/commission-store';
 import { loadRepContexts, RepContext, timelineOf, withCancellation } from '../ledger/recalculator';
+import { sqlFilter } from '../ledger/sql-filter';
 import {
   statementDocumentText,
   statementIdOf,
@@ -284,10 +285,7 @@ export class StatementsService {
   ): Promise<{ items: unknown[]; nextCursor: string | null }> {
     const params: unknown[] = [tenantId];
     const where = ['tenant_id = $1'];
-    const add = (sql: string, value: unknown): void => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const add = sqlFilter(params, where);
     if (filter.reps !== 'all') add('rep_id = ANY(?::text[])', [...filter.reps]);
     if (filter.repId !== undefined) add('rep_id = ?', filter.repId);
     if (filter.periodKey !== undefined) add('period_key = ?', filter.periodKey);
