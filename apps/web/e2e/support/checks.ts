@@ -7,7 +7,7 @@ const SCREENSHOTS = path.resolve(__dirname, '../../../../docs/screenshots');
 /** The closing picture of a task, kept in docs/screenshots for the README and reviews. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   // From the top: a full-page capture of a scrolled page paints the sticky top bar mid-page.
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
