@@ -235,7 +235,7 @@ const nodeImageOf = (text: string): string | undefined =>
 describe('Dockerfile and .dockerignore', () => {
   const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
   const dockerignore = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8');
-  const { globalArgs, stages } = parseDockerfile(dockerfile);
+  const { stages } = parseDockerfile(dockerfile);
   const runtime = stages[stages.length - 1] as (typeof stages)[number];
   const args = (stage: (typeof stages)[number], keyword: string): string[] =>
     stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
