@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useState, type InputHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   CRM_VENDORS,
@@ -17,7 +17,16 @@ import {
 } from '../api/integrations';
 import { useSession } from '../api/session';
 import { useTeams } from '../api/sprint-planning';
-import { Card, Empty, ErrorNote, FieldErrors, FormProblem, invalid, Loading, TableHead } from '../components/ui';
+import {
+  Card,
+  Empty,
+  ErrorNote,
+  FieldErrors,
+  FormProblem,
+  invalid,
+  Loading,
+  TableHead,
+} from '../components/ui';
 import { useFormat } from '../shell/format';
 
 const OUTCOMES = ['', 'won', 'lost'] as const;
@@ -27,8 +36,11 @@ function useRepChoices(): { repId: string; name: string }[] {
   const teams = useTeams();
   return useMemo(() => {
     const byId = new Map<string, string>();
-    for (const team of teams.data ?? []) for (const m of team.members) if (!byId.has(m.repId)) byId.set(m.repId, m.name);
-    return [...byId.entries()].map(([repId, name]) => ({ repId, name })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const team of teams.data ?? [])
+      for (const m of team.members) if (!byId.has(m.repId)) byId.set(m.repId, m.name);
+    return [...byId.entries()]
+      .map(([repId, name]) => ({ repId, name }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }, [teams.data]);
 }
 
@@ -44,7 +56,9 @@ function SettingsCard({ vendor, integration }: { vendor: CrmVendor; integration:
     <Card title={t('crm.settings')} labelledBy={`${id}-settings`}>
       <p className="small" data-testid="crm-secret-state">
         {integration?.secretSet ? (
-          <span className="badge ok">{t('crm.secretSet', { when: f.dateTime(integration.secretUpdatedAt) })}</span>
+          <span className="badge ok">
+            {t('crm.secretSet', { when: f.dateTime(integration.secretUpdatedAt) })}
+          </span>
         ) : (
           <span className="badge warn">{t('crm.noSecret')}</span>
         )}
@@ -57,7 +71,10 @@ function SettingsCard({ vendor, integration }: { vendor: CrmVendor; integration:
             .split(/[\s,]+/)
             .map((a) => a.trim())
             .filter(Boolean);
-          put.mutate({ ...(secret ? { secret } : {}), accountIds, defaultCurrency: currency.trim().toUpperCase() }, { onSuccess: () => setSecret('') });
+          put.mutate(
+            { ...(secret ? { secret } : {}), accountIds, defaultCurrency: currency.trim().toUpperCase() },
+            { onSuccess: () => setSecret('') },
+          );
         }}
       >
         <label className="field">
@@ -139,7 +156,10 @@ function WebhookCard({ vendor, integration }: { vendor: CrmVendor; integration: 
           type="button"
           className="btn small"
           onClick={() => {
-            void navigator.clipboard?.writeText(url).then(() => setCopied(true), () => setCopied(false));
+            void navigator.clipboard?.writeText(url).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            );
           }}
         >
           {t('crm.copy')}
@@ -181,11 +201,16 @@ function MappingsCard({
     setDraft({ ...draft, stages: draft.stages.map((s, k) => (k === i ? { ...s, ...patch } : s)) });
   const fieldPaths = [
     ...draft.users.flatMap((_, i) => [`users.${i}.crmUserId`, `users.${i}.repId`]),
-    ...draft.stages.flatMap((_, i) => [`stages.${i}.crmStage`, `stages.${i}.pacerStage`, `stages.${i}.outcome`]),
+    ...draft.stages.flatMap((_, i) => [
+      `stages.${i}.crmStage`,
+      `stages.${i}.pacerStage`,
+      `stages.${i}.outcome`,
+    ]),
   ];
-  const cell = (path: string, input: ReactElement) => (
+  // One mapping cell: an input tied to the problem's messages for its path (aria and the text under it).
+  const cell = (path: string, props: InputHTMLAttributes<HTMLInputElement>) => (
     <>
-      {input}
+      <input {...props} aria-invalid={invalid(put.error, path)} aria-describedby={`${id}-${path}-error`} />
       <FieldErrors error={put.error} path={path} id={`${id}-${path}-error`} />
     </>
   );
@@ -195,10 +220,17 @@ function MappingsCard({
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
-          put.mutate({
-            users: draft.users.map((u) => ({ crmUserId: u.crmUserId.trim(), repId: u.repId.trim() })),
-            stages: draft.stages.map((s) => ({ crmStage: s.crmStage.trim(), pacerStage: s.pacerStage.trim(), ...(s.outcome ? { outcome: s.outcome } : {}) })),
-          }, { onSuccess: onSaved });
+          put.mutate(
+            {
+              users: draft.users.map((u) => ({ crmUserId: u.crmUserId.trim(), repId: u.repId.trim() })),
+              stages: draft.stages.map((s) => ({
+                crmStage: s.crmStage.trim(),
+                pacerStage: s.pacerStage.trim(),
+                ...(s.outcome ? { outcome: s.outcome } : {}),
+              })),
+            },
+            { onSuccess: onSaved },
+          );
         }}
       >
         <datalist id={`${id}-reps`}>
@@ -215,30 +247,20 @@ function MappingsCard({
             {draft.users.map((u, i) => (
               <tr key={i}>
                 <td>
-                  {cell(
-                    `users.${i}.crmUserId`,
-                    <input
-                      value={u.crmUserId}
-                      onChange={(e) => setUser(i, { crmUserId: e.target.value })}
-                      aria-label={t('crm.crmUserOf', { n: i + 1 })}
-                      aria-invalid={invalid(put.error, `users.${i}.crmUserId`)}
-                      aria-describedby={`${id}-users.${i}.crmUserId-error`}
-                    />,
-                  )}
+                  {cell(`users.${i}.crmUserId`, {
+                    value: u.crmUserId,
+                    onChange: (e) => setUser(i, { crmUserId: e.target.value }),
+                    'aria-label': t('crm.crmUserOf', { n: i + 1 }),
+                  })}
                 </td>
                 <td>
-                  {cell(
-                    `users.${i}.repId`,
-                    <input
-                      id={`${id}-user-${i}-rep`}
-                      value={u.repId}
-                      list={`${id}-reps`}
-                      onChange={(e) => setUser(i, { repId: e.target.value })}
-                      aria-label={t('crm.repOf', { crmUser: u.crmUserId || i + 1 })}
-                      aria-invalid={invalid(put.error, `users.${i}.repId`)}
-                      aria-describedby={`${id}-users.${i}.repId-error`}
-                    />,
-                  )}
+                  {cell(`users.${i}.repId`, {
+                    id: `${id}-user-${i}-rep`,
+                    value: u.repId,
+                    list: `${id}-reps`,
+                    onChange: (e) => setUser(i, { repId: e.target.value }),
+                    'aria-label': t('crm.repOf', { crmUser: u.crmUserId || i + 1 }),
+                  })}
                 </td>
                 <td className="actions">
                   <button
@@ -256,7 +278,11 @@ function MappingsCard({
         </table>
         {draft.users.length === 0 && <Empty>{t('crm.noUsers')}</Empty>}
         <div>
-          <button type="button" className="btn small" onClick={() => setDraft({ ...draft, users: [...draft.users, { crmUserId: '', repId: '' }] })}>
+          <button
+            type="button"
+            className="btn small"
+            onClick={() => setDraft({ ...draft, users: [...draft.users, { crmUserId: '', repId: '' }] })}
+          >
             {t('crm.addUser')}
           </button>
         </div>
@@ -267,35 +293,27 @@ function MappingsCard({
             {draft.stages.map((s, i) => (
               <tr key={i}>
                 <td>
-                  {cell(
-                    `stages.${i}.crmStage`,
-                    <input
-                      value={s.crmStage}
-                      onChange={(e) => setStage(i, { crmStage: e.target.value })}
-                      aria-label={t('crm.crmStageOf', { n: i + 1 })}
-                      aria-invalid={invalid(put.error, `stages.${i}.crmStage`)}
-                      aria-describedby={`${id}-stages.${i}.crmStage-error`}
-                    />,
-                  )}
+                  {cell(`stages.${i}.crmStage`, {
+                    value: s.crmStage,
+                    onChange: (e) => setStage(i, { crmStage: e.target.value }),
+                    'aria-label': t('crm.crmStageOf', { n: i + 1 }),
+                  })}
                 </td>
                 <td>
-                  {cell(
-                    `stages.${i}.pacerStage`,
-                    <input
-                      value={s.pacerStage}
-                      onChange={(e) => setStage(i, { pacerStage: e.target.value })}
-                      aria-label={t('crm.pacerStageOf', { stage: s.crmStage || i + 1 })}
-                      aria-invalid={invalid(put.error, `stages.${i}.pacerStage`)}
-                      aria-describedby={`${id}-stages.${i}.pacerStage-error`}
-                    />,
-                  )}
+                  {cell(`stages.${i}.pacerStage`, {
+                    value: s.pacerStage,
+                    onChange: (e) => setStage(i, { pacerStage: e.target.value }),
+                    'aria-label': t('crm.pacerStageOf', { stage: s.crmStage || i + 1 }),
+                  })}
                 </td>
                 <td>
                   <select
                     value={s.outcome ?? ''}
                     onChange={(e) => {
                       const outcome = e.target.value as (typeof OUTCOMES)[number];
-                      const next = outcome ? { crmStage: s.crmStage, pacerStage: s.pacerStage, outcome } : { crmStage: s.crmStage, pacerStage: s.pacerStage };
+                      const next = outcome
+                        ? { crmStage: s.crmStage, pacerStage: s.pacerStage, outcome }
+                        : { crmStage: s.crmStage, pacerStage: s.pacerStage };
                       setDraft({ ...draft, stages: draft.stages.map((x, k) => (k === i ? next : x)) });
                     }}
                     aria-label={t('crm.outcomeOf', { stage: s.crmStage || i + 1 })}
@@ -323,7 +341,13 @@ function MappingsCard({
         </table>
         {draft.stages.length === 0 && <Empty>{t('crm.noStages')}</Empty>}
         <div>
-          <button type="button" className="btn small" onClick={() => setDraft({ ...draft, stages: [...draft.stages, { crmStage: '', pacerStage: '' }] })}>
+          <button
+            type="button"
+            className="btn small"
+            onClick={() =>
+              setDraft({ ...draft, stages: [...draft.stages, { crmStage: '', pacerStage: '' }] })
+            }
+          >
             {t('crm.addStage')}
           </button>
         </div>
@@ -348,15 +372,30 @@ function RetryOutcome({ result }: { result: RetryResult }) {
   const text =
     result.exception.status === 'resolved'
       ? t('crm.retryResolved', { key: result.exception.key, accepted: result.delivery.accepted })
-      : t('crm.retryStillOpen', { key: result.exception.key, reason: t(`crm.reason.${result.exception.reason}`, { defaultValue: result.exception.reason }) });
+      : t('crm.retryStillOpen', {
+          key: result.exception.key,
+          reason: t(`crm.reason.${result.exception.reason}`, { defaultValue: result.exception.reason }),
+        });
   return (
-    <p className={result.exception.status === 'resolved' ? 'success' : 'error-note'} role="status" data-testid="crm-retry-outcome">
+    <p
+      className={result.exception.status === 'resolved' ? 'success' : 'error-note'}
+      role="status"
+      data-testid="crm-retry-outcome"
+    >
       {text}
     </p>
   );
 }
 
-function ExceptionsCard({ vendor, onMap, mapped }: { vendor: CrmVendor; onMap: (x: CrmException) => void; mapped: ReadonlySet<string> }) {
+function ExceptionsCard({
+  vendor,
+  onMap,
+  mapped,
+}: {
+  vendor: CrmVendor;
+  onMap: (x: CrmException) => void;
+  mapped: ReadonlySet<string>;
+}) {
   const { t } = useTranslation();
   const f = useFormat();
   const [status, setStatus] = useState<'open' | 'resolved' | ''>('open');
@@ -387,7 +426,17 @@ function ExceptionsCard({ vendor, onMap, mapped }: { vendor: CrmVendor; onMap: (
       {items.length > 0 && (
         <table className="table" data-testid="crm-exceptions">
           <caption className="sr-only">{t('crm.exceptions')}</caption>
-          <TableHead columns={[t('crm.lastSeen'), t('crm.record'), t('crm.reasonHeader'), t('crm.crmUserHeader'), t('crm.occurrences'), t('crm.status')]} actions />
+          <TableHead
+            columns={[
+              t('crm.lastSeen'),
+              t('crm.record'),
+              t('crm.reasonHeader'),
+              t('crm.crmUserHeader'),
+              t('crm.occurrences'),
+              t('crm.status'),
+            ]}
+            actions
+          />
           <tbody>
             {items.map((x) => (
               <tr key={x.id} data-testid={`crm-exception-${x.key}`}>
@@ -396,21 +445,33 @@ function ExceptionsCard({ vendor, onMap, mapped }: { vendor: CrmVendor; onMap: (
                   <code>{x.key}</code>
                 </td>
                 <td>
-                  <span className={`badge ${x.status === 'open' ? 'warn' : 'neutral'}`}>{t(`crm.reason.${x.reason}`, { defaultValue: x.reason })}</span>
+                  <span className={`badge ${x.status === 'open' ? 'warn' : 'neutral'}`}>
+                    {t(`crm.reason.${x.reason}`, { defaultValue: x.reason })}
+                  </span>
                   <div className="small muted">{x.detail}</div>
                 </td>
                 <td>{x.crmUserId ? <code>{x.crmUserId}</code> : '—'}</td>
                 <td className="num">{f.count(x.occurrences)}</td>
                 <td data-testid="crm-exception-status">
-                  <span className={`badge ${x.status === 'open' ? 'warn' : 'ok'}`}>{t(`crm.statuses.${x.status}`)}</span>
+                  <span className={`badge ${x.status === 'open' ? 'warn' : 'ok'}`}>
+                    {t(`crm.statuses.${x.status}`)}
+                  </span>
                   {x.resolvedAt && <div className="small muted">{f.dateTime(x.resolvedAt)}</div>}
                 </td>
                 <td className="actions">
-                  {x.status === 'open' && x.reason === 'unmapped-user' && x.crmUserId && !mapped.has(x.crmUserId) && (
-                    <button type="button" className="btn small" onClick={() => onMap(x)} aria-label={t('crm.mapUserOf', { crmUser: x.crmUserId })}>
-                      {t('crm.mapUser')}
-                    </button>
-                  )}{' '}
+                  {x.status === 'open' &&
+                    x.reason === 'unmapped-user' &&
+                    x.crmUserId &&
+                    !mapped.has(x.crmUserId) && (
+                      <button
+                        type="button"
+                        className="btn small"
+                        onClick={() => onMap(x)}
+                        aria-label={t('crm.mapUserOf', { crmUser: x.crmUserId })}
+                      >
+                        {t('crm.mapUser')}
+                      </button>
+                    )}{' '}
                   {x.status === 'open' && (
                     <button
                       type="button"
@@ -440,17 +501,28 @@ function VendorView({ vendor }: { vendor: CrmVendor }) {
   const [focusRow, setFocusRow] = useState<number | null>(null);
   const shown: Mappings = draft ?? { users: mappings.data?.users ?? [], stages: mappings.data?.stages ?? [] };
   // Saved mappings (not the unsaved draft) decide which exceptions still need a user mapped.
-  const mapped = useMemo(() => new Set((mappings.data?.users ?? []).map((u) => u.crmUserId)), [mappings.data]);
+  const mapped = useMemo(
+    () => new Set((mappings.data?.users ?? []).map((u) => u.crmUserId)),
+    [mappings.data],
+  );
   if (integration.isPending || mappings.isPending) return <Loading />;
   return (
     <div className="stack">
       <ErrorNote error={integration.error ?? mappings.error} />
       {integration.data === null && <p className="muted">{t('crm.notConfigured')}</p>}
       <div className="grid two">
-        <SettingsCard key={integration.data?.updatedAt ?? 'new'} vendor={vendor} integration={integration.data ?? null} />
+        <SettingsCard
+          key={integration.data?.updatedAt ?? 'new'}
+          vendor={vendor}
+          integration={integration.data ?? null}
+        />
         <WebhookCard vendor={vendor} integration={integration.data ?? null} />
       </div>
-      <MappingsCard vendor={vendor} draft={shown} setDraft={setDraft} focusRow={focusRow}
+      <MappingsCard
+        vendor={vendor}
+        draft={shown}
+        setDraft={setDraft}
+        focusRow={focusRow}
         onSaved={() => {
           setDraft(null);
           setFocusRow(null);
@@ -460,7 +532,9 @@ function VendorView({ vendor }: { vendor: CrmVendor }) {
         vendor={vendor}
         mapped={mapped}
         onMap={(x) => {
-          const users = shown.users.some((u) => u.crmUserId === x.crmUserId) ? shown.users : [...shown.users, { crmUserId: x.crmUserId ?? '', repId: '' }];
+          const users = shown.users.some((u) => u.crmUserId === x.crmUserId)
+            ? shown.users
+            : [...shown.users, { crmUserId: x.crmUserId ?? '', repId: '' }];
           setDraft({ ...shown, users });
           setFocusRow(users.findIndex((u) => u.crmUserId === x.crmUserId));
         }}
@@ -478,7 +552,13 @@ export function CrmPanel() {
       <div>
         <div className="segmented" role="group" aria-label={t('crm.vendor')}>
           {CRM_VENDORS.map((v) => (
-            <button key={v} type="button" aria-pressed={vendor === v} className={vendor === v ? 'on' : ''} onClick={() => setVendor(v)}>
+            <button
+              key={v}
+              type="button"
+              aria-pressed={vendor === v}
+              className={vendor === v ? 'on' : ''}
+              onClick={() => setVendor(v)}
+            >
               {t(`crm.vendors.${v}`)}
             </button>
           ))}
