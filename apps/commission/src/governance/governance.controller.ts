@@ -21,6 +21,7 @@ import {
   DisputesQueryDto,
   ManualAdjustmentDto,
   OpenDisputeDto,
+  PeriodsQueryDto,
   ResolveDisputeDto,
   StatementsQueryDto,
 } from './governance.dto';
@@ -31,6 +32,8 @@ import {
   DisputePageDto,
   ManualAdjustmentResultDto,
   PayoutResultDto,
+  PeriodDto,
+  PeriodPageDto,
   PeriodStateDto,
   StatementHeadDto,
   StatementHeadPageDto,
@@ -41,6 +44,7 @@ import {
   GovernanceService,
   Page,
   DealView,
+  PeriodView,
   StatementHeadView,
 } from './governance.service';
 import { PayoutRow } from './payout-file';
@@ -85,6 +89,43 @@ export class GovernanceController {
     private readonly statements: StatementsService,
     private readonly access: AccessPolicy,
   ) {}
+
+  @Get('periods')
+  @Roles('admin', 'manager')
+  @ApiOperation({
+    summary:
+      'Periods of the tenant that have ever been closed (closed, paid, or reopened), the latest close or reopen first.',
+  })
+  @ApiOkResponse({ type: PeriodPageDto })
+  @ApiResponse({ status: 400, description: 'Bad status, limit or cursor (problem+json).' })
+  @ApiResponse({ status: 403, description: 'Not an admin or manager (problem+json).' })
+  async periods(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: PeriodsQueryDto,
+  ): Promise<Page<PeriodView>> {
+    return this.governance.periods(principal.tenantId, {
+      reps: await this.access.visibleReps(principal),
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      limit: query.limit === undefined ? 100 : Number(query.limit),
+    });
+  }
+
+  @Get('periods/:periodKey')
+  @Roles('admin', 'manager')
+  @ApiOperation({
+    summary: "A period's state (open, closed or paid), who closed, reopened and paid it, and its statements by status.",
+    description: 'A period nobody closed is open, with its statements counted. Managers see the counts of their teams’ reps.',
+  })
+  @ApiOkResponse({ type: PeriodDto })
+  @ApiResponse({ status: 400, description: 'Not a plan period key (problem+json).' })
+  @ApiResponse({ status: 403, description: 'Not an admin or manager (problem+json).' })
+  async period(
+    @CurrentPrincipal() principal: Principal,
+    @Param('periodKey') periodKey: string,
+  ): Promise<PeriodView> {
+    return this.governance.period(principal.tenantId, periodKey, await this.access.visibleReps(principal));
+  }
 
   @Post('periods/:periodKey/close')
   @Roles('admin')

@@ -112,3 +112,10 @@ export class DealsQueryDto extends PageQueryDto {
   @IsOptional()
   status?: 'pending' | 'approved' | 'rejected';
 }
+
+export class PeriodsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['open', 'closed', 'paid'], description: 'Default: every state.' })
+  @IsIn(['open', 'closed', 'paid'])
+  @IsOptional()
+  status?: 'open' | 'closed' | 'paid';
+}

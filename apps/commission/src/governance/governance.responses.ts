@@ -5,6 +5,7 @@ import type {
   ManualAdjustmentView,
   Page,
   PeriodStateView,
+  PeriodView,
   StatementHeadView,
 } from './governance.service';
 
@@ -19,6 +20,37 @@ export class PeriodStateDto implements PeriodStateView {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) paidAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) paidBy!: string | null;
   @ApiProperty({ description: 'Statements of the period in the tenant.' }) statements!: number;
+}
+
+export class PeriodStatementCountsDto {
+  @ApiProperty({ example: 12 }) total!: number;
+  @ApiProperty({ example: 2 }) draft!: number;
+  @ApiProperty({ example: 10 }) approved!: number;
+  @ApiProperty({ example: 0 }) paid!: number;
+}
+
+export class PeriodDto implements PeriodView {
+  @ApiProperty({ example: 'FY2026-Q1' }) periodKey!: string;
+  @ApiProperty({ enum: ['open', 'closed', 'paid'] }) status!: 'open' | 'closed' | 'paid';
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Null while open.' })
+  closedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The sub of the admin who closed it; null while open.' })
+  closedBy!: string | null;
+  @ApiPropertyOptional({ format: 'date-time', description: 'The last reopen, if it was ever reopened.' })
+  reopenedAt?: string;
+  @ApiPropertyOptional() reopenedBy?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) paidAt?: string;
+  @ApiPropertyOptional() paidBy?: string;
+  @ApiProperty({
+    type: PeriodStatementCountsDto,
+    description: "Statements of the period by status (a manager's: those of the reps of their teams).",
+  })
+  statements!: PeriodStatementCountsDto;
+}
+
+export class PeriodPageDto implements Page<PeriodView> {
+  @ApiProperty({ type: [PeriodDto] }) items!: PeriodDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
 export class PayoutResultDto extends PeriodStateDto {

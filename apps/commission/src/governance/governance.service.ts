@@ -50,6 +50,30 @@ export interface PeriodStateView {
   statements: number;
 }
 
+/** `GET /v1/periods/{periodKey}`: a period's governance state, read from closed_periods and the audit log. */
+export interface PeriodView {
+  periodKey: string;
+  status: PeriodStatus;
+  closedAt: string | null;
+  closedBy: string | null;
+  /** The last reopen, when there was one (the audit log keeps it: a reopen deletes the closed_periods row). */
+  reopenedAt?: string;
+  reopenedBy?: string;
+  paidAt?: string;
+  paidBy?: string;
+  /** Statements of the period the caller may read (a manager: those of the reps of their teams). */
+  statements: { total: number; draft: number; approved: number; paid: number };
+}
+
+export type PeriodStatus = 'open' | 'closed' | 'paid';
+
+export interface PeriodsFilter {
+  reps: 'all' | Set<string>;
+  status?: PeriodStatus;
+  cursor?: string;
+  limit: number;
+}
+
 export interface StatementHeadView {
   statementId: string;
   repId: string;
@@ -904,6 +928,99 @@ export class GovernanceService {
     }
   }
 
+  /** A period's state; a period nobody closed (or another tenant's) is simply open with what the caller sees. */
+  async period(tenantId: string, periodKey: string, reps: 'all' | Set<string>): Promise<PeriodView> {
+    assertPeriodKey(periodKey);
+    const [row] = await this.periodRows(tenantId, reps, { periodKey, limit: 1 });
+    if (row !== undefined) {
+      const { changedAtText: _changed, ...view } = row;
+      return view;
+    }
+    const params: unknown[] = [tenantId, periodKey];
+    const repFilter = reps === 'all' ? '' : ' AND rep_id = ANY($3::text[])';
+    if (reps !== 'all') params.push([...reps]);
+    const [n] = (await this.dataSource.query(
+      `SELECT ${STATUS_COUNTS} FROM statements s WHERE tenant_id = $1 AND period_key = $2${repFilter}`,
+      params,
+    )) as PeriodView['statements'][];
+    return { periodKey, status: 'open', closedAt: null, closedBy: null, statements: n ?? emptyCounts() };
+  }
+
+  /**
+   * The tenant's periods that have ever been closed, the latest state change first (close, or the
+   * last reopen of a period open again), then by key. Keyset-paged on that order.
+   */
+  async periods(tenantId: string, filter: PeriodsFilter): Promise<Page<PeriodView>> {
+    const after =
+      filter.cursor === undefined ? undefined : decodeCursor(filter.cursor, [isTimestampText, isPeriodKeyText]);
+    const rows = await this.periodRows(tenantId, filter.reps, {
+      limit: filter.limit + 1,
+      ...(filter.status !== undefined ? { status: filter.status } : {}),
+      ...(after !== undefined ? { after: [after[0] as string, after[1] as string] } : {}),
+    });
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(({ changedAtText: _changed, ...view }) => view),
+      nextCursor:
+        rows.length > filter.limit && last !== undefined
+          ? encodeKeysetCursor([last.changedAtText, last.periodKey])
+          : null,
+    };
+  }
+
+  private async periodRows(
+    tenantId: string,
+    reps: 'all' | Set<string>,
+    q: { periodKey?: string; status?: PeriodStatus; after?: [string, string]; limit: number },
+  ): Promise<(PeriodView & { changedAtText: string })[]> {
+    const params: unknown[] = [tenantId];
+    const p = (v: unknown): string => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const keyOnly = (column: string): string => (q.periodKey === undefined ? '' : ` AND ${column} = ${p(q.periodKey)}`);
+    const closedKey = keyOnly('period_key');
+    const reopenedKey = keyOnly(`subject->>'periodKey'`);
+    const where: string[] = [];
+    if (q.status === 'open') where.push('c.period_key IS NULL');
+    if (q.status === 'closed') where.push('c.period_key IS NOT NULL AND c.paid_at IS NULL');
+    if (q.status === 'paid') where.push('c.paid_at IS NOT NULL');
+    if (q.after !== undefined) {
+      const at = p(q.after[0]);
+      const key = p(q.after[1]);
+      where.push(`(k.changed_at < ${at}::timestamptz OR (k.changed_at = ${at}::timestamptz AND k.period_key > ${key}))`);
+    }
+    const repFilter = reps === 'all' ? '' : ` AND s.rep_id = ANY(${p([...reps])}::text[])`;
+    // Reopens are read from the audit log (written in the reopen's own transaction): closed_periods
+    // holds only what is closed now, so the log is what remembers a period that was closed once.
+    const rows = (await this.dataSource.query(
+      `WITH reopened AS (
+         SELECT DISTINCT ON (subject->>'periodKey') subject->>'periodKey' AS period_key, at, actor_sub
+           FROM audit_log
+          WHERE tenant_id = $1 AND type = 'period.reopened'${reopenedKey}
+          ORDER BY subject->>'periodKey', at DESC, seq DESC),
+       keys AS (
+         SELECT period_key, closed_at AS changed_at FROM closed_periods WHERE tenant_id = $1${closedKey}
+         UNION ALL
+         SELECT r.period_key, r.at FROM reopened r
+          WHERE NOT EXISTS (SELECT 1 FROM closed_periods c WHERE c.tenant_id = $1 AND c.period_key = r.period_key))
+       SELECT k.period_key, k.changed_at::text AS changed_at_text, c.closed_at, c.closed_by, c.paid_at, c.paid_by,
+              r.at AS reopened_at, r.actor_sub AS reopened_by, n.total, n.draft, n.approved, n.paid
+         FROM keys k
+         LEFT JOIN closed_periods c ON c.tenant_id = $1 AND c.period_key = k.period_key
+         LEFT JOIN reopened r ON r.period_key = k.period_key
+         CROSS JOIN LATERAL (
+           SELECT ${STATUS_COUNTS}
+             FROM statements s WHERE s.tenant_id = $1 AND s.period_key = k.period_key${repFilter}) n
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY k.changed_at DESC, k.period_key
+        LIMIT ${p(q.limit)}`,
+      params,
+    )) as PeriodRow[];
+    return rows.map(periodViewOf);
+  }
+
   private async periodState(
     manager: EntityManager,
     tenantId: string,
@@ -1182,6 +1299,43 @@ export function assertPeriodKey(periodKey: string, path = 'periodKey'): void {
     ]);
   }
 }
+
+interface PeriodRow {
+  period_key: string;
+  changed_at_text: string;
+  closed_at: Date | null;
+  closed_by: string | null;
+  paid_at: Date | null;
+  paid_by: string | null;
+  reopened_at: Date | null;
+  reopened_by: string | null;
+  total: number;
+  draft: number;
+  approved: number;
+  paid: number;
+}
+
+function periodViewOf(r: PeriodRow): PeriodView & { changedAtText: string } {
+  return {
+    periodKey: r.period_key,
+    status: r.paid_at !== null ? 'paid' : r.closed_at !== null ? 'closed' : 'open',
+    closedAt: r.closed_at?.toISOString() ?? null,
+    closedBy: r.closed_by,
+    ...(r.reopened_at !== null && r.reopened_by !== null
+      ? { reopenedAt: r.reopened_at.toISOString(), reopenedBy: r.reopened_by }
+      : {}),
+    ...(r.paid_at !== null && r.paid_by !== null ? { paidAt: r.paid_at.toISOString(), paidBy: r.paid_by } : {}),
+    statements: { total: r.total, draft: r.draft, approved: r.approved, paid: r.paid },
+    changedAtText: r.changed_at_text,
+  };
+}
+
+const STATUS_COUNTS = `count(*)::int AS total,
+  count(*) FILTER (WHERE s.status = 'draft')::int AS draft,
+  count(*) FILTER (WHERE s.status = 'approved')::int AS approved,
+  count(*) FILTER (WHERE s.status = 'paid')::int AS paid`;
+const emptyCounts = (): PeriodView['statements'] => ({ total: 0, draft: 0, approved: 0, paid: 0 });
+const isPeriodKeyText = (v: string): boolean => planPeriodOfKey(v) !== undefined;
 
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (v: string): boolean => UUID_TEXT.test(v);
