@@ -100,6 +100,27 @@ test('an admin closes a period, is refused the payout until every statement is a
   await expect(page.getByTestId('period-state')).toContainText('Open');
   expect((await statementHeads(page.request, earlier!.periodKey)).every((h) => !h.closed)).toBe(true);
 
+  // A period with no statements (the earlier fiscal year: the demo's plans are quarterly) closes too,
+  // and still reads Closed after a reload: the screen reads the period's state, not its statements.
+  const select = page.getByLabel('Period', { exact: true });
+  const yearKey = (await select.locator('optgroup').last().locator('option').last().getAttribute('value'))!;
+  expect(yearKey).toMatch(/^FY\d{4}$/);
+  expect(await statementHeads(page.request, yearKey)).toEqual([]);
+  await select.selectOption(yearKey);
+  await expect(page.getByTestId('period-state')).toContainText('Open');
+  await page.getByRole('button', { name: 'Close period' }).click();
+  await page.getByRole('button', { name: 'Close it' }).click();
+  await expect(page.getByTestId('period-outcome')).toContainText('Closed:');
+  await expect(page.getByTestId('period-state')).toContainText('Closed');
+  await page.reload();
+  await page.getByLabel('Period', { exact: true }).selectOption(yearKey);
+  await expect(page.getByTestId('period-state')).toContainText('Closed');
+  await expect(page.getByRole('button', { name: 'Reopen period' })).toBeVisible();
+  expect(await getJson<{ status: string; statements: { total: number } }>(page.request, `/api/commission/v1/periods/${yearKey}`)).toMatchObject({
+    status: 'closed',
+    statements: { total: 0 },
+  });
+
   // The rep sees the adjustment on the open statement, citing the closed period, with the API's amount.
   await signIn(page, { subject: `demo-${repId}` });
   await page.getByRole('link', { name: 'My commission' }).click();

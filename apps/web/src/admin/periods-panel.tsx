@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { payoutCsvUrl, usePeriodCommand, useStatementHeads, type PeriodState, type UnapprovedStatement } from '../api/governance';
+import { payoutCsvUrl, usePeriod, usePeriodCommand, useStatementHeads, type PeriodState, type UnapprovedStatement } from '../api/governance';
 import { ProblemError } from '../api/http';
 import { Card, Empty, ErrorNote, Loading, TableHead } from '../components/ui';
 import { PeriodKeySelect, useLastEndedQuarter, useRepNames } from '../governance/governance-ui';
@@ -38,14 +38,18 @@ export function PeriodsPanel() {
   const [chosen, setChosen] = useState<string | undefined>(undefined);
   const periodKey = chosen ?? lastQuarter;
   const heads = useStatementHeads(periodKey);
+  const period = usePeriod(periodKey);
   const command = usePeriodCommand();
   const [confirming, setConfirming] = useState<Command | null>(null);
   const [outcome, setOutcome] = useState<(PeriodState & { payouts?: number }) | null>(null);
   const name = useRepNames();
   const items = heads.data ?? [];
-  const closed = items.some((h) => h.closed) || (outcome?.periodKey === periodKey && outcome.closed);
-  const paid = items.length > 0 && items.every((h) => h.status === 'paid');
-  const approved = items.filter((h) => h.status !== 'draft').length;
+  // The service's state, so a reload shows the truth (also for a period with no statements).
+  const status = period.data?.status;
+  const closed = status === 'closed' || status === 'paid';
+  const paid = status === 'paid';
+  const counts = period.data?.statements;
+  const approved = counts ? counts.approved + counts.paid : 0;
   if (!periodKey) return <Loading />;
 
   const run = (c: Command) => {
@@ -63,33 +67,39 @@ export function PeriodsPanel() {
   return (
     <div className="grid">
       <Card title={t('governance.periodsTitle')} labelledBy="periods-title" actions={<PeriodKeySelect value={periodKey} onChange={pick} />}>
-        <p data-testid="period-state">
-          <span className={`badge ${closed ? 'closed' : 'active'}`}>{closed ? t('governance.closed') : t('governance.open')}</span>{' '}
-          {paid && <span className="badge neutral">{t('governance.status.paid')}</span>}{' '}
-          <span className="muted">{t('governance.approvedOf', { approved: f.count(approved), total: f.count(items.length) })}</span>
-        </p>
-        <div className="row-actions">
-          {!closed && (
-            <button type="button" className="btn primary" onClick={() => setConfirming('close')} disabled={command.isPending}>
-              {t('governance.closePeriod')}
-            </button>
-          )}
-          {closed && !paid && (
-            <>
-              <button type="button" className="btn primary" onClick={() => setConfirming('payout')} disabled={command.isPending}>
-                {t('governance.payout')}
-              </button>
-              <button type="button" className="btn" onClick={() => setConfirming('reopen')} disabled={command.isPending}>
-                {t('governance.reopenPeriod')}
-              </button>
-            </>
-          )}
-          {paid && (
-            <a className="btn" href={payoutCsvUrl(periodKey)} download={`payout-${periodKey}.csv`} data-testid="payout-csv">
-              {t('governance.downloadPayout')}
-            </a>
-          )}
-        </div>
+        {period.isPending && <Loading />}
+        <ErrorNote error={period.error} />
+        {period.isSuccess && (
+          <>
+            <p data-testid="period-state">
+              <span className={`badge ${closed ? 'closed' : 'active'}`}>{closed ? t('governance.closed') : t('governance.open')}</span>{' '}
+              {paid && <span className="badge neutral">{t('governance.status.paid')}</span>}{' '}
+              <span className="muted">{t('governance.approvedOf', { approved: f.count(approved), total: f.count(counts?.total ?? 0) })}</span>
+            </p>
+            <div className="row-actions">
+              {!closed && (
+                <button type="button" className="btn primary" onClick={() => setConfirming('close')} disabled={command.isPending}>
+                  {t('governance.closePeriod')}
+                </button>
+              )}
+              {closed && !paid && (
+                <>
+                  <button type="button" className="btn primary" onClick={() => setConfirming('payout')} disabled={command.isPending}>
+                    {t('governance.payout')}
+                  </button>
+                  <button type="button" className="btn" onClick={() => setConfirming('reopen')} disabled={command.isPending}>
+                    {t('governance.reopenPeriod')}
+                  </button>
+                </>
+              )}
+              {paid && (
+                <a className="btn" href={payoutCsvUrl(periodKey)} download={`payout-${periodKey}.csv`} data-testid="payout-csv">
+                  {t('governance.downloadPayout')}
+                </a>
+              )}
+            </div>
+          </>
+        )}
         {confirming && (
           <div className="confirm-box" role="group" aria-label={t(`governance.confirm.${confirming}Title`, { period: f.periodKey(periodKey) })}>
             <strong>{t(`governance.confirm.${confirming}Title`, { period: f.periodKey(periodKey) })}</strong>

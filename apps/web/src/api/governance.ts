@@ -35,6 +35,19 @@ export interface PeriodState {
   statements: number;
 }
 
+/** `GET /v1/periods/{periodKey}`: the period's state as the commission service keeps it. */
+export interface Period {
+  periodKey: string;
+  status: 'open' | 'closed' | 'paid';
+  closedAt: string | null;
+  closedBy: string | null;
+  reopenedAt?: string;
+  reopenedBy?: string;
+  paidAt?: string;
+  paidBy?: string;
+  statements: { total: number; draft: number; approved: number; paid: number };
+}
+
 export interface PayoutResult extends PeriodState {
   payouts: number;
 }
@@ -107,10 +120,21 @@ async function allPages<T>(path: string, query: Record<string, string | undefine
 }
 
 export const governanceKeys = {
+  period: (periodKey: string) => ['commission', 'governance', 'period', periodKey] as const,
   deals: (status: string) => ['commission', 'governance', 'deals', status] as const,
   statements: (periodKey: string, teamId: string) => ['commission', 'governance', 'statements', periodKey, teamId] as const,
   disputes: (status: string, repId: string) => ['commission', 'governance', 'disputes', status, repId] as const,
 };
+
+/** The period's state from the service, not inferred from its statements (a period with none closes too). */
+export function usePeriod(periodKey: string | undefined) {
+  return useQuery({
+    queryKey: governanceKeys.period(periodKey ?? ''),
+    queryFn: () => cm<Period>(`/v1/periods/${seg(periodKey ?? '')}`),
+    enabled: !!periodKey,
+    retry: false,
+  });
+}
 
 export function useDeals(status: 'pending' | 'approved' | 'rejected' = 'pending') {
   return useQuery({ queryKey: governanceKeys.deals(status), queryFn: () => allPages<PendingDeal>('/v1/deals', { status }) });
@@ -132,7 +156,7 @@ export function useDisputes(status: 'open' | 'resolved' | undefined, repId?: str
   });
 }
 
-/** Every governance command changes statements: the commission cache is refetched after each. */
+/** Every governance command changes statements or a period: the commission cache (period states included) is refetched after each. */
 function useCommissionCommand<V, R>(fn: (v: V) => Promise<R>) {
   const client = useQueryClient();
   return useMutation({ mutationFn: fn, onSuccess: () => client.invalidateQueries({ queryKey: ['commission'] }) });
