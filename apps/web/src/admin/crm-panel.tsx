@@ -175,6 +175,40 @@ function WebhookCard({ vendor, integration }: { vendor: CrmVendor; integration: 
   );
 }
 
+/** A mapping row's last cell: its remove button, named for screen readers by the row it removes. */
+function RemoveCell({ label, onRemove }: { label: string; onRemove: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <td className="actions">
+      <button type="button" className="btn ghost small" onClick={onRemove} aria-label={label}>
+        {t('team.remove')}
+      </button>
+    </td>
+  );
+}
+
+/** Under a mapping table: what an empty table means, and the button that adds a row. */
+function RowsFooter({
+  empty,
+  addLabel,
+  onAdd,
+}: {
+  empty: string | undefined;
+  addLabel: string;
+  onAdd: () => void;
+}) {
+  return (
+    <>
+      {empty !== undefined && <Empty>{empty}</Empty>}
+      <div>
+        <button type="button" className="btn small" onClick={onAdd}>
+          {addLabel}
+        </button>
+      </div>
+    </>
+  );
+}
+
 function MappingsCard({
   vendor,
   draft,
@@ -262,30 +296,19 @@ function MappingsCard({
                     'aria-label': t('crm.repOf', { crmUser: u.crmUserId || i + 1 }),
                   })}
                 </td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    className="btn ghost small"
-                    onClick={() => setDraft({ ...draft, users: draft.users.filter((_, k) => k !== i) })}
-                    aria-label={t('crm.removeUser', { crmUser: u.crmUserId || i + 1 })}
-                  >
-                    {t('team.remove')}
-                  </button>
-                </td>
+                <RemoveCell
+                  label={t('crm.removeUser', { crmUser: u.crmUserId || i + 1 })}
+                  onRemove={() => setDraft({ ...draft, users: draft.users.filter((_, k) => k !== i) })}
+                />
               </tr>
             ))}
           </tbody>
         </table>
-        {draft.users.length === 0 && <Empty>{t('crm.noUsers')}</Empty>}
-        <div>
-          <button
-            type="button"
-            className="btn small"
-            onClick={() => setDraft({ ...draft, users: [...draft.users, { crmUserId: '', repId: '' }] })}
-          >
-            {t('crm.addUser')}
-          </button>
-        </div>
+        <RowsFooter
+          empty={draft.users.length === 0 ? t('crm.noUsers') : undefined}
+          addLabel={t('crm.addUser')}
+          onAdd={() => setDraft({ ...draft, users: [...draft.users, { crmUserId: '', repId: '' }] })}
+        />
         <table className="table compact" data-testid="crm-stage-mappings">
           <caption>{t('crm.stages')}</caption>
           <TableHead columns={[t(`crm.crmStage.${vendor}`), t('crm.pacerStage'), t('crm.outcome')]} actions />
@@ -325,32 +348,19 @@ function MappingsCard({
                     ))}
                   </select>
                 </td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    className="btn ghost small"
-                    onClick={() => setDraft({ ...draft, stages: draft.stages.filter((_, k) => k !== i) })}
-                    aria-label={t('crm.removeStage', { stage: s.crmStage || i + 1 })}
-                  >
-                    {t('team.remove')}
-                  </button>
-                </td>
+                <RemoveCell
+                  label={t('crm.removeStage', { stage: s.crmStage || i + 1 })}
+                  onRemove={() => setDraft({ ...draft, stages: draft.stages.filter((_, k) => k !== i) })}
+                />
               </tr>
             ))}
           </tbody>
         </table>
-        {draft.stages.length === 0 && <Empty>{t('crm.noStages')}</Empty>}
-        <div>
-          <button
-            type="button"
-            className="btn small"
-            onClick={() =>
-              setDraft({ ...draft, stages: [...draft.stages, { crmStage: '', pacerStage: '' }] })
-            }
-          >
-            {t('crm.addStage')}
-          </button>
-        </div>
+        <RowsFooter
+          empty={draft.stages.length === 0 ? t('crm.noStages') : undefined}
+          addLabel={t('crm.addStage')}
+          onAdd={() => setDraft({ ...draft, stages: [...draft.stages, { crmStage: '', pacerStage: '' }] })}
+        />
         <div className="form-actions">
           <button type="submit" className="btn primary" disabled={put.isPending}>
             {t('crm.saveMappings')}
