@@ -23,7 +23,8 @@ import { Readable } from 'node:stream';
 import { Client, Connection, Submittable } from 'pg';
 import { mintToken } from '@pacer/auth';
 import { activityEventType, ActivityKind, activityKey, deterministicEventId, TOPICS } from '@pacer/contracts';
-import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer/event-store';
+import { CreateEventStore1764230400001 } from '@pacer/event-store';
+import { CreateOutbox1764230400000 } from '@pacer/messaging';
 import {
   createTestDatabase,
   createTopicNamespace,

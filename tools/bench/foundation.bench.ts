@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { Partitioners } from 'kafkajs';
-import { CreateOutbox1764230400000, OutboxRelay } from '@pacer/event-store';
+import { CreateOutbox1764230400000, OutboxRelay } from '@pacer/messaging';
 import { BatchConsumer, CreateConsumerState1764230400100 } from '@pacer/messaging';
 import { createLogger } from '@pacer/observability';
 import { createTestDatabase, createTestTopics, deleteTestTopics, pollUntil, testBrokers, testKafka, uniqueName } from '@pacer/testing';

@@ -5,7 +5,7 @@
 // counted; then interleaved rounds, best round per listener.
 import 'reflect-metadata';
 import { loadKafkaSecurity } from '@pacer/config';
-import { CreateOutbox1764230400000, OutboxRelay } from '@pacer/event-store';
+import { CreateOutbox1764230400000, OutboxRelay } from '@pacer/messaging';
 import { createKafka } from '@pacer/messaging';
 import { createLogger } from '@pacer/observability';
 import { createTestDatabase, createTestTopics, deleteTestTopics, pollUntil, TestDatabase, uniqueName } from '@pacer/testing';

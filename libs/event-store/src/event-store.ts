@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConcurrencyError, ExpectedVersion } from './concurrency.error';
-import { enqueueOutbox, OutboxMessage } from './outbox';
+import { enqueueOutbox, OutboxMessage } from '@pacer/messaging';
 
 /** An event to append. `eventId` defaults to a new UUID; pass one to keep ids stable across retries. */
 export interface NewEvent {

@@ -1,4 +1,5 @@
-import { CreateEventStore1764230400001, CreateOutbox1764230400000, EventStore } from '../src';
+import { CreateEventStore1764230400001, EventStore } from '../src';
+import { CreateOutbox1764230400000 } from '@pacer/messaging';
 import { createTestDatabase, TestDatabase } from '@pacer/testing';
 
 describe('EventStore.appendNewStreamsIn (bulk single-event streams)', () => {

@@ -3,7 +3,7 @@ import { context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } fr
 import { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { DLQ_HEADERS } from '@pacer/contracts';
-import { enqueueOutbox, OutboxMessage } from '@pacer/event-store';
+import { enqueueOutbox, OutboxMessage } from './outbox';
 import { dependencyOutage } from '@pacer/http';
 import {
   consumerBatchDuration,

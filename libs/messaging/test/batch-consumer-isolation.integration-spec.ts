@@ -1,7 +1,7 @@
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { DLQ_HEADERS } from '@pacer/contracts';
-import { OutboxRelay } from '@pacer/event-store';
+import { OutboxRelay } from '../src';
 import { createLogger } from '@pacer/observability';
 import {
   createTestTopics,

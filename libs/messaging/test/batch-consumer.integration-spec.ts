@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { Kafka, Producer } from 'kafkajs';
-import { OutboxRelay } from '@pacer/event-store';
+import { OutboxRelay } from '../src';
 import { DLQ_HEADERS } from '@pacer/contracts';
 import { createLogger } from '@pacer/observability';
 import {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { ServiceConfig } from '@pacer/config';
-import { OutboxRelay } from '@pacer/event-store';
+import { OutboxRelay } from '@pacer/messaging';
 import { Logger } from '@pacer/observability';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
 

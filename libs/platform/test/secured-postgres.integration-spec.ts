@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { DatabaseConnection, loadDatabaseConnection } from '@pacer/config';
 import { TOPICS } from '@pacer/contracts';
-import { CreateOutbox1764230400000, enqueueOutbox, OutboxRelay } from '@pacer/event-store';
+import { CreateOutbox1764230400000, enqueueOutbox, OutboxRelay } from '@pacer/messaging';
 import { createLogger } from '@pacer/observability';
 import { createTestTopics, deleteTestTopics, pollUntil, testKafka, TopicRecorder, uniqueName } from '@pacer/testing';
 import { ensureTestPki, startTlsPostgres, TestPki, TlsPostgres } from '@pacer/testing/infra';

@@ -8,7 +8,7 @@ import {
   RecordedBy,
   TOPICS,
 } from '@pacer/contracts';
-import { OutboxMessage } from '@pacer/event-store';
+import { OutboxMessage } from '@pacer/messaging';
 
 export const ACTIVITY_STREAM_TYPE = 'activity';
 

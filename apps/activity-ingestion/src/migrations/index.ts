@@ -1,4 +1,5 @@
-import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer/event-store';
+import { CreateEventStore1764230400001 } from '@pacer/event-store';
+import { CreateOutbox1764230400000 } from '@pacer/messaging';
 import { CreateAuditLog1765300000000, CreateRateLimits1765650000000, MigrationClass } from '@pacer/platform';
 import { IndexActivityEvents1764300000000 } from './1764300000000-index-activity-events';
 import { CreateCrmIntegrations1765700000000 } from './1765700000000-create-crm-integrations';

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { DEFAULT_TENANT_SETTINGS, deterministicEventId, eventKey, makeEvent, TOPICS } from '@pacer/contracts';
-import type { OutboxMessage } from '@pacer/event-store';
+import type { OutboxMessage } from '@pacer/messaging';
 import { instantMillis } from '../calculation/deal-order';
 import { money } from '../calculation/decimal';
 import { HELD_FOR_APPROVAL_SQL } from '../ledger/commission-store';

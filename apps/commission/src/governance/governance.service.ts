@@ -10,7 +10,7 @@ import {
   planPeriodOfKey,
   TOPICS,
 } from '@pacer/contracts';
-import { enqueueOutbox, OutboxMessage } from '@pacer/event-store';
+import { enqueueOutbox, OutboxMessage } from '@pacer/messaging';
 import { anyCursorPart, decodeKeysetCursor, encodeKeysetCursor, ProblemException } from '@pacer/http';
 import { AuditEntry, auditActor, recordAudit } from '@pacer/platform';
 import { money } from '../calculation/decimal';

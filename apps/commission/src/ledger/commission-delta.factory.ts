@@ -1,5 +1,5 @@
 import { deterministicEventId, eventKey, makeEvent, PacerEvent, TOPICS } from '@pacer/contracts';
-import type { OutboxMessage } from '@pacer/event-store';
+import type { OutboxMessage } from '@pacer/messaging';
 import { DELTA_TYPES, LedgerPosting } from '../calculation/ledger-postings';
 
 export interface DeltaContext {

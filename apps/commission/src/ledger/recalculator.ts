@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { OutboxMessage } from '@pacer/event-store';
+import type { OutboxMessage } from '@pacer/messaging';
 import type { TenantCalendar } from '@pacer/sales-domain';
 import { instantMillis } from '../calculation/deal-order';
 import { LedgerBalance, LedgerPosting, planPostings } from '../calculation/ledger-postings';

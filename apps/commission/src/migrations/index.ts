@@ -1,4 +1,5 @@
-import { CreateEventStore1764230400001, CreateOutbox1764230400000 } from '@pacer/event-store';
+import { CreateEventStore1764230400001 } from '@pacer/event-store';
+import { CreateOutbox1764230400000 } from '@pacer/messaging';
 import { CreateConsumerState1764230400100 } from '@pacer/messaging';
 import { CreateAuditLog1765300000000, MigrationClass } from '@pacer/platform';
 import { CreateCommissionTables1764900000000 } from './1764900000000-create-commission-tables';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { eventKey, EventType, makeEvent, newEventId, PacerEvent, PlanBody, TOPICS } from '@pacer/contracts';
-import { ConcurrencyError, enqueueOutbox, EventStore } from '@pacer/event-store';
+import { ConcurrencyError, EventStore } from '@pacer/event-store';
+import { enqueueOutbox } from '@pacer/messaging';
 import { ProblemException } from '@pacer/http';
 import { AuditActor, recordAudit } from '@pacer/platform';
 import { money } from '../calculation/decimal';

@@ -1,5 +1,5 @@
 import { deterministicEventId, eventKey, makeEvent, TOPICS } from '@pacer/contracts';
-import { OutboxMessage } from '@pacer/event-store';
+import { OutboxMessage } from '@pacer/messaging';
 import { PublishedSnapshot } from '../domain/kpi-batch.processor';
 import { snapshotData } from '../domain/kpi-snapshot';
 import { kpiSnapshotFreshness, kpiSnapshotsPublished } from '../observability/kpi.metrics';

@@ -1,4 +1,4 @@
-import { CreateOutbox1764230400000 } from '@pacer/event-store';
+import { CreateOutbox1764230400000 } from '@pacer/messaging';
 import { CreateConsumerState1764230400100 } from '@pacer/messaging';
 import { CreateAuditLog1765300000000, MigrationClass } from '@pacer/platform';
 import { CreateKpiReadModels1764400000000 } from './1764400000000-create-kpi-read-models';

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { DLQ_HEADERS, parseCloudEvent, TOPICS } from '@pacer/contracts';
-import { enqueueOutbox, OutboxMessage } from '@pacer/event-store';
+import { enqueueOutbox, OutboxMessage } from '@pacer/messaging';
 import { Logger } from '@pacer/observability';
 import { snapshotMessages } from '../consumers/kpi-snapshot.events';
 import { KpiBatchProcessor } from '../domain/kpi-batch.processor';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { newEventId, PacerEvent } from '@pacer/contracts';
-import { ConcurrencyError, enqueueOutbox, EventStore, OutboxMessage } from '@pacer/event-store';
+import { ConcurrencyError, EventStore } from '@pacer/event-store';
+import { enqueueOutbox, OutboxMessage } from '@pacer/messaging';
 import { AuditActor, AuditEntry, recordAudit } from '@pacer/platform';
 import { AggregateRoot } from '../domain/aggregate-root';
 import { SprintPlanningError } from '../domain/sprint-planning.error';

@@ -1,5 +1,5 @@
 import { deterministicEventId, eventKey, makeEvent, PacerEvent, topicOf } from '@pacer/contracts';
-import { OutboxMessage } from '@pacer/event-store';
+import { OutboxMessage } from '@pacer/messaging';
 import { withDefaults } from '../domain/settings/tenant-settings.aggregate';
 import { reportPublishedData } from '../domain/sprint/sprint-report';
 import type { Sprint } from '../domain/sprint/sprint.aggregate';

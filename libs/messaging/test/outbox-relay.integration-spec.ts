@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka } from 'kafkajs';
-import {
-  CreateEventStore1764230400001,
-  CreateOutbox1764230400000,
-  enqueueOutbox,
-  EventStore,
-  OutboxRelay,
-} from '../src';
+import { CreateEventStore1764230400001, EventStore } from '@pacer/event-store';
+import { CreateOutbox1764230400000, enqueueOutbox, OutboxRelay } from '../src';
 import { createLogger } from '@pacer/observability';
 import {
   createTestDatabase,
