@@ -1,8 +1,22 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+/** The folders that hold pure domain code (checked by the layering rule below and by tools/ci/layering.spec.ts). */
+export const LAYERED_FOLDERS = ['**/domain/**/*.ts', '**/calculation/**/*.ts'];
+const LAYERING_MESSAGE =
+  'domain/ and calculation/ stay pure: no Nest, TypeORM, pg, kafkajs or infrastructure libs (move the I/O to a service or adapter; see docs/testing.md).';
+
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', '**/jest.config.js', 'jest.preset.js', '.cache/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.nx/**',
+      '**/jest.config.js',
+      'jest.preset.js',
+      '.cache/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
@@ -20,11 +34,23 @@ export default [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'layer:contracts', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:activity-ingestion', onlyDependOnLibsWithTags: ['scope:shared', 'scope:activity-ingestion'] },
-            { sourceTag: 'scope:sprint-planning', onlyDependOnLibsWithTags: ['scope:shared', 'scope:sprint-planning'] },
-            { sourceTag: 'scope:kpi-aggregation', onlyDependOnLibsWithTags: ['scope:shared', 'scope:kpi-aggregation'] },
+            {
+              sourceTag: 'scope:activity-ingestion',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:activity-ingestion'],
+            },
+            {
+              sourceTag: 'scope:sprint-planning',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:sprint-planning'],
+            },
+            {
+              sourceTag: 'scope:kpi-aggregation',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:kpi-aggregation'],
+            },
             { sourceTag: 'scope:commission', onlyDependOnLibsWithTags: ['scope:shared', 'scope:commission'] },
-            { sourceTag: 'scope:notifications', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notifications'] },
+            {
+              sourceTag: 'scope:notifications',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:notifications'],
+            },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:shared', 'scope:web'] },
           ],
         },
@@ -32,6 +58,47 @@ export default [
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/ban-ts-comment': 'error',
+    },
+  },
+  {
+    // Layering: a domain model or a calculation is pure (values in, values out), so it can be unit
+    // tested without infrastructure and reused by any adapter. Nest, TypeORM, pg, kafkajs and the libs
+    // that wrap them (platform, messaging, event-store) belong in the services and adapters around it.
+    // `@pacer/event-store/aggregate` is the pure aggregate helper and stays allowed.
+    files: LAYERED_FOLDERS,
+    ignores: ['**/*.integration-spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            'typeorm',
+            'kafkajs',
+            'pg',
+            '@pacer/platform',
+            '@pacer/messaging',
+            '@pacer/event-store',
+          ].map((name) => ({
+            name,
+            message: LAYERING_MESSAGE,
+          })),
+          patterns: [
+            {
+              group: [
+                '@nestjs/*',
+                'typeorm/*',
+                'kafkajs/*',
+                'pg/*',
+                '@pacer/platform/*',
+                '@pacer/messaging/*',
+                '@pacer/event-store/*',
+                '!@pacer/event-store/aggregate',
+              ],
+              message: LAYERING_MESSAGE,
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -7,7 +7,7 @@ import { DeliveryWorker } from './delivery/delivery-worker';
 import { DueSignal } from './delivery/due-signal';
 import { DestinationsController } from './destinations/destinations.controller';
 import { DestinationsService } from './destinations/destinations.service';
-import { RosterStore } from './domain/roster.store';
+import { RosterStore } from './roster/roster.store';
 import { MIGRATIONS } from './migrations';
 import { MidpointScheduler } from './pace/midpoint-scheduler';
 

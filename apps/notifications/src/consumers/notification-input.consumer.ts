@@ -6,7 +6,7 @@ import { KafkaConsumer } from '@pacer/platform';
 import { parseInstant, sprintWindow } from '@pacer/sales-domain';
 import { DeliveryStore } from '../delivery/delivery-store';
 import { composeNotification, InboundEvent, notifiableFact } from '../domain/notification-from-event';
-import { RosterStore } from '../domain/roster.store';
+import { RosterStore } from '../roster/roster.store';
 import { decodeNotificationInput } from './notification-decoder';
 
 type Data = Record<string, unknown>;

@@ -6,7 +6,7 @@ import { LOGGER } from '@pacer/platform';
 import { NOTIFICATIONS_CONFIG, NotificationsConfig } from '../config/notifications-config';
 import { DeliveryStore } from '../delivery/delivery-store';
 import { behindPace, behindPaceNotification } from '../domain/pace';
-import { RosterStore } from '../domain/roster.store';
+import { RosterStore } from '../roster/roster.store';
 
 interface DueSprint {
   tenant_id: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { RosterView } from './notification-from-event';
+import { RosterView } from '../domain/notification-from-event';
 
 /**
  * Who is on which team when, as the roster topic told it. Membership is kept as facts; the state at
