@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConcurrencyError, ExpectedVersion } from './concurrency.error';
+import { RetryOptions, withCommandRetry } from './retry-policy';
+import { StreamTransaction } from './stream-transaction';
 import { enqueueOutbox, OutboxMessage } from '@pacer/messaging';
 
 /** An event to append. `eventId` defaults to a new UUID; pass one to keep ids stable across retries. */
@@ -63,6 +65,32 @@ export interface AppendNewStreamsResult {
   existing: string[];
 }
 
+/** Filters of `listOpenings`; every one but the tenant and stream type is optional. */
+export interface OpeningsQuery {
+  streamType: string;
+  tenantId: string;
+  streamId?: string;
+  /** The opening event's type. */
+  type?: string;
+  /** A top-level text field of the opening event's data that must equal a value. */
+  dataField?: { name: string; equals: string };
+  /** occurredAt ≥ this instant. */
+  occurredFrom?: string;
+  /** occurredAt < this instant. */
+  occurredBefore?: string;
+  /** Keyset: strictly after this (occurredAt, streamId). */
+  after?: { occurredAt: string; streamId: string };
+  limit?: number;
+}
+
+/** A stream's opening event, with its version 2 when there is one. */
+export interface StreamOpening {
+  event: StoredEvent;
+  /** occurred_at exactly as Postgres holds it (microseconds, UTC), for keyset cursors. */
+  occurredKey: string;
+  followUp?: { data: unknown; recordedAt: Date };
+}
+
 export interface AppendResult {
   /** The stream's version after the append. */
   version: number;
@@ -102,6 +130,18 @@ function toStored(row: EventRow): StoredEvent {
   };
 }
 
+interface OpeningRow extends EventRow {
+  follow_up_data: unknown;
+  follow_up_recorded_at: Date | null;
+  occurred_key: string;
+}
+
+/** A name that may stand in SQL as a literal: letters, digits, `_`, `-`. */
+function identifier(name: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) throw new Error(`not a plain identifier: ${name}`);
+  return name;
+}
+
 const UNIQUE_VIOLATION = '23505';
 
 function isUniqueViolation(e: unknown, constraint: string): boolean {
@@ -128,6 +168,21 @@ export class EventStore {
   /** Appends in a transaction of its own. */
   append(request: AppendRequest): Promise<AppendResult> {
     return this.dataSource.transaction((manager) => this.appendIn(manager, request));
+  }
+
+  /**
+   * Runs one command in a transaction of its own, with the one retry policy (retry-policy.ts): when it
+   * loses a race (ConcurrencyError, Postgres 40001/40P01) the whole transaction is rolled back and
+   * `work` runs again on fresh state, up to `attempts` runs (default 3) with a short jittered backoff;
+   * then the ConcurrencyError propagates, for the service to map to its 409. Retrying is safe with
+   * If-Match too: `work` reloads and re-checks the client's version itself, so a stale one still ends
+   * as the domain's 409. `work` must therefore keep no state across runs.
+   */
+  command<T>(work: (tx: StreamTransaction) => Promise<T>, options?: RetryOptions): Promise<T> {
+    return withCommandRetry(
+      () => this.dataSource.transaction((manager) => work(new StreamTransaction(manager, this))),
+      options,
+    );
   }
 
   /**
@@ -308,6 +363,62 @@ export class EventStore {
       [afterPosition.toString(), limit],
     )) as EventRow[];
     return rows.map(toStored);
+  }
+
+  /** Version 1 of each listed stream that exists, by stream id (a stream's opening event). */
+  async readOpenings(streamIds: readonly string[], manager?: EntityManager): Promise<Map<string, StoredEvent>> {
+    if (streamIds.length === 0) return new Map();
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) AND version = 1`,
+      [streamIds],
+    )) as EventRow[];
+    return new Map(rows.map((r) => [r.stream_id, toStored(r)]));
+  }
+
+  /**
+   * One tenant's streams of one type by their opening event (version 1), in (occurredAt, streamId)
+   * order, each with its version 2 if it has one: the listing of streams that hold one fact and at
+   * most one follow-up (an activity and its void). Stream type and data field go into the SQL as
+   * literals, so Postgres can match partial and expression indexes on them (see the activity
+   * indexes of activity-ingestion); they are therefore restricted to plain identifiers.
+   */
+  async listOpenings(query: OpeningsQuery, manager?: EntityManager): Promise<StreamOpening[]> {
+    const params: unknown[] = [query.tenantId];
+    const bind = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    if (query.streamId !== undefined) where.push(`e.stream_id = ${bind(query.streamId)}`);
+    if (query.dataField !== undefined) {
+      where.push(`e.data ->> '${identifier(query.dataField.name)}' = ${bind(query.dataField.equals)}`);
+    }
+    if (query.type !== undefined) where.push(`e.type = ${bind(query.type)}`);
+    if (query.occurredFrom !== undefined) where.push(`e.occurred_at >= ${bind(query.occurredFrom)}::timestamptz`);
+    if (query.occurredBefore !== undefined) where.push(`e.occurred_at < ${bind(query.occurredBefore)}::timestamptz`);
+    if (query.after !== undefined) {
+      where.push(
+        `(e.occurred_at, e.stream_id) > (${bind(query.after.occurredAt)}::timestamptz, ${bind(query.after.streamId)})`,
+      );
+    }
+    const limit = query.limit !== undefined ? `LIMIT ${bind(query.limit)}` : '';
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      `SELECT ${EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1')},
+              f.data AS follow_up_data, f.recorded_at AS follow_up_recorded_at,
+              to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_key
+         FROM events e LEFT JOIN events f ON f.stream_id = e.stream_id AND f.version = 2
+        WHERE e.stream_type = '${identifier(query.streamType)}' AND e.version = 1 AND e.tenant_id = $1
+              ${where.map((w) => `AND ${w}`).join(' ')}
+        ORDER BY e.occurred_at, e.stream_id ${limit}`,
+      params,
+    )) as OpeningRow[];
+    return rows.map((row) => ({
+      event: toStored(row),
+      occurredKey: row.occurred_key,
+      ...(row.follow_up_recorded_at !== null
+        ? { followUp: { data: row.follow_up_data, recordedAt: row.follow_up_recorded_at } }
+        : {}),
+    }));
   }
 
   /** The stream's current version, 0 if it does not exist. */
