@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Activity, ActivityKind, activityEventType, PacerEvent, RecordedBy } from '@pacer/contracts';
-import { ConcurrencyError, EventStore } from '@pacer/event-store';
+import { ConcurrencyError, EventStore, StreamOpening } from '@pacer/event-store';
 import { AuditActor, recordAudit } from '@pacer/platform';
 import { canonicalJson, differingFields } from './activity-canonical';
 import { ACTIVITY_STREAM_TYPE, activityStreamId, toOutbox, voidedEvent } from './activity-event.factory';
@@ -53,15 +53,6 @@ export type VoidOutcome =
   | { status: 'not_found' }
   | { status: 'refused'; reason: string };
 
-interface ActivityRow {
-  data: Activity;
-  recorded_by: RecordedBy | null;
-  recorded_at: Date;
-  voided_at: Date | null;
-  void_reason: string | null;
-  occurred_key: string;
-}
-
 // Errors a chunk transaction can meet under contention and simply retry.
 const RETRYABLE: ReadonlySet<unknown> = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 4;
@@ -71,25 +62,25 @@ function errorCode(e: unknown): unknown {
   return err?.code ?? err?.driverError?.code;
 }
 
-function toListed(row: ActivityRow): ListedActivity {
-  return {
-    activity: orderActivityFields(row.data),
-    ...(row.recorded_by ? { recordedBy: { sub: row.recorded_by.sub, role: row.recorded_by.role } } : {}),
-    recordedAt: row.recorded_at.toISOString(),
-    voided: row.voided_at !== null,
-    ...(row.voided_at ? { voidedAt: row.voided_at.toISOString() } : {}),
-    ...(row.void_reason !== null ? { voidReason: row.void_reason } : {}),
-    occurredKey: row.occurred_key,
-  };
+function recorderOf(metadata: Record<string, unknown>): RecordedBy | undefined {
+  const r = metadata['recordedBy'] as RecordedBy | null | undefined;
+  return r ? { sub: r.sub, role: r.role } : undefined;
 }
 
-// Version 1 of an activity stream is the activity, version 2 (if any) its void. The literal
-// `stream_type = 'activity' AND version = 1` lets Postgres use the partial indexes of the migration.
-const SELECT_ACTIVITY = `
-  SELECT e.data, e.metadata -> 'recordedBy' AS recorded_by, e.recorded_at, v.recorded_at AS voided_at, v.data ->> 'reason' AS void_reason,
-         to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_key
-    FROM events e LEFT JOIN events v ON v.stream_id = e.stream_id AND v.version = 2
-   WHERE e.stream_type = 'activity' AND e.version = 1 AND e.tenant_id = $1`;
+// Version 1 of an activity stream is the activity, version 2 (if any) its void.
+function toListed({ event, followUp, occurredKey }: StreamOpening): ListedActivity {
+  const recordedBy = recorderOf(event.metadata);
+  const voidReason = (followUp?.data as { reason?: unknown } | undefined)?.reason;
+  return {
+    activity: orderActivityFields(event.data as Activity),
+    ...(recordedBy ? { recordedBy } : {}),
+    recordedAt: event.recordedAt.toISOString(),
+    voided: followUp !== undefined,
+    ...(followUp ? { voidedAt: followUp.recordedAt.toISOString() } : {}),
+    ...(followUp && voidReason !== undefined && voidReason !== null ? { voidReason: String(voidReason) } : {}),
+    occurredKey,
+  };
+}
 
 /**
  * Activities live only in the event store: one stream per (tenant, activityId), appended together
@@ -189,14 +180,13 @@ export class ActivityRepository {
     });
     for (const streamId of appended) outcomes[firstByStream.get(streamId) as number] = { status: 'accepted' };
     if (existing.length > 0) {
-      const rows = (await m.query(
-        `SELECT stream_id, data FROM events WHERE stream_id = ANY($1::text[]) AND version = 1`,
-        [existing],
-      )) as { stream_id: string; data: Activity }[];
-      const stored = new Map(rows.map((r) => [r.stream_id, r.data]));
+      const stored = await this.store.readOpenings(existing, m);
       for (const streamId of existing) {
         const index = firstByStream.get(streamId) as number;
-        outcomes[index] = judge(stored.get(streamId), (candidates[index] as Candidate).activity);
+        outcomes[index] = judge(
+          stored.get(streamId)?.data as Activity | undefined,
+          (candidates[index] as Candidate).activity,
+        );
       }
     }
     candidates.forEach((c, i) => {
@@ -210,11 +200,11 @@ export class ActivityRepository {
   }
 
   async find(tenantId: string, activityId: string): Promise<StoredActivity | undefined> {
-    const rows = (await this.dataSource.query(`${SELECT_ACTIVITY} AND e.stream_id = $2`, [
+    const [row] = await this.store.listOpenings({
+      streamType: ACTIVITY_STREAM_TYPE,
       tenantId,
-      activityStreamId(tenantId, activityId),
-    ])) as ActivityRow[];
-    const row = rows[0];
+      streamId: activityStreamId(tenantId, activityId),
+    });
     if (!row) return undefined;
     const { occurredKey: _, ...stored } = toListed(row);
     return stored;
@@ -222,27 +212,23 @@ export class ActivityRepository {
 
   /** One page in (occurredAt, activityId) order, `limit + 1` rows so the caller knows if there is more. */
   async list(q: ListQuery): Promise<ListedActivity[]> {
-    const where: string[] = [];
-    const params: unknown[] = [q.tenantId];
-    const bind = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (q.repId !== undefined) where.push(`e.data ->> 'repId' = ${bind(q.repId)}`);
-    if (q.kind !== undefined) where.push(`e.type = ${bind(activityEventType(q.kind))}`);
-    if (q.from !== undefined) where.push(`e.occurred_at >= ${bind(q.from)}::timestamptz`);
-    if (q.to !== undefined) where.push(`e.occurred_at < ${bind(q.to)}::timestamptz`);
-    if (q.after !== undefined) {
-      const streamId = activityStreamId(q.tenantId, q.after.activityId);
-      where.push(
-        `(e.occurred_at, e.stream_id) > (${bind(q.after.occurredAt)}::timestamptz, ${bind(streamId)})`,
-      );
-    }
-    const rows = (await this.dataSource.query(
-      `${SELECT_ACTIVITY} ${where.map((w) => `AND ${w}`).join(' ')}
-        ORDER BY e.occurred_at, e.stream_id LIMIT ${bind(q.limit + 1)}`,
-      params,
-    )) as ActivityRow[];
+    const rows = await this.store.listOpenings({
+      streamType: ACTIVITY_STREAM_TYPE,
+      tenantId: q.tenantId,
+      ...(q.repId !== undefined ? { dataField: { name: 'repId', equals: q.repId } } : {}),
+      ...(q.kind !== undefined ? { type: activityEventType(q.kind) } : {}),
+      ...(q.from !== undefined ? { occurredFrom: q.from } : {}),
+      ...(q.to !== undefined ? { occurredBefore: q.to } : {}),
+      ...(q.after !== undefined
+        ? {
+            after: {
+              occurredAt: q.after.occurredAt,
+              streamId: activityStreamId(q.tenantId, q.after.activityId),
+            },
+          }
+        : {}),
+      limit: q.limit + 1,
+    });
     return rows.map(toListed);
   }
 
@@ -256,14 +242,11 @@ export class ActivityRepository {
     const streamId = activityStreamId(tenantId, activityId);
     try {
       return await this.dataSource.transaction(async (m): Promise<VoidOutcome> => {
-        const rows = (await m.query(
-          `SELECT version, data, metadata -> 'recordedBy' AS recorded_by FROM events WHERE stream_id = $1 AND tenant_id = $2 ORDER BY version`,
-          [streamId, tenantId],
-        )) as { version: number; data: Activity; recorded_by: RecordedBy | null }[];
+        const rows = (await this.store.readStream(streamId, 0, m)).filter((e) => e.tenantId === tenantId);
         const original = rows[0];
         if (!original) return { status: 'not_found' };
-        const activity = orderActivityFields(original.data);
-        const refusal = voidRefusal(voider, activity, original.recorded_by ?? undefined);
+        const activity = orderActivityFields(original.data as Activity);
+        const refusal = voidRefusal(voider, activity, recorderOf(original.metadata));
         if (refusal !== undefined) return { status: 'refused', reason: refusal };
         if (rows.length > 1) return { status: 'already_voided', activity };
         const now = new Date().toISOString();
