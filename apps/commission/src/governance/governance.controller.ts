@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { CommissionError } from '../commission.error';
+import { CommissionErrorFilter } from '../http/commission-error.filter';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -10,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, hasRole, Principal, Roles } from '@pacer/auth';
-import { csvNumber, csvText, ProblemException, sendCsv } from '@pacer/http';
+import { csvNumber, csvText, sendCsv } from '@pacer/http';
 import { checkId } from '../plans/plans.controller';
 import { AccessPolicy } from '../statements/access-policy.service';
 import { StatementsService } from '../statements/statements.service';
@@ -82,6 +84,7 @@ const STATEMENT_LINE_COLUMNS = [
 @ApiTags('governance')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'No valid bearer token (problem+json).' })
+@UseFilters(CommissionErrorFilter)
 @Controller('v1')
 export class GovernanceController {
   constructor(
@@ -114,8 +117,10 @@ export class GovernanceController {
   @Get('periods/:periodKey')
   @Roles('admin', 'manager')
   @ApiOperation({
-    summary: "A period's state (open, closed or paid), who closed, reopened and paid it, and its statements by status.",
-    description: 'A period nobody closed is open, with its statements counted. Managers see the counts of their teams’ reps.',
+    summary:
+      "A period's state (open, closed or paid), who closed, reopened and paid it, and its statements by status.",
+    description:
+      'A period nobody closed is open, with its statements counted. Managers see the counts of their teams’ reps.',
   })
   @ApiOkResponse({ type: PeriodDto })
   @ApiResponse({ status: 400, description: 'Not a plan period key (problem+json).' })
@@ -254,7 +259,7 @@ export class GovernanceController {
       range === undefined
         ? undefined
         : await this.governance.statementHead(principal.tenantId, repId, periodKey);
-    if (head === undefined) throw ProblemException.notFound(`A statement of rep ${repId} for ${periodKey}`);
+    if (head === undefined) throw CommissionError.notFound(`A statement of rep ${repId} for ${periodKey}`);
     const statementColumns = [
       csvText<Line>('repId', () => head.repId),
       csvText<Line>('periodKey', () => head.periodKey),
@@ -319,7 +324,7 @@ export class GovernanceController {
     @Param('disputeId') disputeId: string,
     @Body() dto: ResolveDisputeDto,
   ): Promise<DisputeDto> {
-    if (!UUID.test(disputeId)) throw ProblemException.notFound(`Dispute ${disputeId}`);
+    if (!UUID.test(disputeId)) throw CommissionError.notFound(`Dispute ${disputeId}`);
     return this.governance.resolveDispute(principal, disputeId, dto);
   }
 
@@ -419,7 +424,7 @@ export class GovernanceController {
       const managerId = principal.repId ?? principal.subject;
       if (query.teamId !== undefined) {
         if (!(await this.governance.managesTeam(principal.tenantId, managerId, query.teamId))) {
-          throw new ProblemException(403, 'forbidden', `You do not manage team ${query.teamId}.`);
+          throw new CommissionError('forbidden', `You do not manage team ${query.teamId}.`);
         }
       } else {
         reps = await this.access.visibleReps(principal);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CommissionError } from '../commission.error';
 import { DataSource, EntityManager } from 'typeorm';
 import { hasRole, Principal, type Role as AuthRole } from '@pacer/auth';
 import {
@@ -11,7 +12,7 @@ import {
   TOPICS,
 } from '@pacer/contracts';
 import { enqueueOutbox, OutboxMessage } from '@pacer/messaging';
-import { anyCursorPart, decodeKeysetCursor, encodeKeysetCursor, ProblemException } from '@pacer/http';
+import { anyCursorPart, decodeKeysetCursor, encodeKeysetCursor } from '@pacer/http';
 import { AuditEntry, auditActor, recordAudit } from '@pacer/platform';
 import { money } from '../calculation/decimal';
 import { manualAdjustmentPosting } from '../calculation/manual-adjustment';
@@ -184,7 +185,7 @@ export class GovernanceService {
       const state = await this.periodState(manager, tenantId, periodKey);
       if (!state.closed) return { changed: false, body: state, reps: [] as string[] };
       if (state.paidAt !== null) {
-        throw ProblemException.conflict(
+        throw new CommissionError(
           'period-paid',
           `Period ${periodKey} was paid out on ${state.paidAt}; a paid period is not reopened. Post corrections as manual adjustments in an open period.`,
         );
@@ -239,26 +240,22 @@ export class GovernanceService {
     return this.dataSource.transaction(async (manager) => {
       await lockReps(manager, [{ tenantId, repId }]);
       const head = await this.head(manager, tenantId, repId, periodKey);
-      if (head === undefined) throw ProblemException.notFound(`A statement of rep ${repId} for ${periodKey}`);
+      if (head === undefined) throw CommissionError.notFound(`A statement of rep ${repId} for ${periodKey}`);
       if (!hasRole(principal, 'admin')) {
         const intervals = await this.repTeamIntervals(manager, tenantId, repId);
         const approvers = statementApprovers(intervals, repId, head.windowEndMs);
         if (!approvers.has(principal.repId ?? principal.subject)) {
-          throw new ProblemException(
-            403,
+          throw new CommissionError(
             'forbidden',
             `Only an admin or the manager of rep ${repId}'s team at the end of ${periodKey} approves this statement.`,
           );
         }
       }
       if (head.status === 'paid') {
-        throw ProblemException.conflict(
-          'statement-paid',
-          `The statement of ${repId} for ${periodKey} is paid.`,
-        );
+        throw new CommissionError('statement-paid', `The statement of ${repId} for ${periodKey} is paid.`);
       }
       if (expectedVersion !== undefined && expectedVersion !== head.version) {
-        throw ProblemException.conflict(
+        throw new CommissionError(
           'statement-changed',
           `The statement is at version ${head.version}, not ${expectedVersion}: review it again before approving.`,
           { currentVersion: head.version },
@@ -303,7 +300,7 @@ export class GovernanceService {
       await lockPeriodStates(manager, [tenantId], 'exclusive');
       const state = await this.periodState(manager, tenantId, periodKey);
       if (!state.closed) {
-        throw ProblemException.conflict(
+        throw new CommissionError(
           'period-open',
           `Period ${periodKey} is open; close it (POST /v1/periods/${periodKey}/close) before paying it out.`,
         );
@@ -322,7 +319,7 @@ export class GovernanceService {
       )) as { rep_id: string; status: StatementStatus; version: number }[];
       if (unapproved.length > 0) {
         const named = unapproved.slice(0, MAX_NAMED);
-        throw ProblemException.conflict(
+        throw new CommissionError(
           'statements-unapproved',
           `${unapproved.length} statement(s) of ${periodKey} are not approved: ${named
             .slice(0, 20)
@@ -366,7 +363,7 @@ export class GovernanceService {
     assertPeriodKey(periodKey);
     const state = await this.periodState(this.dataSource.manager, tenantId, periodKey);
     if (state.paidAt === null) {
-      throw ProblemException.conflict(
+      throw new CommissionError(
         'period-not-paid',
         `Period ${periodKey} has not been paid out (POST /v1/periods/${periodKey}/payout); there is no payroll file yet.`,
       );
@@ -472,8 +469,7 @@ export class GovernanceService {
     const windows = timelineOf(ctx, now + 3 * 366 * 86_400_000);
     const asked = windows.find((w) => w.key === input.periodKey);
     if (asked === undefined || asked.version === null) {
-      throw new ProblemException(
-        422,
+      throw new CommissionError(
         'no-plan-period',
         `Rep ${repId} has no plan period ${input.periodKey}; adjustments are posted to a period of the rep's plan calendar.`,
       );
@@ -482,8 +478,7 @@ export class GovernanceService {
       ? bookingPeriod(windows, closed, now, asked.endMs)
       : asked;
     if (target === undefined || target.version === null) {
-      throw new ProblemException(
-        422,
+      throw new CommissionError(
         'no-open-period',
         `Period ${input.periodKey} is closed and rep ${repId} has no open period with a plan to book the adjustment in.`,
       );
@@ -560,7 +555,7 @@ export class GovernanceService {
   ): Promise<DisputeView> {
     const tenantId = principal.tenantId;
     if (principal.repId !== repId) {
-      throw new ProblemException(403, 'forbidden', 'A rep disputes lines of their own statements only.');
+      throw new CommissionError('forbidden', 'A rep disputes lines of their own statements only.');
     }
     return this.dataSource.transaction(async (manager) => {
       const [line] = (await manager.query(
@@ -568,7 +563,7 @@ export class GovernanceService {
         [tenantId, repId, periodKey, lineId],
       )) as unknown[];
       if (line === undefined)
-        throw ProblemException.notFound(`Line ${lineId} of the statement of ${repId} for ${periodKey}`);
+        throw CommissionError.notFound(`Line ${lineId} of the statement of ${repId} for ${periodKey}`);
       const disputeId = newEventId();
       const event = governanceEvent('pacer.commission.dispute_opened.v1', tenantId, {
         disputeId,
@@ -604,9 +599,9 @@ export class GovernanceService {
         [tenantId, disputeId],
       )) as { rep_id: string; period_key: string; status: string; opened_event_id: string }[];
       const found = rows[0];
-      if (found === undefined) throw ProblemException.notFound(`Dispute ${disputeId}`);
+      if (found === undefined) throw CommissionError.notFound(`Dispute ${disputeId}`);
       if (found.status === 'resolved') {
-        throw ProblemException.conflict('dispute-resolved', `Dispute ${disputeId} is already resolved.`);
+        throw new CommissionError('dispute-resolved', `Dispute ${disputeId} is already resolved.`);
       }
       const adjustment =
         dto.adjustment === undefined
@@ -675,7 +670,7 @@ export class GovernanceService {
         needs_approval: boolean;
       }[];
       const primary = records.find((r) => r.rep_id === r.primary_rep_id) ?? records[0];
-      if (primary === undefined) throw ProblemException.notFound(`Deal ${dealId}`);
+      if (primary === undefined) throw CommissionError.notFound(`Deal ${dealId}`);
       await lockReps(
         manager,
         [...new Set(records.map((r) => r.rep_id))].map((repId) => ({ tenantId, repId })),
@@ -684,8 +679,7 @@ export class GovernanceService {
         const intervals = await this.repTeamIntervals(manager, tenantId, primary.primary_rep_id);
         const approvers = statementApprovers(intervals, primary.primary_rep_id, Date.now() + 1);
         if (!approvers.has(principal.repId ?? principal.subject)) {
-          throw new ProblemException(
-            403,
+          throw new CommissionError(
             'forbidden',
             `Only an admin or the manager of rep ${primary.primary_rep_id}'s team decides on deal ${dealId}.`,
           );
@@ -694,10 +688,10 @@ export class GovernanceService {
       const existing = await this.dealView(manager, tenantId, dealId);
       if (existing?.status === decision) return { changed: false, body: existing };
       if (existing !== undefined && (existing.status === 'approved' || existing.status === 'rejected')) {
-        throw ProblemException.conflict('deal-decided', `Deal ${dealId} was already ${existing.status}.`);
+        throw new CommissionError('deal-decided', `Deal ${dealId} was already ${existing.status}.`);
       }
       if (!records.some((r) => r.needs_approval)) {
-        throw ProblemException.conflict('deal-not-pending', `Deal ${dealId} does not wait for approval.`);
+        throw new CommissionError('deal-not-pending', `Deal ${dealId} does not wait for approval.`);
       }
       const event =
         decision === 'approved'
@@ -952,7 +946,9 @@ export class GovernanceService {
    */
   async periods(tenantId: string, filter: PeriodsFilter): Promise<Page<PeriodView>> {
     const after =
-      filter.cursor === undefined ? undefined : decodeCursor(filter.cursor, [isTimestampText, isPeriodKeyText]);
+      filter.cursor === undefined
+        ? undefined
+        : decodeCursor(filter.cursor, [isTimestampText, isPeriodKeyText]);
     const rows = await this.periodRows(tenantId, filter.reps, {
       limit: filter.limit + 1,
       ...(filter.status !== undefined ? { status: filter.status } : {}),
@@ -979,7 +975,8 @@ export class GovernanceService {
       params.push(v);
       return `$${params.length}`;
     };
-    const keyOnly = (column: string): string => (q.periodKey === undefined ? '' : ` AND ${column} = ${p(q.periodKey)}`);
+    const keyOnly = (column: string): string =>
+      q.periodKey === undefined ? '' : ` AND ${column} = ${p(q.periodKey)}`;
     const closedKey = keyOnly('period_key');
     const reopenedKey = keyOnly(`subject->>'periodKey'`);
     const where: string[] = [];
@@ -989,7 +986,9 @@ export class GovernanceService {
     if (q.after !== undefined) {
       const at = p(q.after[0]);
       const key = p(q.after[1]);
-      where.push(`(k.changed_at < ${at}::timestamptz OR (k.changed_at = ${at}::timestamptz AND k.period_key > ${key}))`);
+      where.push(
+        `(k.changed_at < ${at}::timestamptz OR (k.changed_at = ${at}::timestamptz AND k.period_key > ${key}))`,
+      );
     }
     const repFilter = reps === 'all' ? '' : ` AND s.rep_id = ANY(${p([...reps])}::text[])`;
     // Reopens are read from the audit log (written in the reopen's own transaction): closed_periods
@@ -1290,7 +1289,7 @@ function governanceEvent<T extends EventType>(
 
 export function assertPeriodKey(periodKey: string, path = 'periodKey'): void {
   if (planPeriodOfKey(periodKey) === undefined) {
-    throw ProblemException.validation([
+    throw CommissionError.validation([
       {
         path,
         message:
@@ -1324,7 +1323,9 @@ function periodViewOf(r: PeriodRow): PeriodView & { changedAtText: string } {
     ...(r.reopened_at !== null && r.reopened_by !== null
       ? { reopenedAt: r.reopened_at.toISOString(), reopenedBy: r.reopened_by }
       : {}),
-    ...(r.paid_at !== null && r.paid_by !== null ? { paidAt: r.paid_at.toISOString(), paidBy: r.paid_by } : {}),
+    ...(r.paid_at !== null && r.paid_by !== null
+      ? { paidAt: r.paid_at.toISOString(), paidBy: r.paid_by }
+      : {}),
     statements: { total: r.total, draft: r.draft, approved: r.approved, paid: r.paid },
     changedAtText: r.changed_at_text,
   };
@@ -1348,6 +1349,6 @@ const isInstantText = (v: string): boolean => /^\d{4}-\d{2}-\d{2}T/.test(v) && !
 function decodeCursor(cursor: string, checks: readonly ((v: string) => boolean)[]): string[] {
   const parts = decodeKeysetCursor(cursor, checks);
   if (parts === undefined)
-    throw ProblemException.validation([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
+    throw CommissionError.validation([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
   return parts;
 }

@@ -1,15 +1,18 @@
-import { Body, Controller, Get, HttpStatus, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, Put, Res, UseFilters } from '@nestjs/common';
+import { CommissionError } from '../commission.error';
+import { CommissionErrorFilter } from '../http/commission-error.filter';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { auditActor } from '@pacer/platform';
 import { CurrentPrincipal, hasRole, Principal, Roles } from '@pacer/auth';
-import { IntParamPipe, ProblemException } from '@pacer/http';
+import { IntParamPipe } from '@pacer/http';
 import { INPUT_LIMITS, isId } from '@pacer/sales-domain';
 import { PlanDto } from './plan.dto';
 import { PlansService, PlanVersionView } from './plans.service';
 
 @ApiTags('plans')
 @ApiBearerAuth()
+@UseFilters(CommissionErrorFilter)
 @Controller('v1/plans')
 export class PlansController {
   constructor(private readonly plans: PlansService) {}
@@ -53,7 +56,7 @@ export class PlansController {
     await this.assertCanReadPlan(principal, planId);
     const versions = await this.plans.versions(principal.tenantId, planId);
     const latest = versions[versions.length - 1];
-    if (latest === undefined) throw ProblemException.notFound(`Plan ${planId}`);
+    if (latest === undefined) throw CommissionError.notFound(`Plan ${planId}`);
     return { ...latest, versions };
   }
 
@@ -67,7 +70,7 @@ export class PlansController {
   ): Promise<PlanVersionView> {
     await this.assertCanReadPlan(principal, planId);
     const found = await this.plans.version(principal.tenantId, planId, version);
-    if (found === undefined) throw ProblemException.notFound(`Version ${version} of plan ${planId}`);
+    if (found === undefined) throw CommissionError.notFound(`Version ${version} of plan ${planId}`);
     return found;
   }
 
@@ -80,14 +83,14 @@ export class PlansController {
     )
       return;
     const exists = (await this.plans.versions(principal.tenantId, planId)).length > 0;
-    if (!exists) throw ProblemException.notFound(`Plan ${planId}`);
-    throw new ProblemException(403, 'forbidden', `Plan ${planId} is not assigned to you.`);
+    if (!exists) throw CommissionError.notFound(`Plan ${planId}`);
+    throw new CommissionError('forbidden', `Plan ${planId} is not assigned to you.`);
   }
 }
 
 export function checkId(name: string, value: string): void {
   if (!isId(value)) {
-    throw ProblemException.validation([
+    throw CommissionError.validation([
       {
         path: name,
         message: `${name} must be ${INPUT_LIMITS.idMinLength} to ${INPUT_LIMITS.idMaxLength} characters without control characters`,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { CommissionError } from '../commission.error';
 import { DataSource, EntityManager } from 'typeorm';
 import { eventKey, EventType, makeEvent, newEventId, PacerEvent, PlanBody, TOPICS } from '@pacer/contracts';
 import { ConcurrencyError, EventStore } from '@pacer/event-store';
 import { enqueueOutbox } from '@pacer/messaging';
-import { ProblemException } from '@pacer/http';
 import { AuditActor, recordAudit } from '@pacer/platform';
 import { money } from '../calculation/decimal';
 import { DirtyStatements } from '../ledger/dirty-statements';
@@ -67,7 +67,7 @@ export class PlansService {
     const tenantId = actor.tenantId;
     const body = toBody(dto);
     const problems = planRuleProblems(body);
-    if (problems.length > 0) throw ProblemException.validation(problems, 'The plan is not valid.');
+    if (problems.length > 0) throw CommissionError.validation(problems, 'The plan is not valid.');
     return this.inTransaction(async (manager) => {
       const streamId = planStreamId(tenantId, planId);
       const plan = PlanAggregate.load(planId, await this.events.readStream(streamId, 0, manager));
@@ -125,7 +125,7 @@ export class PlansService {
         [tenantId, dto.planId],
       )) as unknown[];
       if (exists === undefined) {
-        throw ProblemException.validation([
+        throw CommissionError.validation([
           { path: 'planId', message: `no plan ${dto.planId} exists in this tenant` },
         ]);
       }
@@ -313,7 +313,7 @@ export class PlansService {
       } catch (e) {
         if (!(e instanceof ConcurrencyError)) throw e;
         if (attempt >= 3) {
-          throw ProblemException.conflict(
+          throw new CommissionError(
             'concurrent-change',
             'The plan or rep was changed concurrently; retry the request.',
           );

@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpStatus, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, Put, Res, UseFilters } from '@nestjs/common';
+import { CommissionError } from '../commission.error';
+import { CommissionErrorFilter } from '../http/commission-error.filter';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -10,7 +12,6 @@ import {
 import type { Response } from 'express';
 import { auditActor } from '@pacer/platform';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
-import { ProblemException } from '@pacer/http';
 import { PlanPeriodKey } from '@pacer/contracts';
 import { AccessPolicy } from '../statements/access-policy.service';
 import { AssignPlanDto, QuotaDto } from './plan.dto';
@@ -26,6 +27,7 @@ function isPlanPeriodKey(key: string): boolean {
 
 @ApiTags('plans')
 @ApiBearerAuth()
+@UseFilters(CommissionErrorFilter)
 @Controller('v1/reps/:repId')
 export class RepsController {
   constructor(
@@ -80,7 +82,7 @@ export class RepsController {
   ): Promise<object> {
     checkId('repId', repId);
     if (!isPlanPeriodKey(periodKey)) {
-      throw ProblemException.validation([
+      throw CommissionError.validation([
         {
           path: 'periodKey',
           message: 'must be a month (2026-11), fiscal quarter (FY2027-Q1) or fiscal year (FY2027) key',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { CommissionError } from '../commission.error';
 import { DataSource } from 'typeorm';
 import { hasRole, Principal } from '@pacer/auth';
-import { ProblemException } from '@pacer/http';
 import { intervalsOfRows, MembershipEventRow } from '../roster/membership-rows';
 import { managerCanSee, MembershipInterval, teamsManagedAt } from '../roster/team-membership';
 
@@ -17,7 +17,7 @@ export class AccessPolicy {
     range?: { fromMs: number; toMs: number },
   ): Promise<void> {
     if (await this.canRead(principal, repId, range)) return;
-    throw new ProblemException(403, 'forbidden', `You may not read the commission figures of rep ${repId}.`);
+    throw new CommissionError('forbidden', `You may not read the commission figures of rep ${repId}.`);
   }
 
   async canRead(

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { CommissionError } from '../commission.error';
+import { CommissionErrorFilter } from '../http/commission-error.filter';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal, Roles } from '@pacer/auth';
-import { ProblemException } from '@pacer/http';
 import { CalendarError, parseInstant } from '@pacer/sales-domain';
 import { AccessPolicy } from './access-policy.service';
 import { EstimateDto, ExceptionsQueryDto } from './estimate.dto';
@@ -10,6 +11,7 @@ import { EstimateView, StatementListItem, StatementsService } from './statements
 
 @ApiTags('statements')
 @ApiBearerAuth()
+@UseFilters(CommissionErrorFilter)
 @Controller('v1')
 export class StatementsController {
   constructor(
@@ -49,7 +51,7 @@ export class StatementsController {
       range === undefined
         ? undefined
         : await this.statements.statementText(principal.tenantId, repId, periodKey);
-    if (text === undefined) throw ProblemException.notFound(`A statement of rep ${repId} for ${periodKey}`);
+    if (text === undefined) throw CommissionError.notFound(`A statement of rep ${repId} for ${periodKey}`);
     res.status(200).type('application/json').send(text);
   }
 
@@ -66,7 +68,7 @@ export class StatementsController {
         parseInstant(dto.occurredAt);
       } catch (e) {
         if (e instanceof CalendarError)
-          throw ProblemException.validation([{ path: 'occurredAt', message: 'is not a real instant' }]);
+          throw CommissionError.validation([{ path: 'occurredAt', message: 'is not a real instant' }]);
         throw e;
       }
     }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { CommissionError } from '../commission.error';
 import { DataSource } from 'typeorm';
 import { planPeriodOfKey } from '@pacer/contracts';
-import { anyCursorPart, decodeKeysetCursor, encodeKeysetCursor, ProblemException } from '@pacer/http';
+import { anyCursorPart, decodeKeysetCursor, encodeKeysetCursor } from '@pacer/http';
 import { CalendarError, parseInstant, periodOfKey } from '@pacer/sales-domain';
 import { instantMillis } from '../calculation/deal-order';
 import { Dec, money } from '../calculation/decimal';
@@ -211,8 +212,7 @@ export class StatementsService {
     ) as RepContext;
     const window = windowAt(timelineOf(ctx, at), at);
     if (window === undefined || window.version === null) {
-      throw new ProblemException(
-        422,
+      throw new CommissionError(
         'no-plan',
         `Rep ${repId} has no plan in force at ${occurredAt}; nothing can be estimated.`,
       );
@@ -341,6 +341,6 @@ const isTimestamp = (v: string): boolean =>
 function decodeCursor(cursor: string): [string, string, string] {
   const parts = decodeKeysetCursor(cursor, [isTimestamp, anyCursorPart, anyCursorPart]);
   if (parts === undefined)
-    throw ProblemException.validation([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
+    throw CommissionError.validation([{ path: 'cursor', message: 'is not a cursor this service issued' }]);
   return parts as [string, string, string];
 }
