@@ -5,3 +5,4 @@ export * from './input-limits';
 export * from './input-money';
 export * from './input-text';
 export * from './money';
+export * from './membership';

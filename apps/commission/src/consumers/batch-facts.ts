@@ -53,6 +53,8 @@ export interface MembershipFact {
   kind: 'joined' | 'role_changed' | 'left';
   role: Role | null;
   at: string;
+  /** The event's recordedtime: with `at` and `eventId`, the roster replay order. */
+  recordedAt: string;
   eventId: string;
 }
 

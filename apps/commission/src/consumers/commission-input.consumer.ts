@@ -88,6 +88,7 @@ export class CommissionInputConsumer implements ConsumerHandler<PacerEvent> {
           kind: event.type === 'pacer.roster.member_joined.v1' ? 'joined' : 'role_changed',
           role: event.data.role,
           at: event.data.effectiveFrom,
+          recordedAt: event.recordedtime,
           eventId: event.id,
         });
         return;
@@ -99,6 +100,7 @@ export class CommissionInputConsumer implements ConsumerHandler<PacerEvent> {
           kind: 'left',
           role: null,
           at: event.data.effectiveTo,
+          recordedAt: event.recordedtime,
           eventId: event.id,
         });
         return;

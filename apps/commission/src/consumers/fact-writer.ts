@@ -186,10 +186,10 @@ export async function writeFacts(
 
   if (memberships.length > 0) {
     await manager.query(
-      `INSERT INTO team_membership_events (tenant_id, team_id, rep_id, kind, role, at, event_id)
-       SELECT t, team, r, k, role, at, e
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
-              WITH ORDINALITY AS x(t, team, r, k, role, at, e, o)
+      `INSERT INTO team_membership_events (tenant_id, team_id, rep_id, kind, role, at, recorded_at, event_id)
+       SELECT t, team, r, k, role, at, rec, e
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+              WITH ORDINALITY AS x(t, team, r, k, role, at, rec, e, o)
         ORDER BY o
        ON CONFLICT (event_id) DO NOTHING`,
       [
@@ -199,6 +199,7 @@ export async function writeFacts(
         col(memberships, (m) => m.kind),
         col(memberships, (m) => m.role),
         col(memberships, (m) => m.at),
+        col(memberships, (m) => m.recordedAt),
         col(memberships, (m) => m.eventId),
       ],
     );

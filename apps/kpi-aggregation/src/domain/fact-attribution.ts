@@ -1,6 +1,6 @@
 import { KpiKeyRef, CALENDAR_TYPES } from './kpi-key';
 import { AppliedState, FactRow } from './kpi-fact';
-import { MembershipInterval, teamsAt } from './membership-intervals';
+import { MembershipInterval, teamsAt } from '@pacer/sales-domain';
 import { PeriodResolver } from './period-resolver';
 import { SprintSpan } from './sprint-record';
 import { DealCancellation } from './deal-cancellation';

@@ -1,5 +1,5 @@
 import { planPeriodOfKey } from '@pacer/contracts';
-import { CalendarError, TenantCalendar } from '@pacer/sales-domain';
+import { CalendarError, changedRanges, intervalsEqual, intervalsOf, MembershipInterval, overlaps, TenantCalendar } from '@pacer/sales-domain';
 import { cancelChanged, CancelRecord, cancellationOf, DealCancellation, mergeCancel } from './deal-cancellation';
 import { attribute, AttributionContext, keysOf, OpportunityOpening } from './fact-attribution';
 import { deliveryChanged, factRowId, FactRow, mergeFact } from './kpi-fact';
@@ -11,7 +11,6 @@ import { sameSnapshot, SnapshotRecord } from './kpi-snapshot';
 import { emptyTally } from './kpi-tally';
 import { Accumulator, FactSelector, KpiStore } from './kpi.store';
 import { latestOf } from './latest-wins';
-import { changedRanges, intervalsEqual, intervalsOf, MembershipInterval, overlaps } from './membership-intervals';
 import { periodResolverFor, PeriodResolver } from './period-resolver';
 import { QuotaRecord, quotaOf } from './quota';
 import { sameSprintPlan, SprintRecord, sprintSpan, SprintSpan } from './sprint-record';

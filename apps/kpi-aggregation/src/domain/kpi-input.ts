@@ -1,9 +1,8 @@
 import { Activity, PacerEvent, planPeriodOfKey } from '@pacer/contracts';
-import { isValidTimeZone, splitCredits, startOfLocalDate } from '@pacer/sales-domain';
+import { isValidTimeZone, MembershipEvent, splitCredits, startOfLocalDate } from '@pacer/sales-domain';
 import { CancelRecord } from './deal-cancellation';
 import { FactKind, FactRow } from './kpi-fact';
 import { moneyToCents } from './kpi-metrics.calculator';
-import { MembershipEvent } from './membership-intervals';
 import { OpportunityEvent, probabilityUnits } from './opportunity-forecast';
 import { QuotaRecord } from './quota';
 import { SprintRecord } from './sprint-record';

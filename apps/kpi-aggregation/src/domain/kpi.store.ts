@@ -4,7 +4,7 @@ import { FactRow } from './kpi-fact';
 import { KpiKeyRef } from './kpi-key';
 import { KpiTally } from './kpi-tally';
 import { KeyDelta } from './kpi-delta';
-import { MembershipEvent, MembershipInterval } from './membership-intervals';
+import { MembershipEvent, MembershipInterval } from '@pacer/sales-domain';
 import { ForecastRow, OpportunityEvent } from './opportunity-forecast';
 import { QuotaRecord } from './quota';
 import { SnapshotRecord } from './kpi-snapshot';

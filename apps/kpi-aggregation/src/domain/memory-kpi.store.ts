@@ -6,7 +6,7 @@ import { keyIdOf } from './kpi-key';
 import { SnapshotRecord } from './kpi-snapshot';
 import { addTally, emptyTally } from './kpi-tally';
 import { Accumulator, FactSelector, KpiStore } from './kpi.store';
-import { MembershipEvent, MembershipInterval } from './membership-intervals';
+import { MembershipEvent, MembershipInterval } from '@pacer/sales-domain';
 import { ForecastRow, OpportunityEvent } from './opportunity-forecast';
 import { QuotaRecord } from './quota';
 import { SprintRecord } from './sprint-record';

@@ -1,6 +1,6 @@
 import { KpiKeyRef } from './kpi-key';
 import { Versioned } from './latest-wins';
-import { MembershipInterval, overlaps } from './membership-intervals';
+import { MembershipInterval, overlaps } from '@pacer/sales-domain';
 
 /** A rep's quota for one month, fiscal quarter or fiscal year key (the newest `quota_set` wins). */
 export interface QuotaRecord extends Versioned {

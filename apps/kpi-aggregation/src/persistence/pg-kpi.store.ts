@@ -7,7 +7,7 @@ import { keyIdOf, KpiKeyRef } from '../domain/kpi-key';
 import { SnapshotRecord } from '../domain/kpi-snapshot';
 import { KpiTally } from '../domain/kpi-tally';
 import { Accumulator, FactSelector, KpiStore } from '../domain/kpi.store';
-import { MembershipEvent, MembershipInterval } from '../domain/membership-intervals';
+import { MembershipEvent, MembershipInterval } from '@pacer/sales-domain';
 import { ForecastApplied, ForecastRow, OpportunityEvent } from '../domain/opportunity-forecast';
 import { QuotaRecord } from '../domain/quota';
 import { SprintRecord } from '../domain/sprint-record';

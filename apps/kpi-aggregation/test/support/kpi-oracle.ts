@@ -1,6 +1,8 @@
 import { Activity, KpiMetrics, PacerEvent, planPeriodOfKey } from '@pacer/contracts';
 import {
   DEFAULT_CALENDAR,
+  intervalsOf,
+  MembershipEvent,
   parseInstant,
   periodOfKey,
   periodsContaining,
@@ -12,7 +14,6 @@ import {
 import { keyIdOf, KpiKeyRef } from '../../src/domain/kpi-key';
 import { deriveMetrics, moneyToCents } from '../../src/domain/kpi-metrics.calculator';
 import { emptyTally, KpiTally } from '../../src/domain/kpi-tally';
-import { intervalsOf, MembershipEvent } from '../../src/domain/membership-intervals';
 
 export interface OracleSnapshot {
   ref: KpiKeyRef;
