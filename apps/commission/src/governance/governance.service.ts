@@ -1072,7 +1072,7 @@ export class GovernanceService {
     repId: string,
   ): Promise<MembershipInterval[]> {
     const rows = (await manager.query(
-      `SELECT team_id, rep_id, kind, role, at, seq FROM team_membership_events
+      `SELECT team_id, rep_id, kind, role, at, recorded_at, event_id FROM team_membership_events
         WHERE tenant_id = $1 AND team_id IN (SELECT team_id FROM team_membership_events WHERE tenant_id = $1 AND rep_id = $2)`,
       [tenantId, repId],
     )) as MembershipEventRow[];
@@ -1085,7 +1085,7 @@ export class GovernanceService {
     teamId: string,
   ): Promise<MembershipInterval[]> {
     const rows = (await manager.query(
-      `SELECT team_id, rep_id, kind, role, at, seq FROM team_membership_events WHERE tenant_id = $1 AND team_id = $2`,
+      `SELECT team_id, rep_id, kind, role, at, recorded_at, event_id FROM team_membership_events WHERE tenant_id = $1 AND team_id = $2`,
       [tenantId, teamId],
     )) as MembershipEventRow[];
     return intervalsOfRows(rows);

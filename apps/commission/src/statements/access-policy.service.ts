@@ -54,7 +54,7 @@ export class AccessPolicy {
 
   private async managerIntervals(principal: Principal): Promise<MembershipInterval[]> {
     const rows = (await this.dataSource.query(
-      `SELECT team_id, rep_id, kind, role, at, seq FROM team_membership_events
+      `SELECT team_id, rep_id, kind, role, at, recorded_at, event_id FROM team_membership_events
         WHERE tenant_id = $1 AND team_id IN (SELECT team_id FROM team_membership_events WHERE tenant_id = $1 AND rep_id = $2)`,
       [principal.tenantId, managerIdOf(principal)],
     )) as MembershipEventRow[];
