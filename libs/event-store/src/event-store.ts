@@ -257,8 +257,10 @@ export class EventStore {
    * up, and the stream's outbox records are written with it, in request order. This is the bulk path
    * for ingestion (one stream per activity), where `appendIn` would cost four statements per event.
    *
-   * The whole batch travels as one JSON parameter: Postgres parses it in C, where building one array
-   * literal per column would cost the caller more CPU than the insert itself.
+   * The events and the outbox records travel as two JSON parameters: Postgres parses them in C, where
+   * building one array literal per column would cost the caller more CPU than the insert itself. Two
+   * documents, not one with two keys: `json -> 'key'` re-parses its whole document, so one document
+   * read twice parsed every CloudEvent four times (~20% of the statement in EXPLAIN ANALYZE).
    */
   async appendNewStreamsIn(
     manager: EntityManager,
@@ -301,7 +303,7 @@ export class EventStore {
     try {
       claimed = (await manager.query(
         `WITH input AS (
-           SELECT * FROM json_to_recordset($1::json -> 'events')
+           SELECT * FROM json_to_recordset($1::json)
              AS x(n int, s text, id uuid, t text, tn text, d jsonb, m jsonb, o timestamptz)
          ), claimed AS (
            -- Heads in a fixed order, so two bulk writers with overlapping streams queue, not deadlock.
@@ -317,13 +319,13 @@ export class EventStore {
            INSERT INTO outbox (topic, key, value, headers)
            SELECT r.topic, r.key, coalesce(convert_to(r.json::text, 'UTF8'), decode(r.b64, 'base64')),
                   coalesce(r.headers, '{}'::jsonb)
-             FROM json_to_recordset($1::json -> 'outbox')
+             FROM json_to_recordset($3::json)
                   AS r(n int, k int, s text, topic text, key text, json json, b64 text, headers jsonb)
              JOIN claimed c ON c.stream_id = r.s
             ORDER BY r.n, r.k
          )
          SELECT stream_id FROM claimed`,
-        [JSON.stringify({ events, outbox: records }), streamType],
+        [JSON.stringify(events), streamType, JSON.stringify(records)],
       )) as { stream_id: string }[];
     } catch (e) {
       if (isUniqueViolation(e, 'events_stream_version')) {
