@@ -1,6 +1,9 @@
-// Shared jest settings. Every project runs two tiers in one jest invocation:
-// `*.spec.ts` (pure unit tests, no infrastructure) and `*.integration-spec.ts` (real Kafka + Postgres,
-// brought up once by the testing harness's global setup).
+// Shared jest settings. Every project's config has two tiers, as two jest projects:
+// `<name>:unit` (`*.spec.ts`, pure, no infrastructure, no global setup) and `<name>:integration`
+// (`*.integration-spec.ts`, real Kafka + Postgres, brought up once by the testing harness's global setup).
+// The nx targets pick one tier each (nx.json): `test` runs `--selectProjects <name>:unit` and is cached,
+// `integration` runs `--selectProjects <name>:integration`. A plain `jest --config <p>/jest.config.js`
+// still runs both. See docs/testing.md.
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
