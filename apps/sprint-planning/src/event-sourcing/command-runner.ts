@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { newEventId, PacerEvent } from '@pacer/contracts';
-import { ConcurrencyError, EventStore } from '@pacer/event-store';
+import { AggregateRoot, ConcurrencyError, EventStore, StoredEvent, StreamTransaction } from '@pacer/event-store';
 import { enqueueOutbox, OutboxMessage } from '@pacer/messaging';
 import { AuditActor, AuditEntry, recordAudit } from '@pacer/platform';
-import { AggregateRoot } from '../domain/aggregate-root';
 import { SprintPlanningError } from '../domain/sprint-planning.error';
 import { SprintPlanningProjection } from '../projections/sprint-planning.projection';
 import { outboxRecord, publicEventsFor, PublishContext } from '../publication/public-events';
@@ -15,14 +14,18 @@ export interface SavedEvent<E extends SprintPlanningEvent> {
   eventId: string;
 }
 
+const decode = (stored: StoredEvent): SprintPlanningEvent => toDomainEvent(stored.type, stored.data);
+
 /**
- * One command's transaction: stream locks, aggregate loading, appends (with the read-model projection
- * in the same transaction) and the public events, enqueued in the outbox at the end in the order the
- * command announced them.
+ * One command's transaction: the event store's `StreamTransaction` (stream locks, aggregate loading,
+ * appends) plus what is sprint-planning's own: the read-model projection of every save in the same
+ * transaction, the audit entry, and the public events, enqueued in the outbox at the end in the order
+ * the command announced them.
  *
  * Concurrency: a command locks the head rows of the streams it decides on (`FOR UPDATE`, team before
  * sprint) before loading them, so a command without If-Match runs on the latest state, never a stale
- * one; with If-Match a mismatch is a 409. The append's expected version stays as the backstop.
+ * one; with If-Match a mismatch is a 409. The append's expected version stays as the backstop, and a
+ * command that loses there is run again by the event store's retry policy (see `CommandRunner`).
  *
  * Audit: a command that saves events must say what it did with `audit(...)`; the entry is written in
  * this transaction, and a command that changed something without one fails rather than go unaudited.
@@ -36,13 +39,15 @@ export class CommandTransaction {
   private readonly audits: AuditEntry[] = [];
   private savedEvents = 0;
 
+  readonly manager: EntityManager;
+
   constructor(
-    readonly manager: EntityManager,
-    private readonly store: EventStore,
+    private readonly stream: StreamTransaction,
     private readonly projection: SprintPlanningProjection,
     readonly actor: AuditActor,
     now: Date,
   ) {
+    this.manager = stream.manager;
     this.now = now;
     this.time = now.toISOString();
     this.tenantId = actor.tenantId;
@@ -54,19 +59,12 @@ export class CommandTransaction {
   }
 
   /** Locks a stream head (no-op for a stream that does not exist yet; its creation is checked by the append). */
-  async lock(streamId: string, mode: 'update' | 'share' = 'update'): Promise<void> {
-    await this.manager.query(
-      `SELECT version FROM streams WHERE stream_id = $1 ${mode === 'update' ? 'FOR UPDATE' : 'FOR SHARE'}`,
-      [streamId],
-    );
+  lock(streamId: string, mode: 'update' | 'share' = 'update'): Promise<void> {
+    return this.stream.lock(streamId, mode);
   }
 
-  async load<E extends SprintPlanningEvent, A extends AggregateRoot<E>>(
-    streamId: string,
-    aggregate: A,
-  ): Promise<A> {
-    const stored = await this.store.readStream(streamId, 0, this.manager);
-    return aggregate.loadFromHistory(stored.map((s) => toDomainEvent(s.type, s.data) as E));
+  load<E extends SprintPlanningEvent, A extends AggregateRoot<E>>(streamId: string, aggregate: A): Promise<A> {
+    return this.stream.load(streamId, aggregate, (stored) => decode(stored) as E);
   }
 
   /** 409 when the client's If-Match names another version than the aggregate's. */
@@ -91,19 +89,12 @@ export class CommandTransaction {
     if (pending.length === 0) return [];
     this.savedEvents += pending.length;
     const withIds = pending.map((event) => ({ event, eventId: newEventId() }));
-    const result = await this.store.appendIn(this.manager, {
-      streamId,
-      streamType,
-      expectedVersion: aggregate.loadedVersion,
-      events: withIds.map(({ event, eventId }) => ({
-        eventId,
-        type: event.type,
-        tenantId: this.tenantId,
-        data: event.data,
-        occurredAt: this.now,
-      })),
+    const stored = await this.stream.save(streamId, streamType, aggregate, {
+      tenantId: this.tenantId,
+      occurredAt: this.now,
+      eventIds: withIds.map((w) => w.eventId),
     });
-    await this.projection.apply(this.manager, result.events);
+    await this.projection.apply(this.manager, stored);
     return withIds;
   }
 
@@ -131,11 +122,15 @@ export class CommandTransaction {
   }
 }
 
-/** Runs commands in a transaction; a lost optimistic race becomes a 409 problem. */
+/**
+ * Runs commands through `EventStore.command`: in a transaction, run again from the start (fresh clock,
+ * fresh state, nothing queued kept) when it loses a race, as the event store's one retry policy says.
+ * A command with If-Match re-checks it on every run, so a stale client version still ends as the
+ * domain's 409. A race still lost after the last run becomes a 409 problem.
+ */
 @Injectable()
 export class CommandRunner {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly projection: SprintPlanningProjection,
   ) {}
@@ -147,8 +142,8 @@ export class CommandRunner {
     onConflict?: () => SprintPlanningError,
   ): Promise<T> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const tx = new CommandTransaction(manager, this.store, this.projection, actor, new Date());
+      return await this.store.command(async (stream) => {
+        const tx = new CommandTransaction(stream, this.projection, actor, new Date());
         const result = await command(tx);
         await tx.flush();
         return result;

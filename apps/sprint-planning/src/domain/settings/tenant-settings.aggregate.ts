@@ -1,6 +1,6 @@
 import { DEFAULT_TENANT_SETTINGS } from '@pacer/contracts';
 import { isValidTimeZone } from '@pacer/sales-domain';
-import { AggregateRoot } from '../aggregate-root';
+import { AggregateRoot } from '@pacer/event-store/aggregate';
 import { FieldProblem, SprintPlanningError } from '../sprint-planning.error';
 import { TenantSettingsEvent, TenantSettingsValues } from './tenant-settings.events';
 

@@ -1,4 +1,4 @@
-import { DomainEvent } from '../aggregate-root';
+import { DomainEvent } from '@pacer/event-store/aggregate';
 
 export interface TenantSettingsValues {
   timezone: string;

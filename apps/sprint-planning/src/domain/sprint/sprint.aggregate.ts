@@ -1,5 +1,5 @@
 import type { SprintItemStatus } from '@pacer/contracts';
-import { AggregateRoot } from '../aggregate-root';
+import { AggregateRoot } from '@pacer/event-store/aggregate';
 import { SprintPlanningError } from '../sprint-planning.error';
 import type { SprintReport } from './sprint-report';
 import { SprintStatus } from './sprint-schedule';

@@ -1,5 +1,5 @@
 import type { KpiMetric, SprintItemStatus } from '@pacer/contracts';
-import { DomainEvent } from '../aggregate-root';
+import { DomainEvent } from '@pacer/event-store/aggregate';
 import type { SprintReport } from './sprint-report';
 
 /**

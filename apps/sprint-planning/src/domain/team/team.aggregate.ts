@@ -1,5 +1,5 @@
 import type { Role, SalesModel } from '@pacer/contracts';
-import { AggregateRoot } from '../aggregate-root';
+import { AggregateRoot } from '@pacer/event-store/aggregate';
 import { instantMillis } from '../calendar/sprint-calendar';
 import { SprintPlanningError } from '../sprint-planning.error';
 import { lastSegmentOf, MembershipSegment, segmentsOverlapping } from './membership';

@@ -1,5 +1,5 @@
 import type { Role, SalesModel } from '@pacer/contracts';
-import { DomainEvent } from '../aggregate-root';
+import { DomainEvent } from '@pacer/event-store/aggregate';
 
 export interface MembershipFacts {
   teamId: string;
