@@ -1,6 +1,6 @@
 import { ConcurrencyError, CreateEventStore1764230400001, EventStore } from '../src';
 import { CreateOutbox1764230400000 } from '@pacer/messaging';
-import { createTestDatabase, TestDatabase } from '@pacer/testing';
+import { createTestDatabase, pollUntil, TestDatabase } from '@pacer/testing';
 
 describe('EventStore on Postgres', () => {
   let db: TestDatabase;
@@ -113,7 +113,13 @@ describe('EventStore on Postgres', () => {
     } finally {
       await slow.release();
     }
-    const after = await store.readAll(BigInt(before), 100);
+    // The guard is the cluster's oldest transaction in flight, so a transaction of another test's
+    // database on the same server may hold both back a little longer: wait for it, with a deadline.
+    const after = await pollUntil(
+      () => store.readAll(BigInt(before), 100),
+      (events) => events.length >= 2,
+      { timeoutMs: 30_000, what: 'both late events to become readable' },
+    );
     expect(after.map((e) => e.streamId)).toEqual(['s-late-1', 's-late-2']);
   });
 });
