@@ -1,21 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { StoredEvent } from '@pacer/event-store';
+import { EventStore } from '@pacer/event-store';
 import { AuditActor, recordAudit } from '@pacer/platform';
 import { PROJECTION_TABLES, SprintPlanningProjection } from './sprint-planning.projection';
-
-interface EventRow {
-  global_position: string;
-  stream_id: string;
-  stream_type: string;
-  version: number;
-  event_id: string;
-  type: string;
-  tenant_id: string;
-  data: unknown;
-  metadata: Record<string, unknown>;
-  occurred_at: Date;
-  recorded_at: Date;
-}
 
 /** What a rebuild of one tenant did. */
 export interface TenantRebuild {
@@ -54,55 +40,33 @@ const LOCK_TIMEOUT = '10s';
 // meet the replay's), a lock not granted in time, a deadlock or serialization failure.
 const RETRYABLE = new Set(['23505', '55P03', '40P01', '40001']);
 
-function toStored(r: EventRow): StoredEvent {
-  return {
-    globalPosition: BigInt(r.global_position),
-    streamId: r.stream_id,
-    streamType: r.stream_type,
-    version: r.version,
-    eventId: r.event_id,
-    type: r.type,
-    tenantId: r.tenant_id,
-    data: r.data,
-    metadata: r.metadata,
-    occurredAt: r.occurred_at,
-    recordedAt: r.recorded_at,
-  };
-}
-
 /**
  * Replays one tenant's events into its emptied read models, in global order, in one transaction.
  * Only that tenant's writes wait: the transaction locks the heads of the tenant's streams, which every
  * command on them locks before it appends, so once the locks are granted no event of those streams is
  * in flight and none can start. A stream a concurrent command creates meanwhile either committed before
  * the replay read the events (replayed) or after (its rows stay, as its own transaction wrote them),
- * or its rows meet the replay's (unique violation) and the attempt is retried. Reads `events`
- * directly: `EventStore.readAll`'s in-flight horizon is for live tailing, and the locks already fence
+ * or its rows meet the replay's (unique violation) and the attempt is retried. Reads with
+ * `readTenant`, not `readAll`: the in-flight horizon is for live tailing, and the locks already fence
  * the tenant's writers. KPI snapshots are not touched: they are another service's numbers.
  */
 async function rebuildTenantOnce(
   m: EntityManager,
+  store: EventStore,
   projection: SprintPlanningProjection,
   tenantId: string,
   batchSize: number,
   audit: RebuildAudit | undefined,
 ): Promise<number> {
   await m.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
-  await m.query(
-    `SELECT stream_id FROM streams WHERE stream_id IN (SELECT DISTINCT stream_id FROM events WHERE tenant_id = $1) ORDER BY stream_id FOR UPDATE`,
-    [tenantId],
-  );
+  await store.lockTenantStreams(m, tenantId);
   for (const table of PROJECTION_TABLES)
     await m.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
-  let after = '0';
+  let after = 0n;
   let total = 0;
   for (;;) {
-    const rows = (await m.query(
-      `SELECT global_position, stream_id, stream_type, version, event_id, type, tenant_id, data, metadata, occurred_at, recorded_at
-         FROM events WHERE tenant_id = $1 AND global_position > $2 ORDER BY global_position LIMIT $3`,
-      [tenantId, after, batchSize],
-    )) as EventRow[];
-    if (rows.length === 0) {
+    const events = await store.readTenant(m, tenantId, after, batchSize);
+    if (events.length === 0) {
       if (audit) {
         await recordAudit(
           m,
@@ -112,9 +76,9 @@ async function rebuildTenantOnce(
       }
       return total;
     }
-    await projection.apply(m, rows.map(toStored));
-    total += rows.length;
-    after = rows[rows.length - 1]?.global_position ?? after;
+    await projection.apply(m, events);
+    total += events.length;
+    after = events[events.length - 1]?.globalPosition ?? after;
   }
 }
 
@@ -126,11 +90,12 @@ export async function rebuildTenantReadModels(
   batchSize = 1000,
   audit?: RebuildAudit,
 ): Promise<TenantRebuild> {
+  const store = new EventStore(dataSource);
   let reason = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
     try {
       const events = await dataSource.transaction((m) =>
-        rebuildTenantOnce(m, projection, tenantId, batchSize, audit),
+        rebuildTenantOnce(m, store, projection, tenantId, batchSize, audit),
       );
       return { tenantId, events };
     } catch (e) {
@@ -145,11 +110,15 @@ export async function rebuildTenantReadModels(
 
 /** Every tenant with events or with rows in the read models (rows without events are removed by its rebuild). */
 async function tenantsOf(dataSource: DataSource): Promise<string[]> {
+  const withEvents = await new EventStore(dataSource).tenantIds();
+  // One query with the read models' tenants, so the order is Postgres's collation as before.
   const sources = [
-    'SELECT DISTINCT tenant_id FROM events',
+    'SELECT unnest($1::text[]) AS tenant_id',
     ...PROJECTION_TABLES.map((t) => `SELECT DISTINCT tenant_id FROM ${t}`),
   ];
-  const rows = (await dataSource.query(`${sources.join(' UNION ')} ORDER BY 1`)) as { tenant_id: string }[];
+  const rows = (await dataSource.query(`${sources.join(' UNION ')} ORDER BY 1`, [withEvents])) as {
+    tenant_id: string;
+  }[];
   return rows.map((r) => r.tenant_id);
 }
 
