@@ -423,6 +423,44 @@ export class EventStore {
     }));
   }
 
+  /**
+   * Locks the heads of every stream holding one of the tenant's events, in stream-id order (so two
+   * lockers queue rather than deadlock), until the transaction ends. Every command locks the heads it
+   * appends to, so once this returns none of the tenant's existing streams has an append in flight:
+   * the fence a replay of the tenant's read models needs.
+   */
+  async lockTenantStreams(manager: EntityManager, tenantId: string): Promise<void> {
+    await manager.query(
+      `SELECT stream_id FROM streams WHERE stream_id IN (SELECT DISTINCT stream_id FROM events WHERE tenant_id = $1) ORDER BY stream_id FOR UPDATE`,
+      [tenantId],
+    );
+  }
+
+  /**
+   * One tenant's events after `afterPosition`, in global order, without `readAll`'s in-flight horizon:
+   * only for a reader that fenced the tenant's writers (`lockTenantStreams`) in the same transaction.
+   */
+  async readTenant(
+    manager: EntityManager,
+    tenantId: string,
+    afterPosition: bigint,
+    limit: number,
+  ): Promise<StoredEvent[]> {
+    const rows = (await manager.query(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE tenant_id = $1 AND global_position > $2 ORDER BY global_position LIMIT $3`,
+      [tenantId, afterPosition.toString(), limit],
+    )) as EventRow[];
+    return rows.map(toStored);
+  }
+
+  /** Every tenant with at least one event (no particular order). */
+  async tenantIds(manager?: EntityManager): Promise<string[]> {
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      `SELECT DISTINCT tenant_id FROM events`,
+    )) as { tenant_id: string }[];
+    return rows.map((r) => r.tenant_id);
+  }
+
   /** The stream's current version, 0 if it does not exist. */
   async streamVersion(streamId: string, manager?: EntityManager): Promise<number> {
     const [row] = (await (manager ?? this.dataSource.manager).query(
