@@ -7,7 +7,7 @@ import { creditsOfDeal } from '../calculation/deal-credits';
 import { DirtyStatements } from '../ledger/dirty-statements';
 import { Recalculator } from '../ledger/recalculator';
 import { BatchFacts } from './batch-facts';
-import { pendingApprovalMessage, writeFacts } from './fact-writer';
+import { pendingApprovalMessage, writeFacts } from '../ledger/fact-writer';
 
 /**
  * Consumes activities (deal_won, deal_cancelled, voids) and the roster (tenant calendar, team

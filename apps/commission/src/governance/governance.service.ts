@@ -19,20 +19,17 @@ import { manualAdjustmentPosting } from '../calculation/manual-adjustment';
 import { bookingPeriod } from '../calculation/prior-period';
 import type { TimelineWindow } from '../calculation/rep-timeline';
 import { deltaEvent, outboxMessage } from '../ledger/commission-delta.factory';
-import {
-  applyLedgerChanges,
-  HELD_FOR_APPROVAL_SQL,
-  insertLedgerRows,
-  loadClosedPeriods,
-  lockPeriodStates,
-  lockReps,
-  MANUAL_ADJUSTMENT_KIND,
-  repKey,
-} from '../ledger/commission-store';
+import { loadClosedPeriods, lockPeriodStates } from '../ledger/closed-periods.repository';
+import { HELD_FOR_APPROVAL_SQL } from '../ledger/deal-credits.repository';
+import { insertLedgerRows, MANUAL_ADJUSTMENT_KIND } from '../ledger/ledger-lines.repository';
+import { lockReps } from '../ledger/rep-ledgers.repository';
+import { repKey } from '../ledger/sql-rows';
+import { applyLedgerChanges } from '../ledger/statements.repository';
 import { DirtyStatements } from '../ledger/dirty-statements';
 import { sqlFilter } from '../ledger/sql-filter';
 import { ledgerLineView } from '../ledger/ledger-line.view';
-import { loadRepContexts, Recalculator, RepContext, timelineOf } from '../ledger/recalculator';
+import { Recalculator } from '../ledger/recalculator';
+import { loadRepContexts, RepContext, timelineOf } from '../ledger/rep-contexts';
 import { statementIdOf, StatementStatus } from '../ledger/statement-document';
 import { intervalsOfRows, MembershipEventRow } from '../roster/membership-rows';
 import { MembershipInterval } from '../roster/team-membership';

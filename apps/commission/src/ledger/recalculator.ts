@@ -1,70 +1,51 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { OutboxMessage } from '@pacer/messaging';
-import type { TenantCalendar } from '@pacer/sales-domain';
 import { instantMillis } from '../calculation/deal-order';
 import { LedgerBalance, LedgerPosting, planPostings } from '../calculation/ledger-postings';
 import { boundedId } from '../calculation/line-ids';
 import { asPriorPeriodAdjustments, bookingPeriod } from '../calculation/prior-period';
-import { AssignmentFact, buildTimeline, TimelineWindow, windowAt } from '../calculation/rep-timeline';
+import { TimelineWindow, windowAt } from '../calculation/rep-timeline';
 import { computeStatement, extendStatement, StatementExtension } from '../calculation/statement-calculator';
 import type {
   BreakdownLine,
   ComputedStatement,
   DealException,
-  DealFact,
   PlanVersion,
   StatementCheckpoint,
 } from '../calculation/statement.types';
 import { deltaEvent, outboxMessage } from './commission-delta.factory';
+import { loadClosedPeriods, lockPeriodStates } from './closed-periods.repository';
+import { loadCancellations } from './deal-cancellations.repository';
 import {
-  applyLedgerChanges,
   DealRow,
-  ExceptionRow,
-  insertLedgerRows,
-  loadClosedPeriods,
-  lockPeriodStates,
-  LedgerRow,
-  loadAssignments,
-  loadBalances,
-  loadCalendars,
-  loadCancellations,
-  loadCheckpoints,
   loadDealsAt,
   loadDealsByActivity,
-  loadPlanVersions,
-  loadQuotas,
   loadRepDeals,
-  loadStatementRefs,
   loadWindowDeals,
-  lockReps,
-  replaceExceptions,
-  RepRef,
-  repKey,
+  WindowRef,
+  windowsWithOtherRecords,
+  withCancellation,
+} from './deal-credits.repository';
+import { ExceptionRow, replaceExceptions } from './deal-exceptions.repository';
+import { insertLedgerRows, LedgerRow, loadBalances } from './ledger-lines.repository';
+import { lockReps } from './rep-ledgers.repository';
+import { loadRepContexts, RepContext, timelineOf } from './rep-contexts';
+import { RepRef, repKey, StatementKey, statementKey } from './sql-rows';
+import { StatementLineRow, writeStatementLines } from './statement-lines.repository';
+import {
+  applyLedgerChanges,
+  loadCheckpoints,
+  loadStatementRefs,
   repsOfTenant,
-  StatementKey,
-  StatementLineRow,
   StatementRow,
-  statementKey,
   StoredCheckpoint,
   StoredStatementRef,
   upsertStatements,
-  WindowRef,
-  windowsWithOtherRecords,
-  writeStatementLines,
-} from './commission-store';
+} from './statements.repository';
 import { DirtyStatements, TouchedRep } from './dirty-statements';
 import { ledgerLineView } from './ledger-line.view';
 import { StatementSummary, statementSummary } from './statement-document';
-
-/** Everything a recalculation needs to know about one rep, loaded once per batch. */
-export interface RepContext {
-  ref: RepRef;
-  calendar: TenantCalendar;
-  assignments: AssignmentFact[];
-  versions: Map<string, PlanVersion[]>;
-  quotas: Map<string, { amount: string; eventId: string }>;
-}
 
 interface Job {
   ctx: RepContext;
@@ -704,41 +685,6 @@ function noPlanDetail(ctx: RepContext, deal: DealRow): string {
     : `The deal was won before the period of the rep's first plan assignment (${ctx.assignments[0]?.effectiveFrom}).`;
 }
 
-/** Loads calendars, assignments, plan versions and quotas of the reps. */
-export async function loadRepContexts(
-  manager: EntityManager,
-  reps: readonly RepRef[],
-): Promise<Map<string, RepContext>> {
-  const calendars = await loadCalendars(manager, [...new Set(reps.map((r) => r.tenantId))]);
-  const assignments = await loadAssignments(manager, reps);
-  const plans = new Map<string, { tenantId: string; planId: string }>();
-  for (const ref of reps) {
-    for (const a of assignments.get(repKey(ref.tenantId, ref.repId)) ?? []) {
-      plans.set(repKey(ref.tenantId, a.planId), { tenantId: ref.tenantId, planId: a.planId });
-    }
-  }
-  const versions = await loadPlanVersions(manager, [...plans.values()]);
-  const quotas = await loadQuotas(manager, reps);
-  const out = new Map<string, RepContext>();
-  for (const ref of reps) {
-    const own = assignments.get(repKey(ref.tenantId, ref.repId)) ?? [];
-    const repVersions = new Map<string, PlanVersion[]>();
-    for (const a of own) repVersions.set(a.planId, versions.get(repKey(ref.tenantId, a.planId)) ?? []);
-    out.set(repKey(ref.tenantId, ref.repId), {
-      ref,
-      calendar: calendars.get(ref.tenantId) as TenantCalendar,
-      assignments: own,
-      versions: repVersions,
-      quotas: quotas.get(repKey(ref.tenantId, ref.repId)) ?? new Map(),
-    });
-  }
-  return out;
-}
-
-export function timelineOf(ctx: RepContext, untilMs: number): TimelineWindow[] {
-  return buildTimeline(ctx.assignments, ctx.versions, ctx.calendar, untilMs);
-}
-
 function groupByRep<T extends RepRef>(rows: readonly T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const r of rows) {
@@ -748,24 +694,6 @@ function groupByRep<T extends RepRef>(rows: readonly T[]): Map<string, T[]> {
     list.push(r);
   }
   return out;
-}
-
-export function withCancellation(
-  deal: DealRow,
-  cancellation: { activityId: string; eventId: string; occurredAt: string } | undefined,
-): DealFact {
-  return {
-    activityId: deal.activityId,
-    dealId: deal.dealId,
-    wonEventId: deal.wonEventId,
-    occurredAt: deal.occurredAt,
-    primaryRepId: deal.primaryRepId,
-    amount: deal.amount,
-    share: deal.share,
-    credit: deal.credit,
-    currency: deal.currency,
-    ...(cancellation !== undefined ? { cancellation } : {}),
-  };
 }
 
 function noPlanException(deal: DealRow, detail: string): DealException {

@@ -9,8 +9,11 @@ import { Dec, money } from '../calculation/decimal';
 import { windowAt } from '../calculation/rep-timeline';
 import { computeStatement } from '../calculation/statement-calculator';
 import type { BreakdownLine, ComputedStatement, DealFact } from '../calculation/statement.types';
-import { loadCalendars, loadCancellations, loadWindowDeals, repKey } from '../ledger/commission-store';
-import { loadRepContexts, RepContext, timelineOf, withCancellation } from '../ledger/recalculator';
+import { loadCancellations } from '../ledger/deal-cancellations.repository';
+import { loadWindowDeals, withCancellation } from '../ledger/deal-credits.repository';
+import { repKey } from '../ledger/sql-rows';
+import { loadCalendars } from '../ledger/tenant-calendars.repository';
+import { loadRepContexts, RepContext, timelineOf } from '../ledger/rep-contexts';
 import { sqlFilter } from '../ledger/sql-filter';
 import {
   statementDocumentText,

@@ -3,9 +3,9 @@ import { DEFAULT_TENANT_SETTINGS, deterministicEventId, eventKey, makeEvent, TOP
 import type { OutboxMessage } from '@pacer/messaging';
 import { instantMillis } from '../calculation/deal-order';
 import { money } from '../calculation/decimal';
-import { HELD_FOR_APPROVAL_SQL } from '../ledger/commission-store';
-import { DirtyStatements } from '../ledger/dirty-statements';
-import { BatchFacts } from './batch-facts';
+import { HELD_FOR_APPROVAL_SQL } from './deal-credits.repository';
+import { DirtyStatements } from './dirty-statements';
+import { BatchFacts } from '../consumers/batch-facts';
 
 function col<T, V>(rows: readonly T[], f: (row: T) => V): V[] {
   return rows.map(f);
