@@ -1,16 +1,9 @@
 import { DateTime } from 'luxon';
-import { parseInstant } from '@pacer/sales-domain';
+import { instantMillis, parseInstant } from '@pacer/sales-domain';
 import type { DealFact } from './statement.types';
 
-/**
- * Milliseconds since the epoch of an ISO instant (the precision deals are ordered and windowed at).
- * Instants reaching here passed the contract's RFC 3339 check, which `Date.parse` reads exactly and
- * much faster than luxon; luxon stays the reference for anything else.
- */
-export function instantMillis(instant: string): number {
-  const ms = Date.parse(instant);
-  return Number.isNaN(ms) ? parseInstant(instant).toMillis() : ms;
-}
+// Deals are ordered and windowed at millisecond precision, by the one instant rule of sales-domain.
+export { instantMillis };
 
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

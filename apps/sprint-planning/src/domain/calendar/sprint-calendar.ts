@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import {
   formatInstant,
+  instantMillis,
   isCalendarDate,
   isInstant,
   parseInstant,
@@ -10,7 +11,7 @@ import {
 } from '@pacer/sales-domain';
 
 // The one calendar-date and instant rule lives in @pacer/sales-domain (input-dates.ts).
-export { isCalendarDate, isInstant };
+export { instantMillis, isCalendarDate, isInstant };
 
 /** The calendar date `days` after `date` (dates carry no zone, so this is plain calendar arithmetic). */
 export function addDays(date: string, days: number): string {
@@ -20,14 +21,6 @@ export function addDays(date: string, days: number): string {
 /** The first date after a sprint: its dates are `[startDate, endDate)`. */
 export function sprintEndDate(startDate: string, lengthDays: number): string {
   return addDays(startDate, lengthDays);
-}
-
-/** Milliseconds since the epoch of an instant (instants are compared as moments, never as strings). */
-export function instantMillis(instant: string): number {
-  // Date.parse reads RFC 3339 with offsets exactly and is much cheaper than luxon on hot paths
-  // (burnup, membership overlap); luxon stays the fallback for anything it does not read.
-  const ms = isInstant(instant) ? Date.parse(instant) : NaN;
-  return Number.isNaN(ms) ? parseInstant(instant).toMillis() : ms;
 }
 
 /** An instant in the canonical form this service stores and publishes: UTC with `Z`. */
