@@ -3,7 +3,33 @@ import { Decimal } from 'decimal.js';
 import { defineEvent, type ContractProblem } from './event-definition';
 import { activityKey } from './message-keys';
 import { TOPICS } from './topics';
-import { Currency, described, Id, Instant, LocalDate, Money, Probability, Share, StringEnum } from './wire-formats';
+import {
+  Currency,
+  described,
+  FREE_TEXT_MAX_LENGTH,
+  Id,
+  Instant,
+  INT_MAX,
+  LocalDate,
+  Money,
+  Probability,
+  Share,
+  StringEnum,
+} from './wire-formats';
+
+/**
+ * The limits of an activity's fields beyond their wire formats (SPEC §3), read by these schemas and
+ * by activity-ingestion's request DTOs alike. Lead sources and stage names are short labels; a
+ * reason is free text.
+ */
+export const ACTIVITY_LIMITS = {
+  sourceMaxLength: 200,
+  toStageMaxLength: 200,
+  reasonMaxLength: FREE_TEXT_MAX_LENGTH,
+  creditsMaxItems: 100,
+  productsMaxItems: 1000,
+  maxInt: INT_MAX,
+} as const;
 
 /** The ten activity kinds of SPEC §3; `data.kind` and the middle of the CloudEvents type. */
 export const ACTIVITY_KINDS = [
@@ -41,7 +67,7 @@ function activityFields<const K extends ActivityKind>(kind: K) {
 export const CallLoggedData = Type.Object({
   ...activityFields('call_logged'),
   outcome: StringEnum(CALL_OUTCOMES),
-  durationSec: Type.Integer({ minimum: 0 }),
+  durationSec: Type.Integer({ minimum: 0, maximum: ACTIVITY_LIMITS.maxInt }),
 });
 export type CallLoggedData = Static<typeof CallLoggedData>;
 
@@ -61,7 +87,7 @@ export type MeetingHeldData = Static<typeof MeetingHeldData>;
 export const LeadCreatedData = Type.Object({
   ...activityFields('lead_created'),
   leadId: Id,
-  source: Type.Optional(Type.String()),
+  source: Type.Optional(Type.String({ maxLength: ACTIVITY_LIMITS.sourceMaxLength })),
 });
 export type LeadCreatedData = Static<typeof LeadCreatedData>;
 
@@ -89,7 +115,7 @@ export type OpportunityCreatedData = Static<typeof OpportunityCreatedData>;
 export const OpportunityStageChangedData = Type.Object({
   ...activityFields('opportunity_stage_changed'),
   opportunityId: Id,
-  toStage: Type.String({ minLength: 1 }),
+  toStage: Type.String({ minLength: 1, maxLength: ACTIVITY_LIMITS.toStageMaxLength }),
   amount: Type.Optional(described(Money, "The opportunity's new amount (forecastPipeline); pipelineCreated keeps the created amount.")),
   ...forecastFields,
 });
@@ -102,7 +128,7 @@ export type DealCredit = Static<typeof DealCredit>;
 /** A product line of a won deal; Pacer stores it for BI and computes nothing from it. */
 export const DealProduct = Type.Object({
   productId: Id,
-  quantity: Type.Optional(Type.Integer({ minimum: 1 })),
+  quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: ACTIVITY_LIMITS.maxInt })),
   amount: Type.Optional(Money),
 });
 export type DealProduct = Static<typeof DealProduct>;
@@ -114,8 +140,8 @@ export const DealWonData = Type.Object({
   amount: Money,
   currency: Currency,
   openedAt: Type.Optional(Instant),
-  credits: Type.Optional(Type.Array(DealCredit, { minItems: 1, maxItems: 100 })),
-  products: Type.Optional(Type.Array(DealProduct, { maxItems: 1000 })),
+  credits: Type.Optional(Type.Array(DealCredit, { minItems: 1, maxItems: ACTIVITY_LIMITS.creditsMaxItems })),
+  products: Type.Optional(Type.Array(DealProduct, { maxItems: ACTIVITY_LIMITS.productsMaxItems })),
 });
 export type DealWonData = Static<typeof DealWonData>;
 
@@ -123,14 +149,14 @@ export const DealLostData = Type.Object({
   ...activityFields('deal_lost'),
   dealId: Id,
   opportunityId: Id,
-  reason: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String({ maxLength: ACTIVITY_LIMITS.reasonMaxLength })),
 });
 export type DealLostData = Static<typeof DealLostData>;
 
 export const DealCancelledData = Type.Object({
   ...activityFields('deal_cancelled'),
   dealId: Id,
-  reason: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String({ maxLength: ACTIVITY_LIMITS.reasonMaxLength })),
 });
 export type DealCancelledData = Static<typeof DealCancelledData>;
 

@@ -30,6 +30,8 @@ export const ID_MAX_LENGTH = 128;
 export const ID_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F]*$';
 /** Free text (SPEC §3): at most 2,000 characters and no NUL. */
 export const FREE_TEXT_MAX_LENGTH = 2000;
+/** Largest integer (counts, durations, quantities) on the wire: Postgres `integer`. */
+export const INT_MAX = 2_147_483_647;
 export const FREE_TEXT_PATTERN = '^[^\\u0000]*$';
 
 /** Human phrases for the patterns above, so a validation error says what was expected. */

@@ -6,6 +6,7 @@ import {
   ID_MAX_LENGTH,
   ID_MIN_LENGTH,
   INSTANT_PATTERN,
+  INT_MAX,
   LOCAL_DATE_PATTERN,
   MONEY_PATTERN,
   PROBABILITY_PATTERN,
@@ -28,7 +29,7 @@ export const INPUT_LIMITS = {
   /** Deepest JSON nesting a request body may have (an object or array at depth 33 is refused). */
   maxJsonDepth: 32,
   /** Largest integer a path or query number may be: Postgres `integer`. */
-  maxInt: 2_147_483_647,
+  maxInt: INT_MAX,
   /** Offsets of real zones stay within ±14 h (Postgres accepts up to 16 h). */
   maxOffsetMinutes: 14 * 60,
   /** Lower bound of every instant and calendar date Pacer accepts. */

@@ -11,22 +11,35 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ACTIVITY_KINDS, ActivityKind, CALL_OUTCOMES, CallOutcome } from '@pacer/contracts';
+import {
+  ACTIVITY_KINDS,
+  ACTIVITY_LIMITS,
+  ActivityKind,
+  CALL_OUTCOMES,
+  CallOutcome,
+  MONEY_PATTERN,
+  PROBABILITY_PATTERN,
+} from '@pacer/contracts';
 import { IsCalendarDate, IsCurrencyCode, IsFreeText, IsId, IsInstantInWindow, IsMoney, IsProbability, IsShare } from '@pacer/http';
 import { INPUT_LIMITS } from '@pacer/sales-domain';
 
 // One class per activity kind (SPEC §3). They are the single source of the validation rules
-// (`validateActivity` runs them for single, batch and import alike) and of the OpenAPI schemas.
+// (`validateActivity` runs them for single, batch and import alike) and of the OpenAPI schemas; every
+// pattern, length and range is a constant of @pacer/contracts that its JSON Schemas read too.
 // A property missing from a kind's class is an unknown field for that kind and is rejected.
 // Decorators run bottom-up and validation stops at a property's first failure, so the type check is
 // written last: a number where a string belongs says "must be a string", not "too long".
 
 const ID = { type: String, minLength: INPUT_LIMITS.idMinLength, maxLength: INPUT_LIMITS.idMaxLength } as const;
 const INSTANT = { type: String, format: 'date-time', example: '2026-11-27T09:30:00Z' } as const;
-const MONEY = { type: String, pattern: '^(0|[1-9]\\d{0,14})(\\.\\d{1,2})?$' } as const;
+const MONEY = { type: String, pattern: MONEY_PATTERN } as const;
 
 /** Longest free-text fields (reasons, lead sources, stage names), to keep rows and events bounded. */
-export const TEXT_MAX = { source: 200, toStage: 200, reason: INPUT_LIMITS.freeTextMaxLength } as const;
+export const TEXT_MAX = {
+  source: ACTIVITY_LIMITS.sourceMaxLength,
+  toStage: ACTIVITY_LIMITS.toStageMaxLength,
+  reason: ACTIVITY_LIMITS.reasonMaxLength,
+} as const;
 
 abstract class ActivityBaseDto {
   @ApiProperty({
@@ -65,7 +78,7 @@ export class CallLoggedDto extends ActivityBaseDto {
   outcome!: CallOutcome;
 
   @ApiProperty({ type: 'integer', minimum: 0, example: 240 })
-  @Max(2_147_483_647)
+  @Max(ACTIVITY_LIMITS.maxInt)
   @Min(0)
   @IsInt()
   durationSec!: number;
@@ -128,7 +141,7 @@ const EXPECTED_CLOSE_DATE = {
 } as const;
 const PROBABILITY = {
   type: String,
-  pattern: '^(0(\\.\\d{1,6})?|1(\\.0{1,6})?)$',
+  pattern: PROBABILITY_PATTERN,
   example: '0.6',
   description:
     'Chance of winning, a decimal string in [0, 1] with at most 6 fraction digits (forecastWeighted). The latest value (by occurredAt, then activityId) is current.',
@@ -217,7 +230,7 @@ export class DealProductDto {
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1 })
   @IsOptional()
-  @Max(2_147_483_647)
+  @Max(ACTIVITY_LIMITS.maxInt)
   @Min(1)
   @IsInt()
   quantity?: number;
@@ -261,7 +274,7 @@ export class DealWonDto extends ActivityBaseDto {
   })
   @IsOptional()
   @ValidateNested({ each: true })
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(ACTIVITY_LIMITS.creditsMaxItems)
   @ArrayMinSize(1)
   @IsArray()
   @Type(() => DealCreditDto)
@@ -270,7 +283,7 @@ export class DealWonDto extends ActivityBaseDto {
   @ApiPropertyOptional({ type: [DealProductDto], description: 'Product lines, stored for BI.' })
   @IsOptional()
   @ValidateNested({ each: true })
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(ACTIVITY_LIMITS.productsMaxItems)
   @IsArray()
   @Type(() => DealProductDto)
   products?: DealProductDto[];
