@@ -1,19 +1,13 @@
-import { intervalsOf, MembershipEvent, roleIntervalsOf } from './membership';
+import { intervalsOf, roleIntervalsOf } from './membership';
+import { rosterFact } from './membership.fixtures';
 
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]];
   return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
 }
 
-const ev = (eventId: string, repId: string, member: boolean, atMs: number, recordedMs: number, role?: 'AE' | 'MANAGER'): MembershipEvent => ({
-  eventId,
-  teamId: 't',
-  repId,
-  member,
-  atMs,
-  recordedMs,
-  ...(role ? { role } : {}),
-});
+const ev = (eventId: string, repId: string, member: boolean, atMs: number, recordedMs: number, role?: 'AE' | 'MANAGER') =>
+  rosterFact(eventId, member, atMs, recordedMs, { repId, ...(role ? { role } : {}) });
 
 // r joins as AE at 10, becomes MANAGER at 20 (recorded 3) and leaves at 20 (recorded 4): the leave
 // wins the tie, so r is an AE over [10, 20) and nothing after. q joins at 20 and stays.

@@ -1,15 +1,9 @@
-import { intervalsOf, MembershipEvent, roleIntervalsOf, teamsAt } from './membership';
+import { intervalsOf, roleIntervalsOf, teamsAt } from './membership';
+import { rosterFact } from './membership.fixtures';
 
 const at = (iso: string) => Date.parse(iso);
-const ev = (eventId: string, member: boolean, when: string, recorded: string): MembershipEvent => ({
-  eventId,
-  teamId: 'north',
-  repId: 'ana',
-  member,
-  atMs: at(when),
-  recordedMs: at(recorded),
-  ...(member ? { role: 'AE' as const } : {}),
-});
+const ev = (eventId: string, member: boolean, when: string, recorded: string) =>
+  rosterFact(eventId, member, at(when), at(recorded), { teamId: 'north', repId: 'ana', ...(member ? { role: 'AE' } : {}) });
 
 // ana joined north at 09:00. At 10:00 the roster recorded her leaving at 12:00, at 11:00 it recorded
 // her rejoining at 12:00: in recording order she leaves, then is back, so she is in north at 12:00.

@@ -1,14 +1,8 @@
-import { intervalsOf, MembershipEvent, roleIntervalsOf } from './membership';
+import { intervalsOf, roleIntervalsOf } from './membership';
+import { rosterFact } from './membership.fixtures';
 
-const ev = (eventId: string, member: boolean, atMs: number, recordedMs: number): MembershipEvent => ({
-  eventId,
-  teamId: 't',
-  repId: 'r',
-  member,
-  atMs,
-  recordedMs,
-  ...(member ? { role: 'AE' as const } : {}),
-});
+const ev = (eventId: string, member: boolean, atMs: number, recordedMs: number) =>
+  rosterFact(eventId, member, atMs, recordedMs, member ? { role: 'AE' } : {});
 
 // A leave at 5 before any join ends nothing; a join at 7 (recorded 1) and a leave at 7 (recorded 2)
 // make a zero-length membership, which is dropped.

@@ -1,13 +1,5 @@
-import { intervalsOf, MembershipEvent } from './membership';
-
-const ev = (eventId: string, member: boolean, atMs: number, recordedMs = 0): MembershipEvent => ({
-  eventId,
-  teamId: 't',
-  repId: 'r',
-  member,
-  atMs,
-  recordedMs,
-});
+import { intervalsOf } from './membership';
+import { rosterFact as ev } from './membership.fixtures';
 
 // Join at 10, role change at 15 (still a member), leave at 20, rejoin at 30: [10, 20) and [30, ∞).
 describe('membership intervals replay roster facts by effective instant', () => {

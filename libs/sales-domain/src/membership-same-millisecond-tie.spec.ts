@@ -1,13 +1,5 @@
-import { intervalsOf, MembershipEvent } from './membership';
-
-const ev = (eventId: string, member: boolean, atMs: number, recordedMs: number): MembershipEvent => ({
-  eventId,
-  teamId: 't',
-  repId: 'r',
-  member,
-  atMs,
-  recordedMs,
-});
+import { intervalsOf } from './membership';
+import { rosterFact as ev } from './membership.fixtures';
 
 // A join at 10, then a leave and a join both at 20 and both recorded at 5: the event id decides,
 // "a-leave" < "b-join", so the rep leaves and is back at 20 (a member throughout). With the ids the
