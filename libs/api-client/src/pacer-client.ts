@@ -114,7 +114,7 @@ export class PacerClient {
         text = await res.text();
         if (![500, 502, 503, 504].includes(res.status) || Date.now() > deadline) break;
       } catch (e) {
-        if (Date.now() > deadline) throw e;
+        if (Date.now() > deadline && !(attempt === 0 && isStaleConnection(e))) throw e;
       }
       await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** Math.min(attempt, 5))));
     }
@@ -212,4 +212,14 @@ export class PacerClient {
     const query = new URLSearchParams({ period, ...(last === undefined ? {} : { last: String(last) }) });
     return this.request<TeamConsistency>('kpi-aggregation', 'GET', `/v1/teams/${encodeURIComponent(teamId)}/consistency?${query.toString()}`);
   }
+}
+
+/**
+ * The server closed a kept-alive connection just as this request went out on it (its keep-alive timer
+ * fired first, which a loaded machine makes likely): the request never reached the service, so one
+ * immediate retry on a fresh connection is safe for any method, even without a retry budget.
+ */
+function isStaleConnection(e: unknown): boolean {
+  const cause = e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  return cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET';
 }

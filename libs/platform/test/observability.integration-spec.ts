@@ -140,7 +140,11 @@ describe('observability of a running service: traces across Kafka, JSON logs, /m
     );
     const onTopic = parseTraceparent(activity?.headers['traceparent']);
     expect(onTopic.traceId).toBe(incoming.traceId);
-    const sendActivity = spans().find((s) => s.spanContext().spanId === onTopic.spanId);
+    const sendActivity = await pollUntil(
+      () => spans().find((s) => s.spanContext().spanId === onTopic.spanId),
+      (s) => s !== undefined,
+      { what: 'the producer span of the activity' },
+    );
     expect(sendActivity?.kind).toBe(SpanKind.PRODUCER);
     expect(sendActivity?.name).toBe(`send ${prefix}${TOPICS.activities}`);
     expect(sendActivity?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
@@ -169,9 +173,14 @@ describe('observability of a running service: traces across Kafka, JSON logs, /m
     );
     const pongContext = parseTraceparent(pong?.headers['traceparent']);
     expect(pongContext.traceId).toBe(incoming.traceId);
-    expect(
-      spans().find((s) => s.spanContext().spanId === pongContext.spanId)?.parentSpanContext?.spanId,
-    ).toBe(consume?.spanContext().spanId);
+    // The relay ends its producer span when the broker acknowledges the send, which can be after
+    // this test's own consumer already read the record: wait for the span, with a deadline.
+    const sendPong = await pollUntil(
+      () => spans().find((s) => s.spanContext().spanId === pongContext.spanId),
+      (s) => s !== undefined,
+      { what: 'the producer span of the pong' },
+    );
+    expect(sendPong?.parentSpanContext?.spanId).toBe(consume?.spanContext().spanId);
     expect(pong?.headers['x-correlation-id']).toBe('corr-obs-1');
 
     // The batch (and so afterBatch) ran in a batch span linked to the record's context, and the
