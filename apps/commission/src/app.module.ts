@@ -2,7 +2,11 @@ import { Module } from '@nestjs/common';
 import { AuditModule, PlatformModule, ServiceDefinition } from '@pacer/platform';
 import { CommissionInputConsumer } from './consumers/commission-input.consumer';
 import { GovernanceController } from './governance/governance.controller';
-import { GovernanceService } from './governance/governance.service';
+import { AdjustmentsService } from './governance/adjustments.service';
+import { ApprovalsService } from './governance/approvals.service';
+import { DealApprovalsService } from './governance/deal-approvals.service';
+import { GovernanceLists } from './governance/governance-lists.service';
+import { PeriodCloseService } from './governance/period-close.service';
 import { Recalculator } from './ledger/recalculator';
 import { MIGRATIONS } from './migrations';
 import { PlansController } from './plans/plans.controller';
@@ -20,7 +24,11 @@ import { StatementsService } from './statements/statements.service';
     Recalculator,
     PlansService,
     StatementsService,
-    GovernanceService,
+    PeriodCloseService,
+    ApprovalsService,
+    AdjustmentsService,
+    DealApprovalsService,
+    GovernanceLists,
     AccessPolicy,
     CommissionInputConsumer,
   ],

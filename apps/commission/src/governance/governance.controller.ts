@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import { CommissionError } from '../commission.error';
 import { CommissionErrorFilter } from '../http/commission-error.filter';
 import {
@@ -40,15 +51,19 @@ import {
   StatementHeadDto,
   StatementHeadPageDto,
 } from './governance.responses';
+import { AdjustmentsService } from './adjustments.service';
+import { ApprovalsService } from './approvals.service';
+import { DealApprovalsService } from './deal-approvals.service';
+import { GovernanceLists } from './governance-lists.service';
 import {
   assertPeriodKey,
-  DisputeView,
-  GovernanceService,
-  Page,
   DealView,
+  DisputeView,
+  Page,
   PeriodView,
   StatementHeadView,
-} from './governance.service';
+} from './governance.views';
+import { PeriodCloseService } from './period-close.service';
 import { PayoutRow } from './payout-file';
 
 const PAYOUT_COLUMNS = [
@@ -88,7 +103,11 @@ const STATEMENT_LINE_COLUMNS = [
 @Controller('v1')
 export class GovernanceController {
   constructor(
-    private readonly governance: GovernanceService,
+    private readonly periodClose: PeriodCloseService,
+    private readonly approvals: ApprovalsService,
+    private readonly adjustments: AdjustmentsService,
+    private readonly dealApprovals: DealApprovalsService,
+    private readonly lists: GovernanceLists,
     private readonly statements: StatementsService,
     private readonly access: AccessPolicy,
   ) {}
@@ -106,7 +125,7 @@ export class GovernanceController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: PeriodsQueryDto,
   ): Promise<Page<PeriodView>> {
-    return this.governance.periods(principal.tenantId, {
+    return this.lists.periods(principal.tenantId, {
       reps: await this.access.visibleReps(principal),
       ...(query.status !== undefined ? { status: query.status } : {}),
       ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
@@ -129,7 +148,7 @@ export class GovernanceController {
     @CurrentPrincipal() principal: Principal,
     @Param('periodKey') periodKey: string,
   ): Promise<PeriodView> {
-    return this.governance.period(principal.tenantId, periodKey, await this.access.visibleReps(principal));
+    return this.lists.period(principal.tenantId, periodKey, await this.access.visibleReps(principal));
   }
 
   @Post('periods/:periodKey/close')
@@ -148,7 +167,7 @@ export class GovernanceController {
     @Param('periodKey') periodKey: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<PeriodStateDto> {
-    const outcome = await this.governance.close(principal, periodKey);
+    const outcome = await this.periodClose.close(principal, periodKey);
     res.status(outcome.changed ? HttpStatus.CREATED : HttpStatus.OK);
     return outcome.body;
   }
@@ -169,7 +188,7 @@ export class GovernanceController {
     @Param('periodKey') periodKey: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<PeriodStateDto> {
-    const outcome = await this.governance.reopen(principal, periodKey);
+    const outcome = await this.periodClose.reopen(principal, periodKey);
     res.status(outcome.changed ? HttpStatus.CREATED : HttpStatus.OK);
     return outcome.body;
   }
@@ -194,7 +213,7 @@ export class GovernanceController {
     @Body() dto: ApproveStatementDto,
   ): Promise<StatementHeadDto> {
     checkId('repId', repId);
-    return (await this.governance.approve(principal, repId, periodKey, dto?.version)).body;
+    return (await this.approvals.approve(principal, repId, periodKey, dto?.version)).body;
   }
 
   @Post('periods/:periodKey/payout')
@@ -213,7 +232,7 @@ export class GovernanceController {
     @Param('periodKey') periodKey: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<PayoutResultDto> {
-    const outcome = await this.governance.payout(principal, periodKey);
+    const outcome = await this.approvals.payout(principal, periodKey);
     res.status(outcome.changed ? HttpStatus.CREATED : HttpStatus.OK);
     return outcome.body;
   }
@@ -235,7 +254,7 @@ export class GovernanceController {
     @Param('periodKey') periodKey: string,
     @Res() res: Response,
   ): Promise<void> {
-    const rows = await this.governance.payoutFile(principal.tenantId, periodKey);
+    const rows = await this.approvals.payoutFile(principal.tenantId, periodKey);
     await sendCsv(res, `payout-${periodKey}.csv`, PAYOUT_COLUMNS, rows);
   }
 
@@ -256,9 +275,7 @@ export class GovernanceController {
     const range = await this.statements.periodRange(principal.tenantId, periodKey);
     await this.access.assertCanRead(principal, repId, range);
     const head =
-      range === undefined
-        ? undefined
-        : await this.governance.statementHead(principal.tenantId, repId, periodKey);
+      range === undefined ? undefined : await this.lists.statementHead(principal.tenantId, repId, periodKey);
     if (head === undefined) throw CommissionError.notFound(`A statement of rep ${repId} for ${periodKey}`);
     const statementColumns = [
       csvText<Line>('repId', () => head.repId),
@@ -272,7 +289,7 @@ export class GovernanceController {
       res,
       `statement-${repId}-${periodKey}.csv`,
       [...statementColumns, ...STATEMENT_LINE_COLUMNS],
-      this.governance.statementLines(principal.tenantId, repId, periodKey),
+      this.lists.statementLines(principal.tenantId, repId, periodKey),
     );
   }
 
@@ -290,7 +307,7 @@ export class GovernanceController {
     @CurrentPrincipal() principal: Principal,
     @Body() dto: ManualAdjustmentDto,
   ): Promise<ManualAdjustmentResultDto> {
-    return this.governance.adjust(principal, dto);
+    return this.adjustments.adjust(principal, dto);
   }
 
   @Post('reps/:repId/statements/:periodKey/lines/:lineId/disputes')
@@ -309,7 +326,7 @@ export class GovernanceController {
     checkId('repId', repId);
     checkId('lineId', lineId);
     assertPeriodKey(periodKey);
-    return this.governance.openDispute(principal, repId, periodKey, lineId, dto.comment);
+    return this.adjustments.openDispute(principal, repId, periodKey, lineId, dto.comment);
   }
 
   @Post('disputes/:disputeId/resolve')
@@ -325,7 +342,7 @@ export class GovernanceController {
     @Body() dto: ResolveDisputeDto,
   ): Promise<DisputeDto> {
     if (!UUID.test(disputeId)) throw CommissionError.notFound(`Dispute ${disputeId}`);
-    return this.governance.resolveDispute(principal, disputeId, dto);
+    return this.adjustments.resolveDispute(principal, disputeId, dto);
   }
 
   @Get('disputes')
@@ -339,7 +356,7 @@ export class GovernanceController {
     @Query() query: DisputesQueryDto,
   ): Promise<Page<DisputeView>> {
     const reps = await this.access.visibleReps(principal);
-    return this.governance.disputes(principal.tenantId, {
+    return this.lists.disputes(principal.tenantId, {
       reps,
       ...(query.status !== undefined ? { status: query.status } : {}),
       ...(query.repId !== undefined ? { repId: query.repId } : {}),
@@ -366,7 +383,7 @@ export class GovernanceController {
     @Body() dto: DealDecisionDto,
   ): Promise<DealDto> {
     checkId('dealId', dealId);
-    return (await this.governance.decideDeal(principal, dealId, 'approved', dto?.reason)).body;
+    return (await this.dealApprovals.decideDeal(principal, dealId, 'approved', dto?.reason)).body;
   }
 
   @Post('deals/:dealId/reject')
@@ -384,7 +401,7 @@ export class GovernanceController {
     @Body() dto: DealDecisionDto,
   ): Promise<DealDto> {
     checkId('dealId', dealId);
-    return (await this.governance.decideDeal(principal, dealId, 'rejected', dto?.reason)).body;
+    return (await this.dealApprovals.decideDeal(principal, dealId, 'rejected', dto?.reason)).body;
   }
 
   @Get('deals')
@@ -398,7 +415,7 @@ export class GovernanceController {
     @Query() query: DealsQueryDto,
   ): Promise<Page<DealView>> {
     const reps = await this.access.visibleReps(principal);
-    return this.governance.deals(principal.tenantId, {
+    return this.lists.deals(principal.tenantId, {
       reps,
       status: query.status ?? 'pending',
       ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
@@ -423,14 +440,14 @@ export class GovernanceController {
     if (!hasRole(principal, 'admin')) {
       const managerId = principal.repId ?? principal.subject;
       if (query.teamId !== undefined) {
-        if (!(await this.governance.managesTeam(principal.tenantId, managerId, query.teamId))) {
+        if (!(await this.lists.managesTeam(principal.tenantId, managerId, query.teamId))) {
           throw new CommissionError('forbidden', `You do not manage team ${query.teamId}.`);
         }
       } else {
         reps = await this.access.visibleReps(principal);
       }
     }
-    return this.governance.statements(principal.tenantId, {
+    return this.lists.statements(principal.tenantId, {
       periodKey: query.periodKey,
       reps,
       ...(query.teamId !== undefined ? { teamId: query.teamId } : {}),

@@ -7,7 +7,7 @@ import type {
   PeriodStateView,
   PeriodView,
   StatementHeadView,
-} from './governance.service';
+} from './governance.views';
 
 // Response bodies as OpenAPI schemas (the service returns the interfaces these classes implement).
 

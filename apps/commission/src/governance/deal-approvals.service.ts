@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { CommissionError } from '../commission.error';
+import { DataSource } from 'typeorm';
+import { hasRole, Principal } from '@pacer/auth';
+import { HELD_FOR_APPROVAL_SQL } from '../ledger/deal-credits.repository';
+import { lockReps } from '../ledger/rep-ledgers.repository';
+import { DirtyStatements } from '../ledger/dirty-statements';
+import { Recalculator } from '../ledger/recalculator';
+import { statementApprovers } from './statement-approver';
+import { DealView } from './governance.views';
+import {
+  governanceEvent,
+  publishGovernanceEvents,
+  auditGovernance,
+  recalculateIn,
+} from './governance-outbox';
+import { loadRepTeamIntervals, loadDealView } from './governance.repository';
+
+/** SPEC §6: approving or rejecting deals held for approval. */
+@Injectable()
+export class DealApprovalsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly recalculator: Recalculator,
+  ) {}
+
+  /**
+   * Approves or rejects a deal waiting for approval (an admin, or the manager of the deal's rep's team
+   * now). Approved, it pays in its own period if that is open, else as a prior-period adjustment.
+   */
+  async decideDeal(
+    principal: Principal,
+    dealId: string,
+    decision: 'approved' | 'rejected',
+    reason: string | undefined,
+  ): Promise<{ changed: boolean; body: DealView }> {
+    const tenantId = principal.tenantId;
+    return this.dataSource.transaction(async (manager) => {
+      const records = (await manager.query(
+        `SELECT d.rep_id, d.primary_rep_id, d.occurred_text, d.voided_by, ${HELD_FOR_APPROVAL_SQL} AS needs_approval
+           FROM deal_credits d WHERE d.tenant_id = $1 AND d.deal_id = $2`,
+        [tenantId, dealId],
+      )) as {
+        rep_id: string;
+        primary_rep_id: string;
+        occurred_text: string;
+        voided_by: string | null;
+        needs_approval: boolean;
+      }[];
+      const primary = records.find((r) => r.rep_id === r.primary_rep_id) ?? records[0];
+      if (primary === undefined) throw CommissionError.notFound(`Deal ${dealId}`);
+      await lockReps(
+        manager,
+        [...new Set(records.map((r) => r.rep_id))].map((repId) => ({ tenantId, repId })),
+      );
+      if (!hasRole(principal, 'admin')) {
+        const intervals = await loadRepTeamIntervals(manager, tenantId, primary.primary_rep_id);
+        const approvers = statementApprovers(intervals, primary.primary_rep_id, Date.now() + 1);
+        if (!approvers.has(principal.repId ?? principal.subject)) {
+          throw new CommissionError(
+            'forbidden',
+            `Only an admin or the manager of rep ${primary.primary_rep_id}'s team decides on deal ${dealId}.`,
+          );
+        }
+      }
+      const existing = await loadDealView(manager, tenantId, dealId);
+      if (existing?.status === decision) return { changed: false, body: existing };
+      if (existing !== undefined && (existing.status === 'approved' || existing.status === 'rejected')) {
+        throw new CommissionError('deal-decided', `Deal ${dealId} was already ${existing.status}.`);
+      }
+      if (!records.some((r) => r.needs_approval)) {
+        throw new CommissionError('deal-not-pending', `Deal ${dealId} does not wait for approval.`);
+      }
+      const event =
+        decision === 'approved'
+          ? governanceEvent('pacer.commission.deal_approved.v1', tenantId, {
+              dealId,
+              repId: primary.primary_rep_id,
+              decidedBy: principal.subject,
+              ...(reason !== undefined ? { reason } : {}),
+            })
+          : governanceEvent('pacer.commission.deal_rejected.v1', tenantId, {
+              dealId,
+              repId: primary.primary_rep_id,
+              decidedBy: principal.subject,
+              ...(reason !== undefined ? { reason } : {}),
+            });
+      await manager.query(
+        `INSERT INTO deal_decisions (tenant_id, deal_id, decision, decided_by, reason, decided_at, event_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [tenantId, dealId, decision, principal.subject, reason ?? null, event.time, event.id],
+      );
+      await publishGovernanceEvents(manager, [event]);
+      if (decision === 'approved') {
+        const dirty = new DirtyStatements();
+        for (const r of records) {
+          dirty.touchInstant(tenantId, r.rep_id, Date.parse(r.occurred_text));
+          dirty.addCause(event.id, tenantId, r.rep_id);
+        }
+        await recalculateIn(this.recalculator, manager, dirty);
+      }
+      await auditGovernance(manager, principal, {
+        type: decision === 'approved' ? 'deal.approved' : 'deal.rejected',
+        subject: { dealId, repId: primary.primary_rep_id },
+        summary: reason !== undefined ? { reason } : {},
+      });
+      return { changed: true, body: (await loadDealView(manager, tenantId, dealId)) as DealView };
+    });
+  }
+}

@@ -1,0 +1,396 @@
+import { EntityManager } from 'typeorm';
+import { money } from '../calculation/decimal';
+import { HELD_FOR_APPROVAL_SQL } from '../ledger/deal-credits.repository';
+import { statementIdOf, StatementStatus } from '../ledger/statement-document';
+import { intervalsOfRows, MembershipEventRow } from '../roster/membership-rows';
+import { MembershipInterval } from '../roster/team-membership';
+import { PayoutRow, payoutRowsOf, PayoutStatement } from './payout-file';
+import {
+  PeriodStateView,
+  PeriodView,
+  PeriodStatus,
+  StatementHeadView,
+  ManualAdjustmentView,
+  DisputeView,
+  DealView,
+} from './governance.views';
+
+// SQL of the governance services (closed periods, statement heads, disputes, deal decisions, the
+// roster rows approvals check). Every function takes the caller's EntityManager.
+
+// Statements read per query while streaming a payroll file.
+export const PAYOUT_PAGE = 1000;
+
+export async function findStatementHead(
+  manager: EntityManager,
+  tenantId: string,
+  repId: string,
+  periodKey: string,
+): Promise<StatementHead | undefined> {
+  const [row] = (await manager.query(
+    `${HEAD_SELECT} WHERE s.tenant_id = $1 AND s.rep_id = $2 AND s.period_key = $3`,
+    [tenantId, repId, periodKey],
+  )) as HeadRow[];
+  return row && toHead(row);
+}
+
+export async function statementHeadsOfPeriod(
+  manager: EntityManager,
+  tenantId: string,
+  periodKey: string,
+): Promise<StatementHead[]> {
+  const rows = (await manager.query(
+    `${HEAD_SELECT} WHERE s.tenant_id = $1 AND s.period_key = $2 ORDER BY s.rep_id`,
+    [tenantId, periodKey],
+  )) as HeadRow[];
+  return rows.map(toHead);
+}
+
+export async function loadPeriodState(
+  manager: EntityManager,
+  tenantId: string,
+  periodKey: string,
+): Promise<PeriodStateView> {
+  const [row] = (await manager.query(
+    `SELECT closed_at, closed_by, paid_at, paid_by FROM closed_periods WHERE tenant_id = $1 AND period_key = $2`,
+    [tenantId, periodKey],
+  )) as { closed_at: Date; closed_by: string; paid_at: Date | null; paid_by: string | null }[];
+  const [{ n }] = (await manager.query(
+    `SELECT count(*)::int AS n FROM statements WHERE tenant_id = $1 AND period_key = $2`,
+    [tenantId, periodKey],
+  )) as [{ n: number }];
+  return {
+    periodKey,
+    closed: row !== undefined,
+    closedAt: row?.closed_at.toISOString() ?? null,
+    closedBy: row?.closed_by ?? null,
+    paidAt: row?.paid_at?.toISOString() ?? null,
+    paidBy: row?.paid_by ?? null,
+    statements: n,
+  };
+}
+
+export async function loadPeriodRows(
+  manager: EntityManager,
+  tenantId: string,
+  reps: 'all' | Set<string>,
+  q: { periodKey?: string; status?: PeriodStatus; after?: [string, string]; limit: number },
+): Promise<(PeriodView & { changedAtText: string })[]> {
+  const params: unknown[] = [tenantId];
+  const p = (v: unknown): string => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const keyOnly = (column: string): string =>
+    q.periodKey === undefined ? '' : ` AND ${column} = ${p(q.periodKey)}`;
+  const closedKey = keyOnly('period_key');
+  const reopenedKey = keyOnly(`subject->>'periodKey'`);
+  const where: string[] = [];
+  if (q.status === 'open') where.push('c.period_key IS NULL');
+  if (q.status === 'closed') where.push('c.period_key IS NOT NULL AND c.paid_at IS NULL');
+  if (q.status === 'paid') where.push('c.paid_at IS NOT NULL');
+  if (q.after !== undefined) {
+    const at = p(q.after[0]);
+    const key = p(q.after[1]);
+    where.push(
+      `(k.changed_at < ${at}::timestamptz OR (k.changed_at = ${at}::timestamptz AND k.period_key > ${key}))`,
+    );
+  }
+  const repFilter = reps === 'all' ? '' : ` AND s.rep_id = ANY(${p([...reps])}::text[])`;
+  // Reopens are read from the audit log (written in the reopen's own transaction): closed_periods
+  // holds only what is closed now, so the log is what remembers a period that was closed once.
+  const rows = (await manager.query(
+    `WITH reopened AS (
+       SELECT DISTINCT ON (subject->>'periodKey') subject->>'periodKey' AS period_key, at, actor_sub
+         FROM audit_log
+        WHERE tenant_id = $1 AND type = 'period.reopened'${reopenedKey}
+        ORDER BY subject->>'periodKey', at DESC, seq DESC),
+     keys AS (
+       SELECT period_key, closed_at AS changed_at FROM closed_periods WHERE tenant_id = $1${closedKey}
+       UNION ALL
+       SELECT r.period_key, r.at FROM reopened r
+        WHERE NOT EXISTS (SELECT 1 FROM closed_periods c WHERE c.tenant_id = $1 AND c.period_key = r.period_key))
+     SELECT k.period_key, k.changed_at::text AS changed_at_text, c.closed_at, c.closed_by, c.paid_at, c.paid_by,
+            r.at AS reopened_at, r.actor_sub AS reopened_by, n.total, n.draft, n.approved, n.paid
+       FROM keys k
+       LEFT JOIN closed_periods c ON c.tenant_id = $1 AND c.period_key = k.period_key
+       LEFT JOIN reopened r ON r.period_key = k.period_key
+       CROSS JOIN LATERAL (
+         SELECT ${STATUS_COUNTS}
+           FROM statements s WHERE s.tenant_id = $1 AND s.period_key = k.period_key${repFilter}) n
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY k.changed_at DESC, k.period_key
+      LIMIT ${p(q.limit)}`,
+    params,
+  )) as PeriodRow[];
+  return rows.map(periodViewOf);
+}
+
+/** Membership intervals of every team the rep was ever in. */
+export async function loadRepTeamIntervals(
+  manager: EntityManager,
+  tenantId: string,
+  repId: string,
+): Promise<MembershipInterval[]> {
+  const rows = (await manager.query(
+    `SELECT team_id, rep_id, kind, role, at, recorded_at, event_id FROM team_membership_events
+      WHERE tenant_id = $1 AND team_id IN (SELECT team_id FROM team_membership_events WHERE tenant_id = $1 AND rep_id = $2)`,
+    [tenantId, repId],
+  )) as MembershipEventRow[];
+  return intervalsOfRows(rows);
+}
+
+export async function loadTeamIntervals(
+  manager: EntityManager,
+  tenantId: string,
+  teamId: string,
+): Promise<MembershipInterval[]> {
+  const rows = (await manager.query(
+    `SELECT team_id, rep_id, kind, role, at, recorded_at, event_id FROM team_membership_events WHERE tenant_id = $1 AND team_id = $2`,
+    [tenantId, teamId],
+  )) as MembershipEventRow[];
+  return intervalsOfRows(rows);
+}
+
+export async function* readPayoutPages(
+  manager: EntityManager,
+  tenantId: string,
+  periodKey: string,
+): AsyncGenerator<PayoutRow[]> {
+  let after = '';
+  for (;;) {
+    const rows = (await manager.query(
+      `SELECT s.rep_id, s.version, s.currency AS statement_currency, l.currency, sum(l.amount)::text AS total
+         FROM (SELECT tenant_id, rep_id, period_key, version, currency FROM statements
+                WHERE tenant_id = $1 AND period_key = $2 AND rep_id > $3 ORDER BY rep_id LIMIT $4) s
+         LEFT JOIN ledger_lines l ON l.tenant_id = s.tenant_id AND l.rep_id = s.rep_id AND l.period_key = s.period_key
+        GROUP BY 1, 2, 3, 4 ORDER BY 1, 4`,
+      [tenantId, periodKey, after, PAYOUT_PAGE],
+    )) as {
+      rep_id: string;
+      version: number;
+      statement_currency: string;
+      currency: string | null;
+      total: string | null;
+    }[];
+    if (rows.length === 0) return;
+    const statements = new Map<string, PayoutStatement>();
+    for (const r of rows) {
+      let s = statements.get(r.rep_id);
+      if (s === undefined) {
+        s = {
+          repId: r.rep_id,
+          periodKey,
+          statementId: statementIdOf(r.rep_id, periodKey),
+          statementVersion: r.version,
+          currency: r.statement_currency,
+          sums: new Map(),
+        };
+        statements.set(r.rep_id, s);
+      }
+      if (r.currency !== null) (s.sums as Map<string, string>).set(r.currency, r.total ?? '0');
+    }
+    yield [...statements.values()].flatMap(payoutRowsOf);
+    after = rows[rows.length - 1]?.rep_id as string;
+    if (statements.size < PAYOUT_PAGE) return;
+  }
+}
+
+export async function loadDealView(
+  manager: EntityManager,
+  tenantId: string,
+  dealId: string,
+): Promise<DealView | undefined> {
+  const rows = (await manager.query(
+    `${DEAL_SELECT} WHERE d.tenant_id = $1 AND d.deal_id = $2 AND d.rep_id = d.primary_rep_id
+      ORDER BY d.occurred_at, d.activity_id LIMIT 1`,
+    [tenantId, dealId],
+  )) as DealRowView[];
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  const found = dealViewOf(row);
+  if (found.status === 'pending' && !row.needs_approval) return { ...found, status: 'not_required' };
+  return found;
+}
+
+export async function loadDispute(
+  manager: EntityManager,
+  tenantId: string,
+  disputeId: string,
+): Promise<DisputeView | undefined> {
+  const [row] = (await manager.query(`SELECT * FROM disputes WHERE tenant_id = $1 AND dispute_id = $2`, [
+    tenantId,
+    disputeId,
+  ])) as DisputeRow[];
+  return row && disputeView(row);
+}
+
+export const DEAL_SELECT = `SELECT d.deal_id, d.rep_id, d.activity_id, d.amount::text AS amount, d.currency, d.occurred_text,
+       d.occurred_at, d.occurred_at::text AS occurred_key, d.won_event_id, d.recorded_by, x.decision, x.decided_by, x.decided_at, x.reason,
+       ${HELD_FOR_APPROVAL_SQL} AS needs_approval
+  FROM deal_credits d LEFT JOIN deal_decisions x ON x.tenant_id = d.tenant_id AND x.deal_id = d.deal_id`;
+
+export interface DealRowView {
+  deal_id: string;
+  rep_id: string;
+  activity_id: string;
+  amount: string;
+  currency: string;
+  occurred_text: string;
+  occurred_at: Date;
+  /** occurred_at at full precision, for the keyset cursor. */
+  occurred_key: string;
+  won_event_id: string;
+  recorded_by: string | null;
+  decision: 'approved' | 'rejected' | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  reason: string | null;
+  needs_approval: boolean;
+}
+
+export function dealViewOf(r: DealRowView): DealView {
+  return {
+    dealId: r.deal_id,
+    repId: r.rep_id,
+    activityId: r.activity_id,
+    amount: money(r.amount),
+    currency: r.currency,
+    occurredAt: r.occurred_text,
+    activityEventId: r.won_event_id,
+    recordedBy: r.recorded_by,
+    status: r.decision ?? 'pending',
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at?.toISOString() ?? null,
+    reason: r.reason,
+  };
+}
+
+export const HEAD_SELECT = `SELECT s.rep_id, s.period_key, s.status, s.version, s.currency, s.total::text AS total,
+       s.approved_by, s.approved_at, s.window_start, s.window_end,
+       EXISTS (SELECT 1 FROM closed_periods c WHERE c.tenant_id = s.tenant_id AND c.period_key = s.period_key) AS closed
+  FROM statements s`;
+
+export interface HeadRow {
+  rep_id: string;
+  period_key: string;
+  status: StatementStatus;
+  version: number;
+  currency: string;
+  total: string;
+  approved_by: string | null;
+  approved_at: Date | null;
+  window_start: Date;
+  window_end: Date;
+  closed: boolean;
+}
+
+export interface StatementHead extends StatementHeadView {
+  windowStartMs: number;
+  windowEndMs: number;
+}
+
+export function toHead(r: HeadRow): StatementHead {
+  return {
+    statementId: statementIdOf(r.rep_id, r.period_key),
+    repId: r.rep_id,
+    periodKey: r.period_key,
+    status: r.status,
+    version: Math.max(r.version, 1),
+    currency: r.currency,
+    total: money(r.total),
+    approvedBy: r.approved_by,
+    approvedAt: r.approved_at?.toISOString() ?? null,
+    closed: r.closed,
+    windowStartMs: r.window_start.getTime(),
+    windowEndMs: r.window_end.getTime(),
+  };
+}
+
+export function view(h: StatementHead): StatementHeadView {
+  return {
+    statementId: h.statementId,
+    repId: h.repId,
+    periodKey: h.periodKey,
+    status: h.status,
+    version: h.version,
+    currency: h.currency,
+    total: h.total,
+    approvedBy: h.approvedBy,
+    approvedAt: h.approvedAt,
+    closed: h.closed,
+  };
+}
+
+export interface DisputeRow {
+  dispute_id: string;
+  rep_id: string;
+  period_key: string;
+  line_id: string;
+  comment: string;
+  status: 'open' | 'resolved';
+  opened_by: string;
+  opened_at: Date;
+  resolution: string | null;
+  adjustment_amount: string | null;
+  adjustment: string | null;
+  resolved_by: string | null;
+  resolved_at: Date | null;
+}
+
+export function disputeView(r: DisputeRow): DisputeView {
+  return {
+    disputeId: r.dispute_id,
+    repId: r.rep_id,
+    periodKey: r.period_key,
+    lineId: r.line_id,
+    comment: r.comment,
+    status: r.status,
+    openedBy: r.opened_by,
+    openedAt: r.opened_at.toISOString(),
+    resolution: r.resolution,
+    adjustmentAmount: r.adjustment_amount === null ? null : money(r.adjustment_amount),
+    adjustment: r.adjustment === null ? null : (JSON.parse(r.adjustment) as ManualAdjustmentView),
+    resolvedBy: r.resolved_by,
+    resolvedAt: r.resolved_at?.toISOString() ?? null,
+  };
+}
+
+export interface PeriodRow {
+  period_key: string;
+  changed_at_text: string;
+  closed_at: Date | null;
+  closed_by: string | null;
+  paid_at: Date | null;
+  paid_by: string | null;
+  reopened_at: Date | null;
+  reopened_by: string | null;
+  total: number;
+  draft: number;
+  approved: number;
+  paid: number;
+}
+
+export function periodViewOf(r: PeriodRow): PeriodView & { changedAtText: string } {
+  return {
+    periodKey: r.period_key,
+    status: r.paid_at !== null ? 'paid' : r.closed_at !== null ? 'closed' : 'open',
+    closedAt: r.closed_at?.toISOString() ?? null,
+    closedBy: r.closed_by,
+    ...(r.reopened_at !== null && r.reopened_by !== null
+      ? { reopenedAt: r.reopened_at.toISOString(), reopenedBy: r.reopened_by }
+      : {}),
+    ...(r.paid_at !== null && r.paid_by !== null
+      ? { paidAt: r.paid_at.toISOString(), paidBy: r.paid_by }
+      : {}),
+    statements: { total: r.total, draft: r.draft, approved: r.approved, paid: r.paid },
+    changedAtText: r.changed_at_text,
+  };
+}
+
+export const STATUS_COUNTS = `count(*)::int AS total,
+  count(*) FILTER (WHERE s.status = 'draft')::int AS draft,
+  count(*) FILTER (WHERE s.status = 'approved')::int AS approved,
+  count(*) FILTER (WHERE s.status = 'paid')::int AS paid`;
+
+export const emptyCounts = (): PeriodView['statements'] => ({ total: 0, draft: 0, approved: 0, paid: 0 });
