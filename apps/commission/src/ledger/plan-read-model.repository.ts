@@ -84,3 +84,147 @@ export async function loadQuotas(
   }
   return out;
 }
+
+export interface PlanVersionRow {
+  version: number;
+  body: PlanBody;
+  event_id: string;
+  created_at: Date;
+}
+
+export async function insertPlanVersion(
+  manager: EntityManager,
+  tenantId: string,
+  planId: string,
+  version: number,
+  body: PlanBody,
+  eventId: string,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO plan_versions (tenant_id, plan_id, version, effective_from, body, event_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [tenantId, planId, version, body.effectiveFrom, JSON.stringify(body), eventId],
+  );
+}
+
+export async function planVersion(
+  manager: EntityManager,
+  tenantId: string,
+  planId: string,
+  version: number,
+): Promise<PlanVersionRow | undefined> {
+  const [row] = (await manager.query(
+    `SELECT version, body, event_id, created_at FROM plan_versions WHERE tenant_id = $1 AND plan_id = $2 AND version = $3`,
+    [tenantId, planId, version],
+  )) as PlanVersionRow[];
+  return row;
+}
+
+export async function planVersions(
+  manager: EntityManager,
+  tenantId: string,
+  planId: string,
+): Promise<PlanVersionRow[]> {
+  return (await manager.query(
+    `SELECT version, body, event_id, created_at FROM plan_versions WHERE tenant_id = $1 AND plan_id = $2 ORDER BY version`,
+    [tenantId, planId],
+  )) as PlanVersionRow[];
+}
+
+export async function planExists(manager: EntityManager, tenantId: string, planId: string): Promise<boolean> {
+  const rows = (await manager.query(
+    `SELECT 1 FROM plan_versions WHERE tenant_id = $1 AND plan_id = $2 LIMIT 1`,
+    [tenantId, planId],
+  )) as unknown[];
+  return rows.length > 0;
+}
+
+export async function planIdsOfTenant(
+  manager: EntityManager,
+  tenantId: string,
+): Promise<{ planId: string; latestVersion: number }[]> {
+  const rows = (await manager.query(
+    `SELECT plan_id, max(version)::int AS latest FROM plan_versions WHERE tenant_id = $1 GROUP BY plan_id ORDER BY plan_id`,
+    [tenantId],
+  )) as { plan_id: string; latest: number }[];
+  return rows.map((r) => ({ planId: r.plan_id, latestVersion: r.latest }));
+}
+
+/** The reps ever assigned the plan (a new version may change any of their statements). */
+export async function repsOfPlan(
+  manager: EntityManager,
+  tenantId: string,
+  planId: string,
+): Promise<string[]> {
+  const rows = (await manager.query(
+    `SELECT DISTINCT rep_id FROM plan_assignments WHERE tenant_id = $1 AND plan_id = $2`,
+    [tenantId, planId],
+  )) as { rep_id: string }[];
+  return rows.map((r) => r.rep_id);
+}
+
+export async function upsertAssignment(
+  manager: EntityManager,
+  tenantId: string,
+  repId: string,
+  effectiveFrom: string,
+  planId: string,
+  eventId: string,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO plan_assignments (tenant_id, rep_id, effective_from, plan_id, event_id) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (tenant_id, rep_id, effective_from) DO UPDATE SET plan_id = EXCLUDED.plan_id, event_id = EXCLUDED.event_id, updated_at = now()`,
+    [tenantId, repId, effectiveFrom, planId, eventId],
+  );
+}
+
+export async function isPlanAssigned(
+  manager: EntityManager,
+  tenantId: string,
+  repId: string,
+  planId: string,
+): Promise<boolean> {
+  const rows = (await manager.query(
+    `SELECT 1 FROM plan_assignments WHERE tenant_id = $1 AND rep_id = $2 AND plan_id = $3 LIMIT 1`,
+    [tenantId, repId, planId],
+  )) as unknown[];
+  return rows.length > 0;
+}
+
+export async function assignmentsOfRep(
+  manager: EntityManager,
+  tenantId: string,
+  repId: string,
+): Promise<{ planId: string; effectiveFrom: string; eventId: string }[]> {
+  const rows = (await manager.query(
+    `SELECT plan_id, effective_from::text AS effective_from, event_id FROM plan_assignments WHERE tenant_id = $1 AND rep_id = $2 ORDER BY effective_from`,
+    [tenantId, repId],
+  )) as { plan_id: string; effective_from: string; event_id: string }[];
+  return rows.map((r) => ({ planId: r.plan_id, effectiveFrom: r.effective_from, eventId: r.event_id }));
+}
+
+export async function upsertQuota(
+  manager: EntityManager,
+  tenantId: string,
+  repId: string,
+  periodKey: string,
+  amount: string,
+  eventId: string,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO quotas (tenant_id, rep_id, period_key, amount, event_id) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (tenant_id, rep_id, period_key) DO UPDATE SET amount = EXCLUDED.amount, event_id = EXCLUDED.event_id, updated_at = now()`,
+    [tenantId, repId, periodKey, amount, eventId],
+  );
+}
+
+export async function quotasOfRep(
+  manager: EntityManager,
+  tenantId: string,
+  repId: string,
+): Promise<{ periodKey: string; amount: string; eventId: string }[]> {
+  const rows = (await manager.query(
+    `SELECT period_key, amount::text AS amount, event_id FROM quotas WHERE tenant_id = $1 AND rep_id = $2 ORDER BY period_key`,
+    [tenantId, repId],
+  )) as { period_key: string; amount: string; event_id: string }[];
+  return rows.map((r) => ({ periodKey: r.period_key, amount: money(r.amount), eventId: r.event_id }));
+}

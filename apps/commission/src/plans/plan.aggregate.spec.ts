@@ -1,3 +1,4 @@
+import type { PlanVersionCreatedData } from '@pacer/contracts';
 import { AE_2026 } from '../../test/calculation-fixtures';
 import { PlanAggregate, RepPlanAggregate } from './plan.aggregate';
 
@@ -6,17 +7,18 @@ describe('plan and rep-plan aggregates', () => {
     const plan = new PlanAggregate('ae');
     const v1 = plan.createVersion(AE_2026);
     expect(v1).toMatchObject({ planId: 'ae', version: 1, tierMode: 'graduated' });
-    plan.apply({ type: 'pacer.plan.version_created.v1', data: v1 });
     expect(plan.createVersion(AE_2026)).toBeUndefined();
     const v2 = plan.createVersion({ ...AE_2026, cap: '20000.00' });
     expect(v2?.version).toBe(2);
-    const replayed = PlanAggregate.load('ae', [{ type: 'pacer.plan.version_created.v1', data: v1 }]);
-    expect(replayed.expectedVersion).toBe(1);
+    const replayed = new PlanAggregate('ae').loadFromHistory([
+      { type: 'pacer.plan.version_created.v1', data: v1 as PlanVersionCreatedData },
+    ]);
+    expect(replayed.loadedVersion).toBe(1);
     expect(replayed.latest).toEqual(v1);
   });
 
   it('records an assignment per date and a quota per period, ignoring repeats', () => {
-    const rep = RepPlanAggregate.load('r1', [
+    const rep = new RepPlanAggregate('r1').loadFromHistory([
       { type: 'pacer.plan.assigned.v1', data: { repId: 'r1', planId: 'ae', effectiveFrom: '2026-01-01' } },
       { type: 'pacer.plan.quota_set.v1', data: { repId: 'r1', periodKey: 'FY2026-Q1', amount: '100000.00' } },
     ]);
@@ -32,6 +34,6 @@ describe('plan and rep-plan aggregates', () => {
       periodKey: 'FY2026-Q1',
       amount: '120000.00',
     });
-    expect(rep.expectedVersion).toBe(2);
+    expect(rep.loadedVersion).toBe(2);
   });
 });

@@ -1,4 +1,5 @@
 import type { PlanAssignedData, PlanBody, PlanVersionCreatedData, QuotaSetData } from '@pacer/contracts';
+import { AggregateRoot, DomainEvent } from '@pacer/event-store/aggregate';
 
 export const PLAN_STREAM = 'plan';
 export const REP_PLAN_STREAM = 'rep-plan';
@@ -13,10 +14,20 @@ export function repPlanStreamId(tenantId: string, repId: string): string {
   return `${REP_PLAN_STREAM}/${encodeURIComponent(tenantId)}/${encodeURIComponent(repId)}`;
 }
 
-interface StoredEventLike {
+export type PlanEvent = DomainEvent<'pacer.plan.version_created.v1', PlanVersionCreatedData>;
+export type RepPlanEvent =
+  | DomainEvent<'pacer.plan.assigned.v1', PlanAssignedData>
+  | DomainEvent<'pacer.plan.quota_set.v1', QuotaSetData>;
+
+/** A stored event as the streams hold it; an unknown type still counts towards the stream's version. */
+export interface StoredEventLike {
   type: string;
   data: unknown;
 }
+
+// Stored events are trusted (only these aggregates write the streams); the casts name their shapes.
+export const decodePlanEvent = (e: StoredEventLike): PlanEvent => e as PlanEvent;
+export const decodeRepPlanEvent = (e: StoredEventLike): RepPlanEvent => e as RepPlanEvent;
 
 function sameBody(a: PlanBody, b: PlanBody): boolean {
   const pick = (p: PlanBody): PlanBody => ({
@@ -34,82 +45,64 @@ function sameBody(a: PlanBody, b: PlanBody): boolean {
 }
 
 /**
- * A comp plan: an append-only list of immutable versions. A command only decides the next event;
- * state changes only by applying events (so loading replays exactly what was decided).
+ * A comp plan: an append-only list of immutable versions. A command raises the next event; state
+ * changes only by applying events (so loading replays exactly what was decided).
  */
-export class PlanAggregate {
+export class PlanAggregate extends AggregateRoot<PlanEvent> {
   private readonly versions: PlanVersionCreatedData[] = [];
-  private streamVersion = 0;
 
-  constructor(readonly planId: string) {}
-
-  static load(planId: string, events: readonly StoredEventLike[]): PlanAggregate {
-    const plan = new PlanAggregate(planId);
-    for (const e of events) plan.apply(e);
-    return plan;
-  }
-
-  apply(event: StoredEventLike): void {
-    this.streamVersion += 1;
-    if (event.type === 'pacer.plan.version_created.v1')
-      this.versions.push(event.data as PlanVersionCreatedData);
-  }
-
-  /** The stream version the next append must expect. */
-  get expectedVersion(): number {
-    return this.streamVersion;
+  constructor(readonly planId: string) {
+    super();
   }
 
   get latest(): PlanVersionCreatedData | undefined {
     return this.versions[this.versions.length - 1];
   }
 
-  /** The next version for `body`, or undefined when it is the latest version already (PUT is idempotent). */
+  /** Raises the next version for `body`; undefined when it is the latest version already (PUT is idempotent). */
   createVersion(body: PlanBody): PlanVersionCreatedData | undefined {
     const latest = this.latest;
     if (latest !== undefined && sameBody(latest, body)) return undefined;
-    return { planId: this.planId, version: (latest?.version ?? 0) + 1, ...body };
+    const data = { planId: this.planId, version: (latest?.version ?? 0) + 1, ...body };
+    this.raise({ type: 'pacer.plan.version_created.v1', data });
+    return data;
+  }
+
+  protected when(event: PlanEvent): void {
+    if (event.type === 'pacer.plan.version_created.v1') this.versions.push(event.data);
   }
 }
 
 /** A rep's plan assignments (one per effective date) and quotas (one per period key). */
-export class RepPlanAggregate {
+export class RepPlanAggregate extends AggregateRoot<RepPlanEvent> {
   private readonly assignments = new Map<string, string>();
   private readonly quotas = new Map<string, string>();
-  private streamVersion = 0;
 
-  constructor(readonly repId: string) {}
-
-  static load(repId: string, events: readonly StoredEventLike[]): RepPlanAggregate {
-    const rep = new RepPlanAggregate(repId);
-    for (const e of events) rep.apply(e);
-    return rep;
+  constructor(readonly repId: string) {
+    super();
   }
 
-  apply(event: StoredEventLike): void {
-    this.streamVersion += 1;
-    if (event.type === 'pacer.plan.assigned.v1') {
-      const d = event.data as PlanAssignedData;
-      this.assignments.set(d.effectiveFrom, d.planId);
-    } else if (event.type === 'pacer.plan.quota_set.v1') {
-      const d = event.data as QuotaSetData;
-      this.quotas.set(d.periodKey, d.amount);
-    }
-  }
-
-  get expectedVersion(): number {
-    return this.streamVersion;
-  }
-
-  /** The assignment event, or undefined when the rep already has this plan from this date. */
+  /** Raises the assignment; undefined when the rep already has this plan from this date. */
   assign(planId: string, effectiveFrom: string): PlanAssignedData | undefined {
     if (this.assignments.get(effectiveFrom) === planId) return undefined;
-    return { repId: this.repId, planId, effectiveFrom };
+    const data = { repId: this.repId, planId, effectiveFrom };
+    this.raise({ type: 'pacer.plan.assigned.v1', data });
+    return data;
   }
 
-  /** The quota event (amount already normalised to cents), or undefined when unchanged. */
+  /** Raises the quota (amount already normalised to cents); undefined when unchanged. */
   setQuota(periodKey: string, amount: string): QuotaSetData | undefined {
     if (this.quotas.get(periodKey) === amount) return undefined;
-    return { repId: this.repId, periodKey, amount };
+    const data = { repId: this.repId, periodKey, amount };
+    this.raise({ type: 'pacer.plan.quota_set.v1', data });
+    return data;
+  }
+
+  protected when(event: RepPlanEvent): void {
+    if (event.type === 'pacer.plan.assigned.v1') {
+      this.assignments.set(event.data.effectiveFrom, event.data.planId);
+    } else if (event.type === 'pacer.plan.quota_set.v1') {
+      this.quotas.set(event.data.periodKey, event.data.amount);
+    }
   }
 }
