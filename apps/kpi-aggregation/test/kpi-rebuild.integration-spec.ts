@@ -394,4 +394,38 @@ describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the other
     expect((await postJson(svc.baseUrl, '/v1/admin/rebuild', admin)).status).toBe(202);
     expect(await finished(admin)).toMatchObject({ status: 'completed', republished: 0 });
   });
+
+  it("dead-letters a record of the tenant it cannot apply, through the live consumer's DLQ path, and completes", async () => {
+    await outboxDrained();
+    const before = await snapshotsOf(tenantA());
+    const dlq = await new TopicRecorder(testKafka(), [svc.topic(TOPICS.dlq)]).start();
+    // Contract-valid, but no period can hold it: the live consumer dead-letters it, and so must the replay
+    // (folded into the shadow, it would make every swap fail on its snapshot's bounds).
+    const farFuture = new KpiEventBuilder(tenantA()).call('rep-0', '9999-12-31T23:59:59Z', 'connected', {
+      activityId: uniqueName('far'),
+    });
+    const producer = await inputProducer();
+    await produceEvents(producer, svc.topicPrefix, [farFuture]);
+    await producer.disconnect();
+    const isFar = (r: { value: Buffer | null }): boolean => r.value?.toString().includes(farFuture.id) ?? false;
+    await pollUntil(
+      () => dlq.records.filter(isFar).length,
+      (n) => n === 1,
+      { timeoutMs: 20_000, what: 'the live dead letter' },
+    );
+    expect((await postJson(svc.baseUrl, '/v1/admin/rebuild', admin)).status).toBe(202);
+    expect(await finished(admin)).toMatchObject({ status: 'completed', republished: 0, attempts: 0 });
+    const replayed = await pollUntil(
+      () => dlq.records.find((r) => isFar(r) && /-rebuild-tenant-/.test(r.headers[DLQ_HEADERS.consumerGroup] ?? '')),
+      (r) => r !== undefined,
+      { timeoutMs: 20_000, what: "the replay's dead letter" },
+    );
+    await dlq.stop();
+    expect(replayed?.headers).toMatchObject({
+      [DLQ_HEADERS.sourceTopic]: svc.topic(TOPICS.activities),
+      [DLQ_HEADERS.error]: expect.stringContaining('beyond the last placeable instant'),
+      [DLQ_HEADERS.attempts]: '4',
+    });
+    expect(await snapshotsOf(tenantA())).toEqual(before);
+  });
 });

@@ -1,10 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { Admin, Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { DataSource, EntityManager } from 'typeorm';
-import { DLQ_HEADERS } from '@pacer/contracts';
-import { enqueueOutbox, OutboxMessage } from './outbox';
-import { dependencyOutage } from '@pacer/http';
+import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { DataSource } from 'typeorm';
 import {
   consumerBatchDuration,
   consumerBatchSize,
@@ -12,86 +8,22 @@ import {
   consumerLastBatchAge,
   consumerMessages,
   consumerRetries,
-  CORRELATION_ID_HEADER,
   dlqMessages,
   extractTraceContext,
-  Logger,
-  LogFields,
   onConsumerMetricsCollect,
   pacerTracer,
   tracingEnabled,
-  withLogContext,
 } from '@pacer/observability';
+import { BatchApplier, BatchApplierOptions, errorText, headerMap, isTransientFailure, Outcomes } from './batch-applier';
 import { ConsumerProgress, ConsumerStatus, PartitionStatus } from './consumer-progress';
-
-/** What a decoder makes of a record's value: an event, a record to skip, or a poison message. */
-export type DecodeResult<E> = { ok: true; event: E } | { ok: false; skip: true; reason: string } | { ok: false; skip?: false; error: string };
-
-export interface ConsumedMessage<E> {
-  event: E;
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  headers: Record<string, string>;
-}
-
-/**
- * Passed to handlers; `manager` is the batch's transaction. A fresh context is made per attempt and,
- * when a failing batch is bisected, per group of messages: keep per-batch state keyed by the context.
- */
-export interface BatchContext {
-  manager: EntityManager;
-  groupId: string;
-  /** Queue records to publish if and only if this batch commits. */
-  publish(messages: readonly OutboxMessage[]): Promise<void>;
-}
-
-/** What log lines and spans say about the event being processed. */
-export interface EventInfo {
-  eventId?: string;
-  eventType?: string;
-  tenantId?: string;
-}
-
-/** Reads `id`, `type` and `tenantid` (CloudEvents) or `tenantId` of an object event. */
-export function describeEvent(event: unknown): EventInfo {
-  if (typeof event !== 'object' || event === null) return {};
-  const e = event as Record<string, unknown>;
-  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  return { eventId: text(e['id']), eventType: text(e['type']), tenantId: text(e['tenantid']) ?? text(e['tenantId']) };
-}
 
 /** Upper bound of span links on one batch span (OTel's default link limit is 128). */
 const MAX_BATCH_LINKS = 128;
 
-export interface ConsumerHandler<E> {
-  /** Applies one event to the read models, inside the batch transaction. */
-  handle(message: ConsumedMessage<E>, ctx: BatchContext): Promise<void>;
-  /**
-   * Runs once per context, after `handle` has seen every message given that context, in the same
-   * transaction (e.g. fold and publish aggregates). Normally once per batch; while a failing batch
-   * is isolated, once per group (down to one message), so a record whose effects make it throw is
-   * rolled back and dead-lettered alone.
-   */
-  afterBatch?(ctx: BatchContext): Promise<void>;
-}
-
-export interface BatchConsumerOptions<E> {
+export interface BatchConsumerOptions<E> extends BatchApplierOptions<E> {
   kafka: Kafka;
   dataSource: DataSource;
-  logger: Logger;
-  groupId: string;
   topics: readonly string[];
-  decode: (value: Buffer | null) => DecodeResult<E>;
-  /** A globally unique id per event (the CloudEvent id) for redelivery dedupe; omit to rely on offsets only. */
-  eventId?: (event: E) => string;
-  /** Event id, type and tenant for log lines and spans; defaults to `describeEvent`. */
-  describe?: (event: E) => EventInfo;
-  handler: ConsumerHandler<E>;
-  dlqTopic: string;
-  maxRetries?: number;
-  retryBackoffMs?: number;
   partitionsConsumedConcurrently?: number;
   /** How long the group waits for a silent member before rebalancing its partitions away (default 10 s). */
   sessionTimeoutMs?: number;
@@ -99,65 +31,6 @@ export interface BatchConsumerOptions<E> {
   lagRefreshMs?: number;
   /** Test seam: runs after the batch's Postgres commit and before Kafka's offset commit. */
   afterDbCommit?: (info: { topic: string; partition: number; nextOffset: string }) => void | Promise<void>;
-}
-
-function headerMap(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    if (v === undefined) continue;
-    const first = Array.isArray(v) ? v[0] : v;
-    if (first !== undefined) out[k] = first.toString();
-  }
-  return out;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
-/** SQLSTATEs of a transaction that lost a race, not of a bad record: retry the batch as it is. */
-const TRANSIENT_SQLSTATES = new Set(['40001', '40P01']);
-
-/**
- * Whether a batch failure is about the infrastructure (Postgres or Kafka unreachable, a deadlock or
- * serialization failure) rather than a record: such a batch is retried whole and nothing is
- * dead-lettered, because the same records will apply once the dependency is back.
- */
-export function isTransientFailure(error: unknown): boolean {
-  if (dependencyOutage(error) !== undefined) return true;
-  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
-  const code = typeof e === 'object' && e !== null ? (e.code ?? e.driverError?.code) : undefined;
-  return typeof code === 'string' && TRANSIENT_SQLSTATES.has(code);
-}
-
-/** Postgres text and jsonb cannot hold NUL; a DLQ record must be writable whatever the source held. */
-function storable(text: string): string {
-  return text.includes('\u0000') ? text.replace(/\u0000/g, '\uFFFD') : text;
-}
-
-/** A decoded record of the batch on its way to the handler. */
-interface Work<E> {
-  message: KafkaMessage;
-  consumed: ConsumedMessage<E>;
-  info: EventInfo;
-  id: string | undefined;
-}
-
-/** Outcomes counted during a transaction and reported only once it commits. */
-class Outcomes {
-  applied = 0;
-  duplicate = 0;
-  skipped = 0;
-  deadLettered = 0;
-  retries = 0;
-
-  add(other: Outcomes): void {
-    this.applied += other.applied;
-    this.duplicate += other.duplicate;
-    this.skipped += other.skipped;
-    this.deadLettered += other.deadLettered;
-    this.retries += other.retries;
-  }
 }
 
 /**
@@ -187,19 +60,16 @@ class Outcomes {
 export class BatchConsumer<E> {
   private consumer?: Consumer;
   private admin?: Admin;
-  private readonly maxRetries: number;
-  private readonly retryBackoffMs: number;
   private joined?: Promise<void>;
   private readonly progress = new ConsumerProgress();
   private state: ConsumerStatus['state'] = 'stopped';
   private crash?: string;
   private refreshTimer?: NodeJS.Timeout;
   private unregisterMetrics?: () => void;
-  private savepoints = 0;
+  private readonly applier: BatchApplier<E>;
 
   constructor(private readonly options: BatchConsumerOptions<E>) {
-    this.maxRetries = options.maxRetries ?? 3;
-    this.retryBackoffMs = options.retryBackoffMs ?? 100;
+    this.applier = new BatchApplier(options);
   }
 
   get groupId(): string {
@@ -491,10 +361,8 @@ export class BatchConsumer<E> {
     nextOffset: string,
     careful: boolean,
   ): Promise<Outcomes> {
-    const { dataSource, groupId, decode } = this.options;
-    const describe = this.options.describe ?? describeEvent;
+    const { dataSource, groupId } = this.options;
     return dataSource.transaction(async (manager) => {
-      const outcomes = new Outcomes();
       await manager.query(
         `INSERT INTO consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
          ON CONFLICT DO NOTHING`,
@@ -507,37 +375,10 @@ export class BatchConsumer<E> {
       const stored = BigInt(row?.next_offset ?? '0');
       const fresh = messages.filter((m) => BigInt(m.offset) >= stored);
       if (fresh.length === 0) {
-        return outcomes;
+        return new Outcomes();
       }
-
-      const work: Work<E>[] = [];
-      for (const message of fresh) {
-        const result = decode(message.value);
-        const headers = headerMap(message.headers);
-        if (result.ok) {
-          const consumed: ConsumedMessage<E> = {
-            event: result.event,
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            headers,
-          };
-          work.push({ message, consumed, info: describe(result.event), id: this.options.eventId?.(result.event) });
-        } else if (result.skip) {
-          outcomes.skipped++;
-        } else {
-          // Retrying cannot make an undecodable record decodable.
-          await this.deadLetter(manager, topic, partition, message, headers, result.error, 0, {});
-          outcomes.deadLettered++;
-        }
-      }
-
-      if (!careful) {
-        outcomes.add(await this.runGroup(manager, work));
-      } else {
-        await this.isolate(manager, work, true, outcomes);
-      }
+      const decoded = this.applier.decode(fresh.map((message) => ({ topic, partition, message })));
+      const outcomes = await this.applier.apply(manager, decoded, careful);
       await manager.query(
         `UPDATE consumer_offsets SET next_offset = $4, updated_at = now()
           WHERE group_id = $1 AND topic = $2 AND partition = $3`,
@@ -545,179 +386,5 @@ export class BatchConsumer<E> {
       );
       return outcomes;
     });
-  }
-
-  /**
-   * The unit of work whose success or failure is all-or-nothing: dedupe the group's event ids, hand
-   * each new message to the handler, then `afterBatch` — all with one fresh BatchContext, so state a
-   * handler keeps per context dies with a failed attempt. Throws whatever failed.
-   */
-  private async runGroup(manager: EntityManager, group: readonly Work<E>[]): Promise<Outcomes> {
-    const { groupId, handler } = this.options;
-    const outcomes = new Outcomes();
-    const ctx: BatchContext = { manager, groupId, publish: (records) => enqueueOutbox(manager, records) };
-    const ids = new Set<string>();
-    const candidates = [...new Set(group.flatMap((w) => (w.id !== undefined ? [w.id] : [])))];
-    if (candidates.length > 0) {
-      const inserted = (await manager.query(
-        `INSERT INTO processed_events (group_id, event_id) SELECT $1, unnest($2::text[])
-         ON CONFLICT DO NOTHING RETURNING event_id`,
-        [groupId, candidates],
-      )) as { event_id: string }[];
-      for (const r of inserted) ids.add(r.event_id);
-    }
-    for (const w of group) {
-      if (w.id !== undefined && !ids.delete(w.id)) {
-        outcomes.duplicate++;
-        continue;
-      }
-      await this.inMessageScope(w.consumed, w.info, () => handler.handle(w.consumed, ctx));
-      outcomes.applied++;
-    }
-    // In the batch span's context (while tracing): what afterBatch publishes is traced from the batch.
-    const only = group.length === 1 ? group[0] : undefined;
-    const after = (): Promise<void> => handler.afterBatch?.(ctx) ?? Promise.resolve();
-    await (only ? withLogContext({ ...only.info, correlationId: only.consumed.headers[CORRELATION_ID_HEADER] }, after) : after());
-    return outcomes;
-  }
-
-  /**
-   * Applies `group` in a savepoint; if it fails, splits it in halves and applies each the same way,
-   * down to single records, which are retried and then dead-lettered. `knownToFail` skips running a
-   * group the fast path has just seen fail.
-   */
-  private async isolate(manager: EntityManager, group: readonly Work<E>[], knownToFail: boolean, outcomes: Outcomes): Promise<void> {
-    if (group.length === 0) return;
-    if (group.length === 1) {
-      await this.applyAlone(manager, group[0] as Work<E>, outcomes);
-      return;
-    }
-    if (!knownToFail) {
-      const applied = await this.inSavepoint(manager, () => this.runGroup(manager, group));
-      if (applied.ok) {
-        outcomes.add(applied.value);
-        return;
-      }
-    }
-    const middle = Math.ceil(group.length / 2);
-    await this.isolate(manager, group.slice(0, middle), false, outcomes);
-    await this.isolate(manager, group.slice(middle), false, outcomes);
-  }
-
-  /** One record alone: `maxRetries` more attempts with backoff, then the DLQ. */
-  private async applyAlone(manager: EntityManager, work: Work<E>, outcomes: Outcomes): Promise<void> {
-    const { groupId, logger } = this.options;
-    const { topic, partition, offset } = work.consumed;
-    let lastError = '';
-    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
-      const result = await this.inSavepoint(manager, () => this.runGroup(manager, [work]));
-      if (result.ok) {
-        outcomes.add(result.value);
-        return;
-      }
-      lastError = result.error;
-      outcomes.retries++;
-      trace.getActiveSpan()?.recordException(lastError);
-      logger.warn({ ...work.info, groupId, topic, partition, offset, attempt, err: lastError }, 'message handler failed');
-      if (attempt < this.maxRetries) {
-        await delay(this.retryBackoffMs * 2 ** attempt);
-      }
-    }
-    await this.deadLetter(manager, topic, partition, work.message, work.consumed.headers, lastError, this.maxRetries + 1, work.info);
-    outcomes.deadLettered++;
-  }
-
-  /** Runs `run` in a savepoint; a failure rolls back to it, and is rethrown when it is infrastructure. */
-  private async inSavepoint<T>(manager: EntityManager, run: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
-    const name = `pacer_sp_${++this.savepoints}`;
-    await manager.query(`SAVEPOINT ${name}`);
-    try {
-      const value = await run();
-      await manager.query(`RELEASE SAVEPOINT ${name}`);
-      return { ok: true, value };
-    } catch (e) {
-      if (isTransientFailure(e)) throw e;
-      await manager.query(`ROLLBACK TO SAVEPOINT ${name}`);
-      await manager.query(`RELEASE SAVEPOINT ${name}`);
-      return { ok: false, error: errorText(e) };
-    }
-  }
-
-  /**
-   * Runs one message's processing with its log context and, while tracing is on, in a consumer span
-   * that is the child of the record's trace context. A throw marks the span as failed.
-   */
-  private async inMessageScope<T>(message: ConsumedMessage<E>, info: EventInfo, run: () => Promise<T>): Promise<T> {
-    const fields: LogFields = { ...info, correlationId: message.headers[CORRELATION_ID_HEADER] };
-    if (!tracingEnabled()) {
-      return withLogContext(fields, run);
-    }
-    const parent = extractTraceContext(message.headers);
-    const batch = trace.getActiveSpan()?.spanContext();
-    const span = pacerTracer().startSpan(
-      `process ${message.topic}`,
-      {
-        kind: SpanKind.CONSUMER,
-        links: batch ? [{ context: batch }] : [],
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': message.topic,
-          'messaging.destination.partition.id': String(message.partition),
-          'messaging.kafka.offset': Number(message.offset),
-          'messaging.consumer.group.name': this.options.groupId,
-          ...(message.key !== null ? { 'messaging.kafka.message.key': message.key } : {}),
-          ...(info.eventId ? { 'messaging.message.id': info.eventId } : {}),
-          ...(info.eventType ? { 'cloudevents.event_type': info.eventType } : {}),
-          ...(info.tenantId ? { 'pacer.tenant_id': info.tenantId } : {}),
-        },
-      },
-      parent,
-    );
-    try {
-      return await context.with(trace.setSpan(parent, span), () => withLogContext(fields, run));
-    } catch (e) {
-      span.recordException(e instanceof Error ? e : String(e));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw e;
-    } finally {
-      span.end();
-    }
-  }
-
-  private async deadLetter(
-    manager: EntityManager,
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    headers: Record<string, string>,
-    error: string,
-    attempts: number,
-    info: EventInfo,
-  ): Promise<void> {
-    const { groupId, dlqTopic, logger } = this.options;
-    logger.error(
-      { ...info, correlationId: headers[CORRELATION_ID_HEADER], topic, partition, offset: message.offset, err: error },
-      'message sent to the DLQ',
-    );
-    const original = Object.fromEntries(Object.entries(headers).map(([k, v]) => [storable(k), storable(v)]));
-    const key = message.key?.toString();
-    await enqueueOutbox(manager, [
-      {
-        topic: dlqTopic,
-        key: key === undefined ? null : storable(key),
-        value: message.value ?? Buffer.alloc(0),
-        headers: {
-          ...original,
-          [DLQ_HEADERS.error]: storable(error.slice(0, 2000)),
-          [DLQ_HEADERS.sourceTopic]: topic,
-          [DLQ_HEADERS.sourcePartition]: String(partition),
-          [DLQ_HEADERS.sourceOffset]: message.offset,
-          [DLQ_HEADERS.consumerGroup]: groupId,
-          [DLQ_HEADERS.attempts]: String(attempts),
-          [DLQ_HEADERS.failedAt]: new Date().toISOString(),
-        },
-      },
-    ]);
   }
 }

@@ -1,4 +1,4 @@
-import { describeEvent } from './batch-consumer';
+import { describeEvent } from './batch-applier';
 
 describe('describeEvent', () => {
   it('reads id, type and tenant of a CloudEvent (tenantid) or a plain object (tenantId)', () => {

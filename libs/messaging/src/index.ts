@@ -1,4 +1,6 @@
+export * from './batch-applier';
 export * from './batch-consumer';
+export * from './replay-consumer';
 export * from './kafka';
 export * from './outbox';
 export * from './outbox-relay';

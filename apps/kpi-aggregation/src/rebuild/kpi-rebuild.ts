@@ -1,11 +1,13 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { DLQ_HEADERS, parseCloudEvent, TOPICS } from '@pacer/contracts';
-import { enqueueOutbox, OutboxMessage } from '@pacer/messaging';
+import { Kafka } from 'kafkajs';
+import { PacerEvent, TOPICS } from '@pacer/contracts';
+import { BatchContext, DecodeResult, enqueueOutbox, ReplayConsumer, ReplayPartition } from '@pacer/messaging';
 import { Logger } from '@pacer/observability';
+import { decodeCloudEvent } from '@pacer/platform';
+import { KpiInputHandler } from '../consumers/kpi-input.handler';
 import { snapshotMessages } from '../consumers/kpi-snapshot.events';
 import { KpiBatchProcessor } from '../domain/kpi-batch.processor';
-import { KpiInput, toKpiInput } from '../domain/kpi-input';
+import { KpiInput } from '../domain/kpi-input';
 import { PgKpiStore } from '../persistence/pg-kpi.store';
 import { drainInbox } from './kpi-rebuild-inbox';
 import {
@@ -42,6 +44,11 @@ const INBOX_CHUNK = 5_000;
 const SWAP_INBOX_MAX = 2_000;
 /** A replay that reads nothing for this long while records are missing fails (the watcher retries it). */
 const STALL_MS = 60_000;
+/**
+ * Records of one replay chunk that may be dead-lettered for failing alone: beyond that the fault is
+ * the rebuild's (a broken shadow table), and the run fails with it rather than dead-letter a tenant.
+ */
+const MAX_DEAD_LETTERS_PER_CHUNK = 3;
 /** How long a swap waits for the tenant's live batch before giving up (and being retried). */
 const SWAP_LOCK_TIMEOUT = '15s';
 
@@ -54,8 +61,9 @@ class RebuildSupersededError extends Error {
  *
  * 1. replays every input partition up to the end offsets captured at start into the shadow tables
  *    (`kpi_rebuild` schema), roster/sprints/plans first, then activities, in big chunks, each committed
- *    with its progress — a crash resumes from there. Other tenants' records are skipped; records no
- *    one can read are dead-lettered (a platform-wide rebuild only: they belong to no tenant);
+ *    with its progress — a crash resumes from there (the batch consumer's replay mode). Other tenants'
+ *    records are skipped; records no one can read are dead-lettered (a platform-wide rebuild only:
+ *    they belong to no tenant), and so is a record the handler cannot apply, isolated as live;
  * 2. folds the inputs the live consumer parked in the inbox meanwhile into the shadow;
  * 3. swaps each tenant in under its own lock, in one short transaction: the last parked inputs are
  *    folded, the tenant's live rows are replaced by the shadow ones, and every key is compared with
@@ -66,13 +74,8 @@ class RebuildSupersededError extends Error {
  * `failed` with the error as its reason.
  */
 export class KpiRebuildRunner {
-  private consumer?: Consumer;
+  private replaying?: ReplayConsumer<PacerEvent>;
   private stopping = false;
-  private signalStop: () => void = () => undefined;
-  // Settled by stop(); a promise rather than a polling loop, so a replay that ends on its own leaves no timer behind.
-  private readonly stopped = new Promise<void>((resolve) => {
-    this.signalStop = resolve;
-  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -136,17 +139,12 @@ export class KpiRebuildRunner {
   /** Stops a replay in progress (its progress so far is kept). */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.signalStop();
-    await this.consumer?.disconnect().catch(() => undefined);
+    await this.replaying?.stop();
   }
 
   /** The SPEC name of a (prefixed) topic. */
   private canonical(topic: string): string {
     return KPI_INPUT_TOPICS.find((t) => topic.endsWith(t)) ?? topic;
-  }
-
-  private inScope(tenantId: string): boolean {
-    return this.scope === ALL_TENANTS || tenantId === this.scope;
   }
 
   /** Re-reads the rebuild inside a transaction, locking its row; throws if another rebuild replaced it. */
@@ -164,7 +162,11 @@ export class KpiRebuildRunner {
     });
   }
 
-  /** Replays the partitions of the topics `inPhase` accepts up to their targets (resuming from the stored progress). */
+  /**
+   * Replays the partitions of the topics `inPhase` accepts up to their targets (resuming from the
+   * stored progress) with the batch consumer's replay mode: the live consumer's handler contract and
+   * failure policy, folding into the shadow tables, the progress committed with each chunk.
+   */
   private async replay(
     initial: RebuildState,
     phase: string,
@@ -172,198 +174,40 @@ export class KpiRebuildRunner {
   ): Promise<void> {
     await this.setPhase(initial.epoch, phase);
     const state = await readRebuild(this.dataSource, this.scope);
-    const phaseTargets = state.targets.filter((t) => inPhase(t.topic));
-    const targets = new Map(phaseTargets.map((t) => [partitionId(t), BigInt(t.offset)]));
-    const next = new Map(state.progress.map((p) => [partitionId(p), BigInt(p.offset)]));
-    const isDone = (): boolean => [...targets].every(([id, end]) => (next.get(id) ?? 0n) >= end);
-    if (isDone()) return;
-    const topics = [...new Set(phaseTargets.map((t) => t.topic))];
+    const progress = new Map(state.progress.map((p) => [partitionId(p), p.offset]));
+    const partitions: ReplayPartition[] = state.targets
+      .filter((t) => inPhase(t.topic))
+      .map((t) => ({ topic: t.topic, partition: t.partition, from: progress.get(partitionId(t)) ?? '0', to: t.offset }));
+    if (partitions.every((p) => BigInt(p.from) >= BigInt(p.to))) return;
     const scopeName = this.scope === ALL_TENANTS ? 'all' : `tenant-${this.scope}`;
-    const group = `${this.groupId}-rebuild-${scopeName}-${state.epoch}-${phase}`;
-    const consumer = this.kafka.consumer({
-      groupId: group,
-      maxBytesPerPartition: 16 * 1024 * 1024,
-      maxBytes: 64 * 1024 * 1024,
-      maxWaitTimeInMs: 50,
-    });
-    this.consumer = consumer;
-    let pending: KpiInput[] = [];
-    let deadLetters: OutboxMessage[] = [];
-    // Next offset read per partition (never behind `next`, which is what the database has committed).
-    const read = new Map(next);
-    let failed: unknown;
-    let lastRead = Date.now();
-    let resolveDone: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => (resolveDone = resolve));
-    const fail = (e: unknown): void => {
-      failed ??= e;
-      resolveDone();
-    };
-
-    const flush = async (
-      inputs: KpiInput[],
-      dlq: OutboxMessage[],
-      reached: [string, bigint][],
-    ): Promise<void> => {
-      await this.dataSource.transaction(async (m) => {
+    const replay = new ReplayConsumer<PacerEvent>({
+      kafka: this.kafka,
+      dataSource: this.dataSource,
+      logger: this.logger,
+      groupId: `${this.groupId}-rebuild-${scopeName}-${state.epoch}-${phase}`,
+      partitions,
+      decode: replayDecoder(this.scope),
+      handler: new ShadowFold(),
+      dlqTopic: TOPICS.dlq,
+      chunkSize: REPLAY_CHUNK,
+      stallMs: STALL_MS,
+      maxDeadLettersPerChunk: MAX_DEAD_LETTERS_PER_CHUNK,
+      commitProgress: async (m, reached) => {
         const current = await this.current(m, state.epoch);
-        if (inputs.length > 0) {
-          await inShadow(m, () =>
-            new KpiBatchProcessor(new ShadowKpiStore(m)).process(inputs, { publish: false }),
-          );
-        }
-        if (dlq.length > 0) await enqueueOutbox(m, dlq);
-        const progress = new Map(current.progress.map((p) => [partitionId(p), p]));
-        for (const [id, offset] of reached) {
-          const cut = id.lastIndexOf('|');
-          progress.set(id, {
-            topic: id.slice(0, cut),
-            partition: Number(id.slice(cut + 1)),
-            offset: offset.toString(),
-          });
-        }
+        const merged = new Map(current.progress.map((p) => [partitionId(p), p]));
+        for (const p of reached) merged.set(partitionId(p), p);
         await m.query(`UPDATE kpi_rebuilds SET progress = $2::jsonb WHERE scope = $1`, [
           this.scope,
-          JSON.stringify([...progress.values()]),
+          JSON.stringify([...merged.values()]),
         ]);
-      });
-      for (const [id, offset] of reached) next.set(id, offset);
-      // A slow commit is not a stalled replay: the watchdog counts from here too.
-      lastRead = Date.now();
-      if (isDone()) resolveDone();
-    };
-    // One flush in flight while the next chunk is fetched and parsed: the database and this process overlap.
-    let inFlight: Promise<void> | undefined;
-    const startFlush = async (): Promise<void> => {
-      await inFlight;
-      const inputs = pending;
-      const dlq = deadLetters;
-      pending = [];
-      deadLetters = [];
-      inFlight = flush(inputs, dlq, [...read]).catch(fail);
-    };
-
-    // Fails a replay that stopped reading (a partition that cannot be read to its target, a broker
-    // gone for good): it must end with a reason rather than show `remaining` forever.
-    const watchdog = setInterval(() => {
-      if (Date.now() - lastRead > STALL_MS && !isDone()) {
-        const behind = [...targets]
-          .filter(([id, end]) => (read.get(id) ?? 0n) < end)
-          .map(([id, end]) => `${id} at ${read.get(id) ?? 0n} of ${end}`);
-        fail(
-          new Error(
-            `the replay read nothing for ${STALL_MS / 1000} s with partitions behind: ${behind.join(', ')}`,
-          ),
-        );
-      }
-    }, 1_000);
-    watchdog.unref();
-
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
-        for (const partition of partitions)
-          consumer.seek({
-            topic,
-            partition,
-            offset: (read.get(partitionId({ topic, partition })) ?? 0n).toString(),
-          });
-      }
-    });
-    consumer.on(consumer.events.CRASH, (e) => {
-      if (!e.payload.restart) fail(e.payload.error);
-    });
-    try {
-      await consumer.connect();
-      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch, heartbeat, isRunning }) => {
-          if (failed !== undefined || !isRunning()) return;
-          const id = partitionId(batch);
-          const end = targets.get(id) ?? 0n;
-          const from = read.get(id) ?? 0n;
-          for (const message of batch.messages) {
-            const offset = BigInt(message.offset);
-            if (offset < from || offset >= end) continue;
-            this.collect(batch.topic, batch.partition, message, group, pending, deadLetters);
-            read.set(id, offset + 1n);
-            lastRead = Date.now();
-          }
-          const allRead = [...targets].every(([pid, target]) => (read.get(pid) ?? 0n) >= target);
-          if (
-            pending.length >= REPLAY_CHUNK ||
-            (allRead && (pending.length > 0 || deadLetters.length > 0 || !isDone()))
-          ) {
-            await startFlush();
-            await heartbeat();
-          }
-        },
-      });
-      if (isDone()) resolveDone();
-      await Promise.race([done, this.stopped]);
-    } finally {
-      clearInterval(watchdog);
-      this.consumer = undefined;
-      await consumer.disconnect().catch(() => undefined);
-      await inFlight;
-      await this.deleteGroup(group);
-    }
-    if (failed !== undefined) throw failed;
-  }
-
-  /** Reads one replayed record: an input of a tenant in scope, a dead letter, or nothing. */
-  private collect(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    group: string,
-    pending: KpiInput[],
-    dlq: OutboxMessage[],
-  ): void {
-    const parsed = parseCloudEvent(message.value);
-    if (!parsed.ok) {
-      // A type this contract does not know belongs to another consumer or a newer version: skipped, as live.
-      if (parsed.unknownType) return;
-      // No tenant can be told from an unreadable record: only a platform-wide rebuild owns it.
-      if (this.scope === ALL_TENANTS)
-        dlq.push(this.deadLetter(topic, partition, message, group, parsed.error));
-      return;
-    }
-    if (!this.inScope(parsed.event.tenantid)) return;
-    try {
-      const input = toKpiInput(parsed.event);
-      if (input) pending.push(input);
-    } catch (e) {
-      dlq.push(this.deadLetter(topic, partition, message, group, e instanceof Error ? e.message : String(e)));
-    }
-  }
-
-  private deadLetter(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    group: string,
-    error: string,
-  ): OutboxMessage {
-    this.logger.warn(
-      { topic, partition, offset: message.offset, err: error, scope: this.scope },
-      'rebuild dead-lettered a record',
-    );
-    return {
-      topic: TOPICS.dlq,
-      key: message.key?.toString() ?? null,
-      value: message.value ?? Buffer.alloc(0),
-      headers: {
-        ...stringHeaders(message.headers),
-        [DLQ_HEADERS.error]: error.slice(0, 2000),
-        [DLQ_HEADERS.sourceTopic]: topic,
-        [DLQ_HEADERS.sourcePartition]: String(partition),
-        [DLQ_HEADERS.sourceOffset]: message.offset,
-        [DLQ_HEADERS.consumerGroup]: group,
-        [DLQ_HEADERS.attempts]: '1',
-        [DLQ_HEADERS.failedAt]: new Date().toISOString(),
       },
-    };
+    });
+    this.replaying = replay;
+    try {
+      if (!this.stopping) await replay.run();
+    } finally {
+      this.replaying = undefined;
+    }
   }
 
   /** Folds what the live consumer parked while the replay ran, down to what the swap can fold quickly. */
@@ -485,26 +329,33 @@ export class KpiRebuildRunner {
     this.columns.set(table, names);
     return names;
   }
+}
 
-  private async deleteGroup(group: string): Promise<void> {
-    const admin = this.kafka.admin();
-    try {
-      await admin.connect();
-      await admin.deleteGroups([group]);
-    } catch (e) {
-      this.logger.debug({ err: e, group }, 'could not delete the rebuild consumer group');
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
+/** Folds replayed inputs into the shadow tables (no publishing: the swap compares and publishes). */
+class ShadowFold extends KpiInputHandler {
+  protected async fold(ctx: BatchContext, inputs: KpiInput[]): Promise<void> {
+    const m = ctx.manager;
+    await inShadow(m, () => new KpiBatchProcessor(new ShadowKpiStore(m)).process(inputs, { publish: false }));
   }
 }
 
-/** Kafka headers as strings (the outbox's header type); a header without a value is dropped. */
-function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = first.toString();
-  }
-  return out;
+const BACKSLASH = 0x5c;
+
+/**
+ * Reads replayed records as the live consumer does (decodeCloudEvent), keeping only the scope's
+ * tenant. A record no one can read names no tenant: a platform-wide rebuild dead-letters it, a
+ * tenant's rebuild leaves it to that one (SPEC §5). A record whose bytes do not contain the tenant id
+ * cannot be the tenant's and is skipped before it is parsed — unless it has a backslash, since a JSON
+ * escape can spell the id with other bytes.
+ */
+export function replayDecoder(scope: string): (value: Buffer | null) => DecodeResult<PacerEvent> {
+  const tenant = scope === ALL_TENANTS ? undefined : Buffer.from(scope, 'utf8');
+  const otherTenant = { ok: false, skip: true, reason: 'another tenant' } as const;
+  return (value) => {
+    if (tenant && value && value.indexOf(tenant) === -1 && value.indexOf(BACKSLASH) === -1) return otherTenant;
+    const decoded = decodeCloudEvent(value);
+    if (decoded.ok) return tenant && decoded.event.tenantid !== scope ? otherTenant : decoded;
+    if (decoded.skip || !tenant) return decoded;
+    return { ok: false, skip: true, reason: `unreadable, left to a platform-wide rebuild: ${decoded.error}` };
+  };
 }
