@@ -25,7 +25,13 @@ import {
   auditGovernance,
   recalculateIn,
 } from './governance-outbox';
-import { loadDispute } from './governance.repository';
+import {
+  insertDispute,
+  ledgerLineExists,
+  loadDispute,
+  lockDispute,
+  markDisputeResolved,
+} from './governance.repository';
 
 /** SPEC §6: manual adjustments and the disputes they may resolve. */
 @Injectable()
@@ -175,11 +181,8 @@ export class AdjustmentsService {
       throw new CommissionError('forbidden', 'A rep disputes lines of their own statements only.');
     }
     return this.dataSource.transaction(async (manager) => {
-      const [line] = (await manager.query(
-        `SELECT 1 FROM ledger_lines WHERE tenant_id = $1 AND rep_id = $2 AND period_key = $3 AND line_id = $4`,
-        [tenantId, repId, periodKey, lineId],
-      )) as unknown[];
-      if (line === undefined)
+      const lineFound = await ledgerLineExists(manager, tenantId, repId, periodKey, lineId);
+      if (!lineFound)
         throw CommissionError.notFound(`Line ${lineId} of the statement of ${repId} for ${periodKey}`);
       const disputeId = newEventId();
       const event = governanceEvent('pacer.commission.dispute_opened.v1', tenantId, {
@@ -189,10 +192,10 @@ export class AdjustmentsService {
         lineId,
         comment,
       });
-      await manager.query(
-        `INSERT INTO disputes (dispute_id, tenant_id, rep_id, period_key, line_id, comment, opened_by, opened_at, opened_event_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [disputeId, tenantId, repId, periodKey, lineId, comment, principal.subject, event.time, event.id],
+      await insertDispute(
+        manager,
+        { disputeId, tenantId, repId, periodKey, lineId, comment, openedBy: principal.subject },
+        event,
       );
       await publishGovernanceEvents(manager, [event]);
       await auditGovernance(manager, principal, {
@@ -211,11 +214,7 @@ export class AdjustmentsService {
   ): Promise<DisputeView> {
     const tenantId = principal.tenantId;
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
-        `SELECT rep_id, period_key, status, opened_event_id FROM disputes WHERE tenant_id = $1 AND dispute_id = $2 FOR UPDATE`,
-        [tenantId, disputeId],
-      )) as { rep_id: string; period_key: string; status: string; opened_event_id: string }[];
-      const found = rows[0];
+      const found = await lockDispute(manager, tenantId, disputeId);
       if (found === undefined) throw CommissionError.notFound(`Dispute ${disputeId}`);
       if (found.status === 'resolved') {
         throw new CommissionError('dispute-resolved', `Dispute ${disputeId} is already resolved.`);
@@ -238,21 +237,12 @@ export class AdjustmentsService {
         resolution: dto.resolution,
         ...(adjustment !== null ? { adjustmentAmount: adjustment.amount } : {}),
       });
-      await manager.query(
-        `UPDATE disputes SET status = 'resolved', resolution = $3, adjustment_amount = $4, resolved_by = $5,
-                resolved_at = $6, resolved_event_id = $7, adjustment = $8
-          WHERE tenant_id = $1 AND dispute_id = $2`,
-        [
-          tenantId,
-          disputeId,
-          dto.resolution,
-          adjustment?.amount ?? null,
-          principal.subject,
-          event.time,
-          event.id,
-          adjustment === null ? null : JSON.stringify(adjustment),
-        ],
-      );
+      await markDisputeResolved(manager, tenantId, disputeId, {
+        resolution: dto.resolution,
+        adjustment,
+        resolvedBy: principal.subject,
+        event,
+      });
       await publishGovernanceEvents(manager, [event]);
       await auditGovernance(manager, principal, {
         type: 'dispute.resolved',

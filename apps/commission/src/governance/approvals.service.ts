@@ -4,17 +4,20 @@ import { DataSource } from 'typeorm';
 import { hasRole, Principal } from '@pacer/auth';
 import { lockPeriodStates } from '../ledger/closed-periods.repository';
 import { lockReps } from '../ledger/rep-ledgers.repository';
-import { StatementStatus } from '../ledger/statement-document';
 import { PayoutRow } from './payout-file';
 import { statementApprovers } from './statement-approver';
 import { PeriodStateView, StatementHeadView, assertPeriodKey } from './governance.views';
 import { governanceEvent, publishGovernanceEvents, auditGovernance } from './governance-outbox';
 import {
+  countStatements,
   findStatementHead,
   loadPeriodState,
   loadRepTeamIntervals,
+  markPeriodPaid,
+  markStatementApproved,
   readPayoutPages,
   StatementHead,
+  unapprovedStatements,
   view,
 } from './governance.repository';
 
@@ -60,11 +63,7 @@ export class ApprovalsService {
       }
       if (head.status === 'approved') return { changed: false, body: view(head) };
       const at = new Date();
-      await manager.query(
-        `UPDATE statements SET status = 'approved', approved_version = version, approved_by = $4, approved_at = $5
-          WHERE tenant_id = $1 AND rep_id = $2 AND period_key = $3`,
-        [tenantId, repId, periodKey, principal.subject, at.toISOString()],
-      );
+      await markStatementApproved(manager, tenantId, repId, periodKey, principal.subject, at);
       const approved = (await findStatementHead(manager, tenantId, repId, periodKey)) as StatementHead;
       await publishGovernanceEvents(manager, [
         governanceEvent('pacer.commission.statement_approved.v1', tenantId, {
@@ -103,17 +102,10 @@ export class ApprovalsService {
         );
       }
       if (state.paidAt !== null) {
-        const [{ n }] = (await manager.query(
-          `SELECT count(*)::int AS n FROM statements WHERE tenant_id = $1 AND period_key = $2`,
-          [tenantId, periodKey],
-        )) as [{ n: number }];
+        const n = await countStatements(manager, tenantId, periodKey);
         return { changed: false, body: { ...state, payouts: n } };
       }
-      const unapproved = (await manager.query(
-        `SELECT rep_id, status, version FROM statements
-          WHERE tenant_id = $1 AND period_key = $2 AND status <> 'approved' ORDER BY rep_id`,
-        [tenantId, periodKey],
-      )) as { rep_id: string; status: StatementStatus; version: number }[];
+      const unapproved = await unapprovedStatements(manager, tenantId, periodKey);
       if (unapproved.length > 0) {
         const named = unapproved.slice(0, MAX_NAMED);
         throw new CommissionError(
@@ -129,14 +121,7 @@ export class ApprovalsService {
         );
       }
       const at = new Date();
-      await manager.query(
-        `UPDATE statements SET status = 'paid' WHERE tenant_id = $1 AND period_key = $2 AND status = 'approved'`,
-        [tenantId, periodKey],
-      );
-      await manager.query(
-        `UPDATE closed_periods SET paid_at = $3, paid_by = $4 WHERE tenant_id = $1 AND period_key = $2`,
-        [tenantId, periodKey, at.toISOString(), principal.subject],
-      );
+      await markPeriodPaid(manager, tenantId, periodKey, at, principal.subject);
       let payouts = 0;
       for await (const page of readPayoutPages(manager, tenantId, periodKey)) {
         payouts += page.length;

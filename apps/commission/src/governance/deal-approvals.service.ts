@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { CommissionError } from '../commission.error';
 import { DataSource } from 'typeorm';
 import { hasRole, Principal } from '@pacer/auth';
-import { HELD_FOR_APPROVAL_SQL } from '../ledger/deal-credits.repository';
 import { lockReps } from '../ledger/rep-ledgers.repository';
 import { DirtyStatements } from '../ledger/dirty-statements';
 import { Recalculator } from '../ledger/recalculator';
@@ -14,7 +13,12 @@ import {
   auditGovernance,
   recalculateIn,
 } from './governance-outbox';
-import { loadRepTeamIntervals, loadDealView } from './governance.repository';
+import {
+  dealCreditRecords,
+  insertDealDecision,
+  loadDealView,
+  loadRepTeamIntervals,
+} from './governance.repository';
 
 /** SPEC §6: approving or rejecting deals held for approval. */
 @Injectable()
@@ -36,17 +40,7 @@ export class DealApprovalsService {
   ): Promise<{ changed: boolean; body: DealView }> {
     const tenantId = principal.tenantId;
     return this.dataSource.transaction(async (manager) => {
-      const records = (await manager.query(
-        `SELECT d.rep_id, d.primary_rep_id, d.occurred_text, d.voided_by, ${HELD_FOR_APPROVAL_SQL} AS needs_approval
-           FROM deal_credits d WHERE d.tenant_id = $1 AND d.deal_id = $2`,
-        [tenantId, dealId],
-      )) as {
-        rep_id: string;
-        primary_rep_id: string;
-        occurred_text: string;
-        voided_by: string | null;
-        needs_approval: boolean;
-      }[];
+      const records = await dealCreditRecords(manager, tenantId, dealId);
       const primary = records.find((r) => r.rep_id === r.primary_rep_id) ?? records[0];
       if (primary === undefined) throw CommissionError.notFound(`Deal ${dealId}`);
       await lockReps(
@@ -85,11 +79,7 @@ export class DealApprovalsService {
               decidedBy: principal.subject,
               ...(reason !== undefined ? { reason } : {}),
             });
-      await manager.query(
-        `INSERT INTO deal_decisions (tenant_id, deal_id, decision, decided_by, reason, decided_at, event_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [tenantId, dealId, decision, principal.subject, reason ?? null, event.time, event.id],
-      );
+      await insertDealDecision(manager, tenantId, dealId, decision, principal.subject, reason, event);
       await publishGovernanceEvents(manager, [event]);
       if (decision === 'approved') {
         const dirty = new DirtyStatements();

@@ -394,3 +394,202 @@ export const STATUS_COUNTS = `count(*)::int AS total,
   count(*) FILTER (WHERE s.status = 'paid')::int AS paid`;
 
 export const emptyCounts = (): PeriodView['statements'] => ({ total: 0, draft: 0, approved: 0, paid: 0 });
+
+export async function insertClosedPeriod(
+  manager: EntityManager,
+  tenantId: string,
+  periodKey: string,
+  at: Date,
+  by: string,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO closed_periods (tenant_id, period_key, closed_at, closed_by) VALUES ($1, $2, $3, $4)`,
+    [tenantId, periodKey, at.toISOString(), by],
+  );
+}
+
+export async function deleteClosedPeriod(
+  manager: EntityManager,
+  tenantId: string,
+  periodKey: string,
+): Promise<void> {
+  await manager.query(`DELETE FROM closed_periods WHERE tenant_id = $1 AND period_key = $2`, [
+    tenantId,
+    periodKey,
+  ]);
+}
+
+/** Pays the period's approved statements and records who paid it out, when. */
+export async function markPeriodPaid(
+  manager: EntityManager,
+  tenantId: string,
+  periodKey: string,
+  at: Date,
+  by: string,
+): Promise<void> {
+  await manager.query(
+    `UPDATE statements SET status = 'paid' WHERE tenant_id = $1 AND period_key = $2 AND status = 'approved'`,
+    [tenantId, periodKey],
+  );
+  await manager.query(
+    `UPDATE closed_periods SET paid_at = $3, paid_by = $4 WHERE tenant_id = $1 AND period_key = $2`,
+    [tenantId, periodKey, at.toISOString(), by],
+  );
+}
+
+export async function markStatementApproved(
+  manager: EntityManager,
+  tenantId: string,
+  repId: string,
+  periodKey: string,
+  by: string,
+  at: Date,
+): Promise<void> {
+  await manager.query(
+    `UPDATE statements SET status = 'approved', approved_version = version, approved_by = $4, approved_at = $5
+      WHERE tenant_id = $1 AND rep_id = $2 AND period_key = $3`,
+    [tenantId, repId, periodKey, by, at.toISOString()],
+  );
+}
+
+export async function countStatements(
+  manager: EntityManager,
+  tenantId: string,
+  periodKey: string,
+): Promise<number> {
+  const [{ n }] = (await manager.query(
+    `SELECT count(*)::int AS n FROM statements WHERE tenant_id = $1 AND period_key = $2`,
+    [tenantId, periodKey],
+  )) as [{ n: number }];
+  return n;
+}
+
+export async function unapprovedStatements(
+  manager: EntityManager,
+  tenantId: string,
+  periodKey: string,
+): Promise<{ rep_id: string; status: StatementStatus; version: number }[]> {
+  return (await manager.query(
+    `SELECT rep_id, status, version FROM statements
+      WHERE tenant_id = $1 AND period_key = $2 AND status <> 'approved' ORDER BY rep_id`,
+    [tenantId, periodKey],
+  )) as { rep_id: string; status: StatementStatus; version: number }[];
+}
+
+/** Every credit row of a deal (one per credited rep), with whether it is held for approval. */
+export async function dealCreditRecords(
+  manager: EntityManager,
+  tenantId: string,
+  dealId: string,
+): Promise<
+  {
+    rep_id: string;
+    primary_rep_id: string;
+    occurred_text: string;
+    voided_by: string | null;
+    needs_approval: boolean;
+  }[]
+> {
+  return (await manager.query(
+    `SELECT d.rep_id, d.primary_rep_id, d.occurred_text, d.voided_by, ${HELD_FOR_APPROVAL_SQL} AS needs_approval
+       FROM deal_credits d WHERE d.tenant_id = $1 AND d.deal_id = $2`,
+    [tenantId, dealId],
+  )) as {
+    rep_id: string;
+    primary_rep_id: string;
+    occurred_text: string;
+    voided_by: string | null;
+    needs_approval: boolean;
+  }[];
+}
+
+export async function insertDealDecision(
+  manager: EntityManager,
+  tenantId: string,
+  dealId: string,
+  decision: 'approved' | 'rejected',
+  by: string,
+  reason: string | undefined,
+  event: { id: string; time: string },
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO deal_decisions (tenant_id, deal_id, decision, decided_by, reason, decided_at, event_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [tenantId, dealId, decision, by, reason ?? null, event.time, event.id],
+  );
+}
+
+export async function ledgerLineExists(
+  manager: EntityManager,
+  tenantId: string,
+  repId: string,
+  periodKey: string,
+  lineId: string,
+): Promise<boolean> {
+  const rows = (await manager.query(
+    `SELECT 1 FROM ledger_lines WHERE tenant_id = $1 AND rep_id = $2 AND period_key = $3 AND line_id = $4`,
+    [tenantId, repId, periodKey, lineId],
+  )) as unknown[];
+  return rows.length > 0;
+}
+
+export async function insertDispute(
+  manager: EntityManager,
+  d: {
+    disputeId: string;
+    tenantId: string;
+    repId: string;
+    periodKey: string;
+    lineId: string;
+    comment: string;
+    openedBy: string;
+  },
+  event: { id: string; time: string },
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO disputes (dispute_id, tenant_id, rep_id, period_key, line_id, comment, opened_by, opened_at, opened_event_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [d.disputeId, d.tenantId, d.repId, d.periodKey, d.lineId, d.comment, d.openedBy, event.time, event.id],
+  );
+}
+
+/** The dispute's row locked until the transaction ends (two resolutions queue), or undefined. */
+export async function lockDispute(
+  manager: EntityManager,
+  tenantId: string,
+  disputeId: string,
+): Promise<{ rep_id: string; period_key: string; status: string; opened_event_id: string } | undefined> {
+  const rows = (await manager.query(
+    `SELECT rep_id, period_key, status, opened_event_id FROM disputes WHERE tenant_id = $1 AND dispute_id = $2 FOR UPDATE`,
+    [tenantId, disputeId],
+  )) as { rep_id: string; period_key: string; status: string; opened_event_id: string }[];
+  return rows[0];
+}
+
+export async function markDisputeResolved(
+  manager: EntityManager,
+  tenantId: string,
+  disputeId: string,
+  r: {
+    resolution: string;
+    adjustment: ManualAdjustmentView | null;
+    resolvedBy: string;
+    event: { id: string; time: string };
+  },
+): Promise<void> {
+  await manager.query(
+    `UPDATE disputes SET status = 'resolved', resolution = $3, adjustment_amount = $4, resolved_by = $5,
+            resolved_at = $6, resolved_event_id = $7, adjustment = $8
+      WHERE tenant_id = $1 AND dispute_id = $2`,
+    [
+      tenantId,
+      disputeId,
+      r.resolution,
+      r.adjustment?.amount ?? null,
+      r.resolvedBy,
+      r.event.time,
+      r.event.id,
+      r.adjustment === null ? null : JSON.stringify(r.adjustment),
+    ],
+  );
+}

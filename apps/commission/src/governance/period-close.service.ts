@@ -13,7 +13,12 @@ import {
   auditGovernance,
   recalculateIn,
 } from './governance-outbox';
-import { statementHeadsOfPeriod, loadPeriodState } from './governance.repository';
+import {
+  deleteClosedPeriod,
+  insertClosedPeriod,
+  loadPeriodState,
+  statementHeadsOfPeriod,
+} from './governance.repository';
 
 /** SPEC §6: closing a period and opening it again. */
 @Injectable()
@@ -31,10 +36,7 @@ export class PeriodCloseService {
       const state = await loadPeriodState(manager, tenantId, periodKey);
       if (state.closed) return { changed: false, body: state };
       const at = new Date();
-      await manager.query(
-        `INSERT INTO closed_periods (tenant_id, period_key, closed_at, closed_by) VALUES ($1, $2, $3, $4)`,
-        [tenantId, periodKey, at.toISOString(), principal.subject],
-      );
+      await insertClosedPeriod(manager, tenantId, periodKey, at, principal.subject);
       const heads = await statementHeadsOfPeriod(manager, tenantId, periodKey);
       await publishGovernanceEvents(
         manager,
@@ -77,10 +79,7 @@ export class PeriodCloseService {
           `Period ${periodKey} was paid out on ${state.paidAt}; a paid period is not reopened. Post corrections as manual adjustments in an open period.`,
         );
       }
-      await manager.query(`DELETE FROM closed_periods WHERE tenant_id = $1 AND period_key = $2`, [
-        tenantId,
-        periodKey,
-      ]);
+      await deleteClosedPeriod(manager, tenantId, periodKey);
       const heads = await statementHeadsOfPeriod(manager, tenantId, periodKey);
       await publishGovernanceEvents(
         manager,
