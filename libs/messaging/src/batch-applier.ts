@@ -135,6 +135,11 @@ export interface BatchApplierOptions<E> {
   dlqTopic: string;
   maxRetries?: number;
   retryBackoffMs?: number;
+  /**
+   * Whether each `handle` of a group runs in its record's log context and span (default true). A
+   * replay of many tenants' records turns it off for the cost; a record isolated alone always has both.
+   */
+  messageScopes?: boolean;
 }
 
 /** Thrown when isolating a batch finds more failing records than the caller allows. */
@@ -241,7 +246,8 @@ export class BatchApplier<E> {
         outcomes.duplicate++;
         continue;
       }
-      await this.inMessageScope(w.consumed, w.info, () => handler.handle(w.consumed, ctx));
+      if (this.options.messageScopes === false && group.length > 1) await handler.handle(w.consumed, ctx);
+      else await this.inMessageScope(w.consumed, w.info, () => handler.handle(w.consumed, ctx));
       outcomes.applied++;
     }
     // In the batch span's context (while tracing): what afterBatch publishes is traced from the batch.
