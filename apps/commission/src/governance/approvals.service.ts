@@ -12,7 +12,6 @@ import {
   countStatements,
   findStatementHead,
   loadPeriodState,
-  loadRepTeamIntervals,
   markPeriodPaid,
   markStatementApproved,
   readPayoutPages,
@@ -20,6 +19,7 @@ import {
   unapprovedStatements,
   view,
 } from './governance.repository';
+import { loadRepTeamIntervals } from '../ledger/team-membership-events.repository';
 
 // Names of unapproved statements a refused payout lists (the count is always complete).
 const MAX_NAMED = 1000;

@@ -13,12 +13,8 @@ import {
   auditGovernance,
   recalculateIn,
 } from './governance-outbox';
-import {
-  dealCreditRecords,
-  insertDealDecision,
-  loadDealView,
-  loadRepTeamIntervals,
-} from './governance.repository';
+import { dealCreditRecords, insertDealDecision, loadDealView } from './governance.repository';
+import { loadRepTeamIntervals } from '../ledger/team-membership-events.repository';
 
 /** SPEC §6: approving or rejecting deals held for approval. */
 @Injectable()

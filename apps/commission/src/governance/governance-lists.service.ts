@@ -21,7 +21,6 @@ import {
 import {
   findStatementHead,
   loadPeriodRows,
-  loadTeamIntervals,
   DEAL_SELECT,
   DealRowView,
   dealViewOf,
@@ -34,6 +33,7 @@ import {
   STATUS_COUNTS,
   emptyCounts,
 } from './governance.repository';
+import { loadTeamIntervals } from '../ledger/team-membership-events.repository';
 
 /** The governance read side: periods, statements of a period, deals and disputes, keyset-paged. */
 @Injectable()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommissionError } from '../commission.error';
 import { DataSource } from 'typeorm';
 import { hasRole, Principal } from '@pacer/auth';
-import { intervalsOfRows, MembershipEventRow } from '../roster/membership-rows';
+import { loadRepTeamIntervals } from '../ledger/team-membership-events.repository';
 import { managerCanSee, MembershipInterval, teamsManagedAt } from '../roster/team-membership';
 
 /** Who may read a rep's commission figures (SPEC §7): admins all, managers their teams' reps, reps themselves. */
@@ -52,13 +52,8 @@ export class AccessPolicy {
     return reps;
   }
 
-  private async managerIntervals(principal: Principal): Promise<MembershipInterval[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT team_id, rep_id, kind, role, at, recorded_at, event_id FROM team_membership_events
-        WHERE tenant_id = $1 AND team_id IN (SELECT team_id FROM team_membership_events WHERE tenant_id = $1 AND rep_id = $2)`,
-      [principal.tenantId, managerIdOf(principal)],
-    )) as MembershipEventRow[];
-    return intervalsOfRows(rows);
+  private managerIntervals(principal: Principal): Promise<MembershipInterval[]> {
+    return loadRepTeamIntervals(this.dataSource.manager, principal.tenantId, managerIdOf(principal));
   }
 }
 
