@@ -140,6 +140,18 @@ export interface BatchApplierOptions<E> {
    * replay of many tenants' records turns it off for the cost; a record isolated alone always has both.
    */
   messageScopes?: boolean;
+  /** Copy the bytes of decoded records that are kept past the fetch (a replay's chunks). */
+  detachRecords?: boolean;
+}
+
+/** The record with its own copies of what a dead letter needs (its headers are in ConsumedMessage). */
+function detach(message: KafkaMessage): KafkaMessage {
+  return {
+    ...message,
+    key: message.key ? Buffer.from(message.key) : message.key,
+    value: message.value ? Buffer.from(message.value) : message.value,
+    headers: {},
+  } as KafkaMessage;
 }
 
 /** Thrown when isolating a batch finds more failing records than the caller allows. */
@@ -193,7 +205,10 @@ export class BatchApplier<E> {
           key: message.key?.toString() ?? null,
           headers: headerMap(message.headers),
         };
-        into.work.push({ message, consumed, info: describe(result.event), id: this.options.eventId?.(result.event) });
+        // A kept record's bytes are copied out of the fetch response they were sliced from: one record
+        // held until its chunk commits would otherwise hold the whole response (megabytes) with it.
+        const kept = this.options.detachRecords ? detach(message) : message;
+        into.work.push({ message: kept, consumed, info: describe(result.event), id: this.options.eventId?.(result.event) });
       } else if (result.skip) {
         into.skipped++;
       } else {

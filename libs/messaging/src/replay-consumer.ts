@@ -80,7 +80,7 @@ export class ReplayConsumer<E> {
 
   constructor(private readonly options: ReplayConsumerOptions<E>) {
     // A chunk spans tenants and topics: a log context per record costs more than it tells.
-    this.applier = new BatchApplier({ messageScopes: false, ...options });
+    this.applier = new BatchApplier({ messageScopes: false, detachRecords: true, ...options });
   }
 
   /** Stops the replay: the chunk in flight commits, nothing after it. */
