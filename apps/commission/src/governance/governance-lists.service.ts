@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { anyCursorPart, encodeKeysetCursor } from '@pacer/http';
-import { HELD_FOR_APPROVAL_SQL } from '../ledger/deal-credits.repository';
-import { sqlFilter } from '../ledger/sql-filter';
-import { MembershipInterval } from '../roster/team-membership';
+import { ledgerLinePage } from '../ledger/ledger-lines.repository';
 import {
   PeriodView,
   PeriodsFilter,
@@ -19,18 +17,16 @@ import {
   isInstantText,
 } from './governance.views';
 import {
+  dealRows,
+  disputeRows,
+  periodStatementCounts,
+  statementHeadRows,
   findStatementHead,
   loadPeriodRows,
-  DEAL_SELECT,
-  DealRowView,
   dealViewOf,
-  HEAD_SELECT,
-  HeadRow,
   toHead,
   view,
-  DisputeRow,
   disputeView,
-  STATUS_COUNTS,
   emptyCounts,
 } from './governance.repository';
 import { loadTeamIntervals } from '../ledger/team-membership-events.repository';
@@ -73,13 +69,7 @@ export class GovernanceLists {
       const { changedAtText: _changed, ...view } = row;
       return view;
     }
-    const params: unknown[] = [tenantId, periodKey];
-    const repFilter = reps === 'all' ? '' : ' AND rep_id = ANY($3::text[])';
-    if (reps !== 'all') params.push([...reps]);
-    const [n] = (await this.dataSource.query(
-      `SELECT ${STATUS_COUNTS} FROM statements s WHERE tenant_id = $1 AND period_key = $2${repFilter}`,
-      params,
-    )) as PeriodView['statements'][];
+    const n = await periodStatementCounts(this.dataSource.manager, tenantId, periodKey, reps);
     return { periodKey, status: 'open', closedAt: null, closedBy: null, statements: n ?? emptyCounts() };
   }
 
@@ -98,22 +88,20 @@ export class GovernanceLists {
       cursor?: string;
     },
   ): Promise<Page<StatementHeadView>> {
-    const params: unknown[] = [tenantId, filter.periodKey];
-    const where = ['s.tenant_id = $1', 's.period_key = $2'];
-    const add = sqlFilter(params, where);
-    if (filter.reps !== 'all') add('s.rep_id = ANY(?::text[])', [...filter.reps]);
-    if (filter.status !== undefined) add('s.status = ?', filter.status);
-    if (filter.cursor !== undefined) add('s.rep_id > ?', decodeCursor(filter.cursor, [anyCursorPart])[0]);
-    let teamReps: MembershipInterval[] | undefined;
-    if (filter.teamId !== undefined) {
-      teamReps = await loadTeamIntervals(this.dataSource.manager, tenantId, filter.teamId);
-      add('s.rep_id = ANY(?::text[])', [...new Set(teamReps.map((i) => i.repId))]);
-    }
-    params.push(filter.limit + 1);
-    const rows = (await this.dataSource.query(
-      `${HEAD_SELECT} WHERE ${where.join(' AND ')} ORDER BY s.rep_id LIMIT $${params.length}`,
-      params,
-    )) as HeadRow[];
+    const afterRepId =
+      filter.cursor === undefined ? undefined : decodeCursor(filter.cursor, [anyCursorPart])[0];
+    const teamReps =
+      filter.teamId === undefined
+        ? undefined
+        : await loadTeamIntervals(this.dataSource.manager, tenantId, filter.teamId);
+    const rows = await statementHeadRows(this.dataSource.manager, tenantId, {
+      periodKey: filter.periodKey,
+      reps: filter.reps,
+      ...(filter.status !== undefined ? { status: filter.status } : {}),
+      ...(afterRepId !== undefined ? { afterRepId } : {}),
+      ...(teamReps !== undefined ? { onlyReps: [...new Set(teamReps.map((i) => i.repId))] } : {}),
+      limit: filter.limit + 1,
+    });
     const heads = rows
       .map(toHead)
       .filter(
@@ -152,11 +140,7 @@ export class GovernanceLists {
   ): AsyncGenerator<Record<string, unknown>> {
     let after = '0';
     for (;;) {
-      const rows = (await this.dataSource.query(
-        `SELECT seq::text AS seq, line FROM ledger_lines
-          WHERE tenant_id = $1 AND rep_id = $2 AND period_key = $3 AND seq > $4::bigint ORDER BY seq LIMIT 1000`,
-        [tenantId, repId, periodKey, after],
-      )) as { seq: string; line: string }[];
+      const rows = await ledgerLinePage(this.dataSource.manager, tenantId, repId, periodKey, after, 1000);
       for (const r of rows) yield JSON.parse(r.line) as Record<string, unknown>;
       if (rows.length < 1000) return;
       after = rows[rows.length - 1]?.seq as string;
@@ -173,27 +157,14 @@ export class GovernanceLists {
       cursor?: string;
     },
   ): Promise<Page<DealView>> {
-    const params: unknown[] = [tenantId];
-    const where = [
-      'd.tenant_id = $1',
-      'd.rep_id = d.primary_rep_id',
-      'd.voided_by IS NULL',
-      "d.recorded_role = 'rep'",
-    ];
-    const add = sqlFilter(params, where);
-    if (filter.reps !== 'all') add('d.rep_id = ANY(?::text[])', [...filter.reps]);
-    if (filter.status === 'pending') where.push(`x.deal_id IS NULL AND ${HELD_FOR_APPROVAL_SQL}`);
-    else add('x.decision = ?', filter.status);
-    if (filter.cursor !== undefined) {
-      const [at, activity] = decodeCursor(filter.cursor, [isTimestampText, anyCursorPart]);
-      params.push(at, activity);
-      where.push(`(d.occurred_at, d.activity_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
-    }
-    params.push(filter.limit + 1);
-    const rows = (await this.dataSource.query(
-      `${DEAL_SELECT} WHERE ${where.join(' AND ')} ORDER BY d.occurred_at, d.activity_id LIMIT $${params.length}`,
-      params,
-    )) as DealRowView[];
+    const after =
+      filter.cursor === undefined ? undefined : decodeCursor(filter.cursor, [isTimestampText, anyCursorPart]);
+    const rows = await dealRows(this.dataSource.manager, tenantId, {
+      reps: filter.reps,
+      status: filter.status,
+      ...(after !== undefined ? { after: [after[0] as string, after[1] as string] as [string, string] } : {}),
+      limit: filter.limit + 1,
+    });
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
@@ -209,22 +180,15 @@ export class GovernanceLists {
     tenantId: string,
     filter: { reps: 'all' | Set<string>; status?: string; repId?: string; limit: number; cursor?: string },
   ): Promise<Page<DisputeView>> {
-    const params: unknown[] = [tenantId];
-    const where = ['tenant_id = $1'];
-    const add = sqlFilter(params, where);
-    if (filter.reps !== 'all') add('rep_id = ANY(?::text[])', [...filter.reps]);
-    if (filter.status !== undefined) add('status = ?', filter.status);
-    if (filter.repId !== undefined) add('rep_id = ?', filter.repId);
-    if (filter.cursor !== undefined) {
-      const [at, id] = decodeCursor(filter.cursor, [isInstantText, isUuid]);
-      params.push(at, id);
-      where.push(`(opened_at, dispute_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(filter.limit + 1);
-    const rows = (await this.dataSource.query(
-      `SELECT * FROM disputes WHERE ${where.join(' AND ')} ORDER BY opened_at, dispute_id LIMIT $${params.length}`,
-      params,
-    )) as DisputeRow[];
+    const after =
+      filter.cursor === undefined ? undefined : decodeCursor(filter.cursor, [isInstantText, isUuid]);
+    const rows = await disputeRows(this.dataSource.manager, tenantId, {
+      reps: filter.reps,
+      ...(filter.status !== undefined ? { status: filter.status } : {}),
+      ...(filter.repId !== undefined ? { repId: filter.repId } : {}),
+      ...(after !== undefined ? { after: [after[0] as string, after[1] as string] as [string, string] } : {}),
+      limit: filter.limit + 1,
+    });
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {

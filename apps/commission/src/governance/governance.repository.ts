@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { money } from '../calculation/decimal';
 import { HELD_FOR_APPROVAL_SQL } from '../ledger/deal-credits.repository';
+import { sqlFilter } from '../ledger/sql-filter';
 import { statementIdOf, StatementStatus } from '../ledger/statement-document';
 import { PayoutRow, payoutRowsOf, PayoutStatement } from './payout-file';
 import {
@@ -564,4 +565,104 @@ export async function markDisputeResolved(
       r.adjustment === null ? null : JSON.stringify(r.adjustment),
     ],
   );
+}
+
+/** Statement counts by status of a period nobody closed, among the reps the caller sees. */
+export async function periodStatementCounts(
+  manager: EntityManager,
+  tenantId: string,
+  periodKey: string,
+  reps: 'all' | Set<string>,
+): Promise<PeriodView['statements'] | undefined> {
+  const params: unknown[] = [tenantId, periodKey];
+  const repFilter = reps === 'all' ? '' : ' AND rep_id = ANY($3::text[])';
+  if (reps !== 'all') params.push([...reps]);
+  const [n] = (await manager.query(
+    `SELECT ${STATUS_COUNTS} FROM statements s WHERE tenant_id = $1 AND period_key = $2${repFilter}`,
+    params,
+  )) as PeriodView['statements'][];
+  return n;
+}
+
+/** A page of a period's statement heads in rep order (`limit` rows; `onlyReps`: a team's reps). */
+export async function statementHeadRows(
+  manager: EntityManager,
+  tenantId: string,
+  q: {
+    periodKey: string;
+    reps: 'all' | Set<string>;
+    status?: string;
+    afterRepId?: string;
+    onlyReps?: string[];
+    limit: number;
+  },
+): Promise<HeadRow[]> {
+  const params: unknown[] = [tenantId, q.periodKey];
+  const where = ['s.tenant_id = $1', 's.period_key = $2'];
+  const add = sqlFilter(params, where);
+  if (q.reps !== 'all') add('s.rep_id = ANY(?::text[])', [...q.reps]);
+  if (q.status !== undefined) add('s.status = ?', q.status);
+  if (q.afterRepId !== undefined) add('s.rep_id > ?', q.afterRepId);
+  if (q.onlyReps !== undefined) add('s.rep_id = ANY(?::text[])', q.onlyReps);
+  params.push(q.limit);
+  return (await manager.query(
+    `${HEAD_SELECT} WHERE ${where.join(' AND ')} ORDER BY s.rep_id LIMIT $${params.length}`,
+    params,
+  )) as HeadRow[];
+}
+
+/** A page of the deals a rep recorded (primary credit, not voided), by occurrence then activity. */
+export async function dealRows(
+  manager: EntityManager,
+  tenantId: string,
+  q: {
+    reps: 'all' | Set<string>;
+    status: 'pending' | 'approved' | 'rejected';
+    after?: [string, string];
+    limit: number;
+  },
+): Promise<DealRowView[]> {
+  const params: unknown[] = [tenantId];
+  const where = [
+    'd.tenant_id = $1',
+    'd.rep_id = d.primary_rep_id',
+    'd.voided_by IS NULL',
+    "d.recorded_role = 'rep'",
+  ];
+  const add = sqlFilter(params, where);
+  if (q.reps !== 'all') add('d.rep_id = ANY(?::text[])', [...q.reps]);
+  if (q.status === 'pending') where.push(`x.deal_id IS NULL AND ${HELD_FOR_APPROVAL_SQL}`);
+  else add('x.decision = ?', q.status);
+  if (q.after !== undefined) {
+    params.push(q.after[0], q.after[1]);
+    where.push(`(d.occurred_at, d.activity_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
+  }
+  params.push(q.limit);
+  return (await manager.query(
+    `${DEAL_SELECT} WHERE ${where.join(' AND ')} ORDER BY d.occurred_at, d.activity_id LIMIT $${params.length}`,
+    params,
+  )) as DealRowView[];
+}
+
+/** A page of disputes by opening instant then id. */
+export async function disputeRows(
+  manager: EntityManager,
+  tenantId: string,
+  q: { reps: 'all' | Set<string>; status?: string; repId?: string; after?: [string, string]; limit: number },
+): Promise<DisputeRow[]> {
+  const params: unknown[] = [tenantId];
+  const where = ['tenant_id = $1'];
+  const add = sqlFilter(params, where);
+  if (q.reps !== 'all') add('rep_id = ANY(?::text[])', [...q.reps]);
+  if (q.status !== undefined) add('status = ?', q.status);
+  if (q.repId !== undefined) add('rep_id = ?', q.repId);
+  if (q.after !== undefined) {
+    params.push(q.after[0], q.after[1]);
+    where.push(`(opened_at, dispute_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  params.push(q.limit);
+  return (await manager.query(
+    `SELECT * FROM disputes WHERE ${where.join(' AND ')} ORDER BY opened_at, dispute_id LIMIT $${params.length}`,
+    params,
+  )) as DisputeRow[];
 }

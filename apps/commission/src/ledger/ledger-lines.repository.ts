@@ -128,3 +128,19 @@ export async function insertLedgerRows(manager: EntityManager, rows: readonly Le
     ]),
   );
 }
+
+/** A statement's ledger lines after `afterSeq` in posting order, `limit` at a time. */
+export async function ledgerLinePage(
+  manager: EntityManager,
+  tenantId: string,
+  repId: string,
+  periodKey: string,
+  afterSeq: string,
+  limit: number,
+): Promise<{ seq: string; line: string }[]> {
+  return (await manager.query(
+    `SELECT seq::text AS seq, line FROM ledger_lines
+      WHERE tenant_id = $1 AND rep_id = $2 AND period_key = $3 AND seq > $4::bigint ORDER BY seq LIMIT $5`,
+    [tenantId, repId, periodKey, afterSeq, limit],
+  )) as { seq: string; line: string }[];
+}
