@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Activity, ActivityKind, activityEventType, PacerEvent, RecordedBy } from '@pacer/contracts';
-import { ConcurrencyError, EventStore, StreamOpening } from '@pacer/event-store';
+import { EventStore, StreamOpening } from '@pacer/event-store';
 import { AuditActor, recordAudit } from '@pacer/platform';
 import { canonicalJson, differingFields } from './activity-canonical';
 import { ACTIVITY_STREAM_TYPE, activityStreamId, toOutbox, voidedEvent } from './activity-event.factory';
@@ -53,14 +53,9 @@ export type VoidOutcome =
   | { status: 'not_found' }
   | { status: 'refused'; reason: string };
 
-// Errors a chunk transaction can meet under contention and simply retry.
-const RETRYABLE: ReadonlySet<unknown> = new Set(['40P01', '40001']);
-const MAX_ATTEMPTS = 4;
-
-function errorCode(e: unknown): unknown {
-  const err = e as { code?: unknown; driverError?: { code?: unknown } } | null;
-  return err?.code ?? err?.driverError?.code;
-}
+// The event store's one retry policy, with one run more than a command's default: a chunk of a
+// big import overlaps many concurrent chunks' stream heads, so it meets deadlocks more often.
+const CHUNK_ATTEMPTS = { attempts: 4 };
 
 function recorderOf(metadata: Record<string, unknown>): RecordedBy | undefined {
   const r = metadata['recordedBy'] as RecordedBy | null | undefined;
@@ -77,7 +72,9 @@ function toListed({ event, followUp, occurredKey }: StreamOpening): ListedActivi
     recordedAt: event.recordedAt.toISOString(),
     voided: followUp !== undefined,
     ...(followUp ? { voidedAt: followUp.recordedAt.toISOString() } : {}),
-    ...(followUp && voidReason !== undefined && voidReason !== null ? { voidReason: String(voidReason) } : {}),
+    ...(followUp && voidReason !== undefined && voidReason !== null
+      ? { voidReason: String(voidReason) }
+      : {}),
     occurredKey,
   };
 }
@@ -88,10 +85,7 @@ function toListed({ event, followUp, occurredKey }: StreamOpening): ListedActivi
  */
 @Injectable()
 export class ActivityRepository {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly store: EventStore,
-  ) {}
+  constructor(private readonly store: EventStore) {}
 
   /**
    * Writes one chunk in one transaction and returns an outcome per candidate, in order. A new id
@@ -105,17 +99,11 @@ export class ActivityRepository {
     candidates: readonly Candidate[],
     via: RecordedVia = 'activities.recorded',
   ): Promise<WriteOutcome[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction(async (m) => {
-          const outcomes = await this.writeChunkIn(m, actor.tenantId, candidates);
-          await auditAccepted(m, actor, via, candidates, outcomes);
-          return outcomes;
-        });
-      } catch (e) {
-        if (!RETRYABLE.has(errorCode(e)) || attempt >= MAX_ATTEMPTS) throw e;
-      }
-    }
+    return this.store.command(async ({ manager: m }) => {
+      const outcomes = await this.writeChunkIn(m, actor.tenantId, candidates);
+      await auditAccepted(m, actor, via, candidates, outcomes);
+      return outcomes;
+    }, CHUNK_ATTEMPTS);
   }
 
   /**
@@ -126,22 +114,21 @@ export class ActivityRepository {
   async transactWithWrites<T>(
     actor: AuditActor,
     via: RecordedVia,
-    work: (m: EntityManager, write: (candidates: readonly Candidate[]) => Promise<WriteOutcome[]>) => Promise<T>,
+    work: (
+      m: EntityManager,
+      write: (candidates: readonly Candidate[]) => Promise<WriteOutcome[]>,
+    ) => Promise<T>,
   ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.dataSource.transaction((m) =>
-          work(m, async (candidates) => {
-            if (candidates.length === 0) return [];
-            const outcomes = await this.writeChunkIn(m, actor.tenantId, candidates);
-            await auditAccepted(m, actor, via, candidates, outcomes);
-            return outcomes;
-          }),
-        );
-      } catch (e) {
-        if (!RETRYABLE.has(errorCode(e)) || attempt >= MAX_ATTEMPTS) throw e;
-      }
-    }
+    return this.store.command(
+      ({ manager: m }) =>
+        work(m, async (candidates) => {
+          if (candidates.length === 0) return [];
+          const outcomes = await this.writeChunkIn(m, actor.tenantId, candidates);
+          await auditAccepted(m, actor, via, candidates, outcomes);
+          return outcomes;
+        }),
+      CHUNK_ATTEMPTS,
+    );
   }
 
   private async writeChunkIn(
@@ -240,39 +227,33 @@ export class ActivityRepository {
   async void(actor: AuditActor, voider: Voider, activityId: string, reason: string): Promise<VoidOutcome> {
     const tenantId = actor.tenantId;
     const streamId = activityStreamId(tenantId, activityId);
-    try {
-      return await this.dataSource.transaction(async (m): Promise<VoidOutcome> => {
-        const rows = (await this.store.readStream(streamId, 0, m)).filter((e) => e.tenantId === tenantId);
-        const original = rows[0];
-        if (!original) return { status: 'not_found' };
-        const activity = orderActivityFields(original.data as Activity);
-        const refusal = voidRefusal(voider, activity, recorderOf(original.metadata));
-        if (refusal !== undefined) return { status: 'refused', reason: refusal };
-        if (rows.length > 1) return { status: 'already_voided', activity };
-        const now = new Date().toISOString();
-        const event = voidedEvent(tenantId, activity, reason, now);
-        await this.store.appendIn(m, {
-          streamId,
-          streamType: ACTIVITY_STREAM_TYPE,
-          expectedVersion: 1,
-          events: [{ eventId: event.id, type: event.type, tenantId, data: event.data, occurredAt: now }],
-          outbox: [toOutbox(event)],
-        });
-        await recordAudit(m, actor, {
-          type: 'activity.voided',
-          subject: { activityId, repId: activity.repId },
-          summary: { kind: activity.kind, reason },
-          at: new Date(now),
-        });
-        return { status: 'voided', activity };
+    // A concurrent void that commits first makes this one lose the race on version 2; the policy runs
+    // it again, and the reload then finds the void: a repeat, answered as already voided.
+    return this.store.command(async ({ manager: m }): Promise<VoidOutcome> => {
+      const rows = (await this.store.readStream(streamId, 0, m)).filter((e) => e.tenantId === tenantId);
+      const original = rows[0];
+      if (!original) return { status: 'not_found' };
+      const activity = orderActivityFields(original.data as Activity);
+      const refusal = voidRefusal(voider, activity, recorderOf(original.metadata));
+      if (refusal !== undefined) return { status: 'refused', reason: refusal };
+      if (rows.length > 1) return { status: 'already_voided', activity };
+      const now = new Date().toISOString();
+      const event = voidedEvent(tenantId, activity, reason, now);
+      await this.store.appendIn(m, {
+        streamId,
+        streamType: ACTIVITY_STREAM_TYPE,
+        expectedVersion: 1,
+        events: [{ eventId: event.id, type: event.type, tenantId, data: event.data, occurredAt: now }],
+        outbox: [toOutbox(event)],
       });
-    } catch (e) {
-      if (!(e instanceof ConcurrencyError)) throw e;
-      // A concurrent void committed first: this one is a repeat.
-      const again = await this.find(tenantId, activityId);
-      if (!again) throw e;
-      return { status: 'already_voided', activity: again.activity };
-    }
+      await recordAudit(m, actor, {
+        type: 'activity.voided',
+        subject: { activityId, repId: activity.repId },
+        summary: { kind: activity.kind, reason },
+        at: new Date(now),
+      });
+      return { status: 'voided', activity };
+    });
   }
 }
 
