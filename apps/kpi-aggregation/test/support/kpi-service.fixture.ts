@@ -10,8 +10,12 @@ export async function inputProducer(): Promise<Producer> {
   return producer;
 }
 
-/** Publishes events to their SPEC topics (under `topicPrefix`) with their SPEC keys, in the given order. */
-export async function produceEvents(producer: Producer, topicPrefix: string, events: readonly PacerEvent[], chunk = 2000): Promise<void> {
+/**
+ * Publishes events to their SPEC topics (under `topicPrefix`) with their SPEC keys, in the given order.
+ * Keys are per rep, so with few reps one partition can take most of a chunk: 500 events keep its
+ * record batch well under the broker's 1 MB `message.max.bytes` whatever the key hashing does.
+ */
+export async function produceEvents(producer: Producer, topicPrefix: string, events: readonly PacerEvent[], chunk = 500): Promise<void> {
   for (let i = 0; i < events.length; i += chunk) {
     const byTopic = new Map<string, { key: string; value: string }[]>();
     for (const e of events.slice(i, i + chunk)) {
