@@ -1,19 +1,17 @@
 import { Decimal } from 'decimal.js';
 import { Producer } from 'kafkajs';
-import { PacerEvent, TOPICS } from '@pacer/contracts';
+import { PacerEvent } from '@pacer/contracts';
 import { pollUntil, RunningService, testKafka, TopicRecorder, uniqueName } from '@pacer/testing';
 import {
-  ACTIVITIES,
   call,
   dealWon,
+  feedBed,
   ledgerSum,
   memberJoined,
   PLAN_BODY,
-  produce,
   settingsUpdated,
   token,
   voided,
-  waitConsumed,
   startCommissionBed,
   stopCommissionBed,
 } from './commission-test-kit';
@@ -38,19 +36,7 @@ describe('commission governance on Kafka and Postgres', () => {
   const api = <T = any>(method: string, path: string, bearer: string, body?: unknown) =>
     call<T>(svc.baseUrl, method, path, bearer, body);
 
-  async function send(...events: PacerEvent[]): Promise<void> {
-    await produce(
-      producer,
-      svc.topic(ACTIVITIES),
-      events.filter((e) => e.type.startsWith('pacer.activity')),
-    );
-    await produce(
-      producer,
-      svc.topic(TOPICS.roster),
-      events.filter((e) => e.type.startsWith('pacer.roster')),
-    );
-    await waitConsumed(kafka, svc.dataSource, svc.groupId, [svc.topic(ACTIVITIES), svc.topic(TOPICS.roster)]);
-  }
+  const send = (...events: PacerEvent[]): Promise<void> => feedBed(kafka, { svc, producer, ledger }, events);
 
   async function statement(admin: string, repId: string, periodKey: string): Promise<any> {
     const res = await api('GET', `/v1/reps/${repId}/statements/${periodKey}`, admin);

@@ -1,17 +1,15 @@
 import { Producer } from 'kafkajs';
-import { PacerEvent, TOPICS } from '@pacer/contracts';
+import { PacerEvent } from '@pacer/contracts';
 import { RunningService, testKafka, TopicRecorder, uniqueName } from '@pacer/testing';
 import {
-  ACTIVITIES,
   call,
   dealWon,
+  feedBed,
   memberJoined,
   PLAN_BODY,
-  produce,
   startCommissionBed,
   stopCommissionBed,
   token,
-  waitConsumed,
 } from './commission-test-kit';
 
 const Q1 = 'FY2026-Q1';
@@ -35,11 +33,7 @@ describe('commission periods as a resource', () => {
   const api = <T = any>(method: string, path: string, bearer: string, body?: unknown) =>
     call<T>(svc.baseUrl, method, path, bearer, body);
 
-  async function send(...events: PacerEvent[]): Promise<void> {
-    await produce(producer, svc.topic(ACTIVITIES), events.filter((e) => e.type.startsWith('pacer.activity')));
-    await produce(producer, svc.topic(TOPICS.roster), events.filter((e) => e.type.startsWith('pacer.roster')));
-    await waitConsumed(kafka, svc.dataSource, svc.groupId, [svc.topic(ACTIVITIES), svc.topic(TOPICS.roster)]);
-  }
+  const send = (...events: PacerEvent[]): Promise<void> => feedBed(kafka, { svc, producer, ledger }, events);
 
   async function period(bearer: string, key: string): Promise<any> {
     const res = await api('GET', `/v1/periods/${key}`, bearer);

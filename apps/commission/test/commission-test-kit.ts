@@ -265,3 +265,14 @@ export async function stopCommissionBed(bed: Partial<CommissionBed>): Promise<vo
   await Promise.all([bed.ledger?.stop(), bed.producer?.disconnect()]);
   await bed.svc?.close();
 }
+
+/**
+ * Publishes activities and roster events to the bed's topics (each to its own) and waits until the
+ * service has consumed both, so a test reads statements only after its facts are in.
+ */
+export async function feedBed(kafka: Kafka, bed: CommissionBed, events: readonly PacerEvent[]): Promise<void> {
+  const { svc, producer } = bed;
+  await produce(producer, svc.topic(ACTIVITIES), events.filter((e) => e.type.startsWith('pacer.activity')));
+  await produce(producer, svc.topic(TOPICS.roster), events.filter((e) => e.type.startsWith('pacer.roster')));
+  await waitConsumed(kafka, svc.dataSource, svc.groupId, [svc.topic(ACTIVITIES), svc.topic(TOPICS.roster)]);
+}
