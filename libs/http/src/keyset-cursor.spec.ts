@@ -1,4 +1,4 @@
-import { anyCursorPart, decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor';
+import { anyCursorPart, decodeKeysetCursor, encodeKeysetCursor, keysetPage } from './keyset-cursor';
 
 describe('keyset cursors', () => {
   const isV1 = (v: string): boolean => v === 'v1';
@@ -24,5 +24,14 @@ describe('keyset cursors', () => {
     ).toBeUndefined();
     expect(decodeKeysetCursor(Buffer.from('{"a":1}').toString('base64url'), [anyCursorPart])).toBeUndefined();
     expect(decodeKeysetCursor('%%%not base64', [anyCursorPart])).toBeUndefined();
+  });
+
+  it('pages limit + 1 rows: the first limit as items, a cursor after the last only when there is more', () => {
+    const rows = [{ k: 'a' }, { k: 'b' }, { k: 'c' }];
+    const more = keysetPage(rows, 2, (r) => r.k.toUpperCase(), (r) => [r.k]);
+    expect(more.items).toEqual(['A', 'B']);
+    expect(decodeKeysetCursor(more.nextCursor ?? '', [anyCursorPart])).toEqual(['b']);
+    expect(keysetPage(rows, 3, (r) => r.k, (r) => [r.k])).toEqual({ items: ['a', 'b', 'c'], nextCursor: null });
+    expect(keysetPage([], 3, (r: { k: string }) => r.k, (r) => [r.k])).toEqual({ items: [], nextCursor: null });
   });
 });

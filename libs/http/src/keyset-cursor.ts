@@ -31,3 +31,21 @@ export function decodeKeysetCursor(
 
 /** A check for parts any string may fill. */
 export const anyCursorPart = (): boolean => true;
+
+/**
+ * One page of a keyset query that fetched `limit + 1` rows: the first `limit` as items, and the
+ * cursor after the last of them when the extra row shows there is more (else null).
+ */
+export function keysetPage<R, T>(
+  rows: readonly R[],
+  limit: number,
+  view: (row: R) => T,
+  keyOf: (row: R) => readonly string[],
+): { items: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(view),
+    nextCursor: rows.length > limit && last !== undefined ? encodeKeysetCursor(keyOf(last)) : null,
+  };
+}

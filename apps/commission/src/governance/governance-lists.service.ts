@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { anyCursorPart, encodeKeysetCursor } from '@pacer/http';
+import { anyCursorPart, encodeKeysetCursor, keysetPage } from '@pacer/http';
 import { ledgerLinePage } from '../ledger/ledger-lines.repository';
 import {
   PeriodView,
@@ -50,15 +50,12 @@ export class GovernanceLists {
       ...(filter.status !== undefined ? { status: filter.status } : {}),
       ...(after !== undefined ? { after: [after[0] as string, after[1] as string] } : {}),
     });
-    const page = rows.slice(0, filter.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(({ changedAtText: _changed, ...view }) => view),
-      nextCursor:
-        rows.length > filter.limit && last !== undefined
-          ? encodeKeysetCursor([last.changedAtText, last.periodKey])
-          : null,
-    };
+    return keysetPage(
+      rows,
+      filter.limit,
+      ({ changedAtText: _changed, ...view }) => view,
+      (last) => [last.changedAtText, last.periodKey],
+    );
   }
 
   /** A period's state; a period nobody closed (or another tenant's) is simply open with what the caller sees. */
@@ -165,15 +162,7 @@ export class GovernanceLists {
       ...(after !== undefined ? { after: [after[0] as string, after[1] as string] as [string, string] } : {}),
       limit: filter.limit + 1,
     });
-    const page = rows.slice(0, filter.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(dealViewOf),
-      nextCursor:
-        rows.length > filter.limit && last !== undefined
-          ? encodeKeysetCursor([last.occurred_key, last.activity_id])
-          : null,
-    };
+    return keysetPage(rows, filter.limit, dealViewOf, (last) => [last.occurred_key, last.activity_id]);
   }
 
   async disputes(
@@ -189,15 +178,10 @@ export class GovernanceLists {
       ...(after !== undefined ? { after: [after[0] as string, after[1] as string] as [string, string] } : {}),
       limit: filter.limit + 1,
     });
-    const page = rows.slice(0, filter.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(disputeView),
-      nextCursor:
-        rows.length > filter.limit && last !== undefined
-          ? encodeKeysetCursor([last.opened_at.toISOString(), last.dispute_id])
-          : null,
-    };
+    return keysetPage(rows, filter.limit, disputeView, (last) => [
+      last.opened_at.toISOString(),
+      last.dispute_id,
+    ]);
   }
 
   /** The managers of `teamId` now and the team's members over time (for a manager's statements list). */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommissionError } from '../commission.error';
 import { DataSource } from 'typeorm';
 import { planPeriodOfKey } from '@pacer/contracts';
-import { anyCursorPart, decodeKeysetCursor, encodeKeysetCursor } from '@pacer/http';
+import { anyCursorPart, decodeKeysetCursor, keysetPage } from '@pacer/http';
 import { CalendarError, parseInstant, periodOfKey } from '@pacer/sales-domain';
 import { instantMillis } from '../calculation/deal-order';
 import { Dec, money } from '../calculation/decimal';
@@ -306,15 +306,12 @@ export class StatementsService {
         WHERE ${where.join(' AND ')} ORDER BY occurred_at, rep_id, activity_id LIMIT $${params.length}`,
       params,
     )) as { body: string; at: string; rep_id: string; activity_id: string }[];
-    const page = rows.slice(0, filter.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => JSON.parse(r.body) as unknown),
-      nextCursor:
-        rows.length > filter.limit && last !== undefined
-          ? encodeKeysetCursor([last.at, last.rep_id, last.activity_id])
-          : null,
-    };
+    return keysetPage(
+      rows,
+      filter.limit,
+      (r) => JSON.parse(r.body) as unknown,
+      (last) => [last.at, last.rep_id, last.activity_id],
+    );
   }
 }
 
