@@ -1,19 +1,7 @@
-import { CreateEventStore1764230400001, EventStore } from '../src';
-import { CreateOutbox1764230400000 } from '@pacer/messaging';
-import { createTestDatabase, TestDatabase } from '@pacer/testing';
+import { eventStoreDatabase } from './event-store-database';
 
 describe('EventStore.appendNewStreamsIn (bulk single-event streams)', () => {
-  let db: TestDatabase;
-  let store: EventStore;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('event_store_bulk', [
-      CreateOutbox1764230400000,
-      CreateEventStore1764230400001,
-    ]);
-    store = new EventStore(db.dataSource);
-  });
-  afterAll(() => db.drop());
+  const bed = eventStoreDatabase('event_store_bulk');
 
   const entry = (streamId: string, n: number, topic = 'bulk-topic') => ({
     streamId,
@@ -27,7 +15,7 @@ describe('EventStore.appendNewStreamsIn (bulk single-event streams)', () => {
   });
 
   const outboxOf = async (topic: string) =>
-    (await db.dataSource.query(`SELECT key, value, headers FROM outbox WHERE topic = $1 ORDER BY seq`, [
+    (await bed.db.dataSource.query(`SELECT key, value, headers FROM outbox WHERE topic = $1 ORDER BY seq`, [
       topic,
     ])) as {
       key: string;
@@ -37,19 +25,19 @@ describe('EventStore.appendNewStreamsIn (bulk single-event streams)', () => {
 
   it('opens every stream at version 1 with global positions and outbox records in request order', async () => {
     const streams = Array.from({ length: 50 }, (_, i) => entry(`bulk-${String(49 - i).padStart(2, '0')}`, i));
-    const result = await db.dataSource.transaction((m) =>
-      store.appendNewStreamsIn(m, { streamType: 'test', streams }),
+    const result = await bed.db.dataSource.transaction((m) =>
+      bed.store.appendNewStreamsIn(m, { streamType: 'test', streams }),
     );
     expect(result).toEqual({ appended: streams.map((s) => s.streamId), existing: [] });
-    const [first] = await store.readStream('bulk-49');
+    const [first] = await bed.store.readStream('bulk-49');
     expect(first).toMatchObject({
       version: 1,
       type: 'test.opened.v1',
       tenantId: 't1',
       data: { n: 0, text: 'é "q" \\ ✓' },
     });
-    expect(await store.streamVersion('bulk-00')).toBe(1);
-    const rows = (await db.dataSource.query(
+    expect(await bed.store.streamVersion('bulk-00')).toBe(1);
+    const rows = (await bed.db.dataSource.query(
       `SELECT stream_id FROM events WHERE stream_id LIKE 'bulk-%' ORDER BY global_position`,
     )) as { stream_id: string }[];
     expect(rows.map((r) => r.stream_id)).toEqual(streams.map((s) => s.streamId));
@@ -62,8 +50,8 @@ describe('EventStore.appendNewStreamsIn (bulk single-event streams)', () => {
 
   it('forwards raw-byte outbox values and headers unchanged', async () => {
     const bytes = Buffer.from([0, 1, 2, 255, 254]);
-    await db.dataSource.transaction((m) =>
-      store.appendNewStreamsIn(m, {
+    await bed.db.dataSource.transaction((m) =>
+      bed.store.appendNewStreamsIn(m, {
         streamType: 'test',
         streams: [
           {
@@ -80,10 +68,10 @@ describe('EventStore.appendNewStreamsIn (bulk single-event streams)', () => {
   });
 
   it('lets a later appendIn continue such a stream at version 2', async () => {
-    await db.dataSource.transaction((m) =>
-      store.appendNewStreamsIn(m, { streamType: 'test', streams: [entry('bulk-next', 1)] }),
+    await bed.db.dataSource.transaction((m) =>
+      bed.store.appendNewStreamsIn(m, { streamType: 'test', streams: [entry('bulk-next', 1)] }),
     );
-    const r = await store.append({
+    const r = await bed.store.append({
       streamId: 'bulk-next',
       streamType: 'test',
       expectedVersion: 1,
@@ -93,33 +81,33 @@ describe('EventStore.appendNewStreamsIn (bulk single-event streams)', () => {
   });
 
   it('by default refuses a stream that already exists with a ConcurrencyError', async () => {
-    await store.append({
+    await bed.store.append({
       streamId: 'bulk-taken',
       streamType: 'test',
       expectedVersion: 0,
       events: [entry('x', 0).event],
     });
     await expect(
-      db.dataSource.transaction((m) =>
-        store.appendNewStreamsIn(m, {
+      bed.db.dataSource.transaction((m) =>
+        bed.store.appendNewStreamsIn(m, {
           streamType: 'test',
           streams: [entry('bulk-free', 1, 'never'), entry('bulk-taken', 2, 'never')],
         }),
       ),
     ).rejects.toMatchObject({ name: 'ConcurrencyError', streamId: 'bulk-taken', actualVersion: 1 });
-    expect(await store.streamVersion('bulk-free')).toBe(0);
+    expect(await bed.store.streamVersion('bulk-free')).toBe(0);
     expect(await outboxOf('never')).toHaveLength(0);
   });
 
   it("with existing: 'skip' appends the new streams and reports the others without touching them", async () => {
-    await store.append({
+    await bed.store.append({
       streamId: 'skip-old',
       streamType: 'test',
       expectedVersion: 0,
       events: [entry('x', 0).event],
     });
-    const result = await db.dataSource.transaction((m) =>
-      store.appendNewStreamsIn(m, {
+    const result = await bed.db.dataSource.transaction((m) =>
+      bed.store.appendNewStreamsIn(m, {
         streamType: 'test',
         existing: 'skip',
         streams: [
@@ -130,7 +118,7 @@ describe('EventStore.appendNewStreamsIn (bulk single-event streams)', () => {
       }),
     );
     expect(result).toEqual({ appended: ['skip-new-1', 'skip-new-2'], existing: ['skip-old'] });
-    expect(await store.readStream('skip-old')).toHaveLength(1);
+    expect(await bed.store.readStream('skip-old')).toHaveLength(1);
     expect((await outboxOf('skip-topic')).map((r) => r.key)).toEqual(['k-skip-new-1', 'k-skip-new-2']);
   });
 
@@ -138,8 +126,8 @@ describe('EventStore.appendNewStreamsIn (bulk single-event streams)', () => {
     const ids = ['race-a', 'race-b', 'race-c'];
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, w) =>
-        db.dataSource.transaction((m) =>
-          store.appendNewStreamsIn(m, {
+        bed.db.dataSource.transaction((m) =>
+          bed.store.appendNewStreamsIn(m, {
             streamType: 'test',
             existing: 'skip',
             // Each writer lists the streams in another order; heads are claimed sorted, so none deadlocks.
@@ -149,7 +137,7 @@ describe('EventStore.appendNewStreamsIn (bulk single-event streams)', () => {
       ),
     );
     expect(results.flatMap((r) => r.appended).sort()).toEqual(ids);
-    const [{ c }] = (await db.dataSource.query(
+    const [{ c }] = (await bed.db.dataSource.query(
       `SELECT count(*)::int AS c FROM events WHERE stream_id LIKE 'race-%'`,
     )) as { c: number }[];
     expect(c).toBe(3);
@@ -158,15 +146,20 @@ describe('EventStore.appendNewStreamsIn (bulk single-event streams)', () => {
 
   it('rejects a stream listed twice in one call', async () => {
     await expect(
-      db.dataSource.transaction((m) =>
-        store.appendNewStreamsIn(m, { streamType: 'test', streams: [entry('twice', 1), entry('twice', 2)] }),
+      bed.db.dataSource.transaction((m) =>
+        bed.store.appendNewStreamsIn(m, {
+          streamType: 'test',
+          streams: [entry('twice', 1), entry('twice', 2)],
+        }),
       ),
     ).rejects.toThrow(/listed twice/);
   });
 
   it('is a no-op for an empty request', async () => {
     await expect(
-      db.dataSource.transaction((m) => store.appendNewStreamsIn(m, { streamType: 'test', streams: [] })),
+      bed.db.dataSource.transaction((m) =>
+        bed.store.appendNewStreamsIn(m, { streamType: 'test', streams: [] }),
+      ),
     ).resolves.toEqual({
       appended: [],
       existing: [],

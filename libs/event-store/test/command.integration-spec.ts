@@ -1,6 +1,5 @@
-import { AggregateRoot, ConcurrencyError, CreateEventStore1764230400001, DomainEvent, EventStore, StoredEvent } from '../src';
-import { CreateOutbox1764230400000 } from '@pacer/messaging';
-import { createTestDatabase, TestDatabase } from '@pacer/testing';
+import { AggregateRoot, ConcurrencyError, DomainEvent, StoredEvent } from '../src';
+import { eventStoreDatabase } from './event-store-database';
 
 type Counted = DomainEvent<'test.counted.v1', { by: string }>;
 
@@ -21,17 +20,10 @@ const decode = (e: StoredEvent): Counted => ({ type: 'test.counted.v1', data: e.
 // EventStore.command on real Postgres: the retry policy settles a lost race by running the whole
 // command again on the state that won.
 describe('EventStore.command', () => {
-  let db: TestDatabase;
-  let store: EventStore;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('event_store_command', [CreateOutbox1764230400000, CreateEventStore1764230400001]);
-    store = new EventStore(db.dataSource);
-  });
-  afterAll(() => db.drop());
+  const bed = eventStoreDatabase('event_store_command');
 
   const save = (streamId: string, by: string, runs: string[], before?: Promise<void>) =>
-    store.command(async (tx) => {
+    bed.store.command(async (tx) => {
       runs.push(by);
       const counter = await tx.load(streamId, new Counter(), decode);
       // Both commands load before either appends, so one of them must lose its first run.
@@ -57,26 +49,30 @@ describe('EventStore.command', () => {
     expect(versions.flat().sort()).toEqual([1, 2]);
     // one first run each, and one more run of the loser
     expect(runs).toHaveLength(3);
-    const stream = await store.readStream('s-race');
+    const stream = await bed.store.readStream('s-race');
     expect(stream.map((e) => e.version)).toEqual([1, 2]);
     expect(stream.map((e) => (e.data as { by: string }).by).sort()).toEqual(['a', 'b']);
-    const outbox = (await db.dataSource.query(`SELECT key FROM outbox WHERE topic = 'counted'`)) as unknown[];
+    const outbox = (await bed.db.dataSource.query(
+      `SELECT key FROM outbox WHERE topic = 'counted'`,
+    )) as unknown[];
     expect(outbox).toHaveLength(2); // the lost run's record rolled back with it
   });
 
   it('lets the ConcurrencyError through after the last attempt', async () => {
     let runs = 0;
     await expect(
-      store.command(
+      bed.store.command(
         async (tx) => {
           runs += 1;
           const counter = await tx.load('s-stale', new Counter(), decode);
           // Another writer commits between this command's load and its save, every time.
-          await store.append({
+          await bed.store.append({
             streamId: 's-stale',
             streamType: 'counter',
             expectedVersion: 'any',
-            events: [{ type: 'test.counted.v1', tenantId: 't1', data: { by: 'other' }, occurredAt: new Date() }],
+            events: [
+              { type: 'test.counted.v1', tenantId: 't1', data: { by: 'other' }, occurredAt: new Date() },
+            ],
           });
           counter.count('me');
           return tx.save('s-stale', 'counter', counter, { tenantId: 't1', occurredAt: new Date() });
@@ -85,11 +81,11 @@ describe('EventStore.command', () => {
       ),
     ).rejects.toBeInstanceOf(ConcurrencyError);
     expect(runs).toBe(2);
-    expect(await store.streamVersion('s-stale')).toBe(2);
+    expect(await bed.store.streamVersion('s-stale')).toBe(2);
   });
 
   it('reads a stream typed, from a version, inside the transaction', async () => {
-    await store.command(async (tx) => {
+    await bed.store.command(async (tx) => {
       const counter = await tx.load('s-read', new Counter(), decode);
       counter.count('x');
       counter.count('y');
@@ -101,7 +97,7 @@ describe('EventStore.command', () => {
       });
       expect(await tx.read('s-read', decode, 1)).toEqual([{ type: 'test.counted.v1', data: { by: 'y' } }]);
     });
-    const stored = await store.readStream('s-read');
+    const stored = await bed.store.readStream('s-read');
     expect(stored.map((e) => [e.eventId, e.metadata])).toEqual([
       ['00000000-0000-4000-8000-000000000001', { source: 'spec' }],
       ['00000000-0000-4000-8000-000000000002', { source: 'spec' }],

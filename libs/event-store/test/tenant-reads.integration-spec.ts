@@ -1,17 +1,12 @@
-import { CreateEventStore1764230400001, EventStore } from '../src';
-import { CreateOutbox1764230400000 } from '@pacer/messaging';
-import { createTestDatabase, TestDatabase } from '@pacer/testing';
+import { eventStoreDatabase } from './event-store-database';
 
 // The reads a per-tenant replay of read models needs: lock the tenant's streams, read its events.
 describe('EventStore tenant reads', () => {
-  let db: TestDatabase;
-  let store: EventStore;
+  const bed = eventStoreDatabase('event_store_tenant');
 
   beforeAll(async () => {
-    db = await createTestDatabase('event_store_tenant', [CreateOutbox1764230400000, CreateEventStore1764230400001]);
-    store = new EventStore(db.dataSource);
     const put = (streamId: string, tenantId: string, n: number) =>
-      store.append({
+      bed.store.append({
         streamId,
         streamType: 'test',
         expectedVersion: 'any',
@@ -22,35 +17,34 @@ describe('EventStore tenant reads', () => {
     await put('a/2', 'ta', 3);
     await put('a/1', 'ta', 4);
   });
-  afterAll(() => db.drop());
 
   it('lists the tenants with events', async () => {
-    expect((await store.tenantIds()).sort()).toEqual(['ta', 'tb']);
+    expect((await bed.store.tenantIds()).sort()).toEqual(['ta', 'tb']);
   });
 
   it("reads one tenant's events in global order, paged by position", async () => {
-    const { first, rest } = await db.dataSource.transaction(async (m) => {
-      const page = await store.readTenant(m, 'ta', 0n, 2);
-      return { first: page, rest: await store.readTenant(m, 'ta', page[1]?.globalPosition ?? 0n, 10) };
+    const { first, rest } = await bed.db.dataSource.transaction(async (m) => {
+      const page = await bed.store.readTenant(m, 'ta', 0n, 2);
+      return { first: page, rest: await bed.store.readTenant(m, 'ta', page[1]?.globalPosition ?? 0n, 10) };
     });
     expect(first.map((e) => (e.data as { n: number }).n)).toEqual([1, 3]);
     expect(rest.map((e) => [e.streamId, e.version, (e.data as { n: number }).n])).toEqual([['a/1', 2, 4]]);
   });
 
   it("holds appends to the tenant's streams until the locking transaction ends, not another tenant's", async () => {
-    const locker = db.dataSource.createQueryRunner();
+    const locker = bed.db.dataSource.createQueryRunner();
     await locker.connect();
     await locker.startTransaction();
     try {
-      await store.lockTenantStreams(locker.manager, 'ta');
-      await store.append({
+      await bed.store.lockTenantStreams(locker.manager, 'ta');
+      await bed.store.append({
         streamId: 'b/1',
         streamType: 'test',
         expectedVersion: 1,
         events: [{ type: 'test.happened.v1', tenantId: 'tb', data: { n: 5 }, occurredAt: new Date() }],
       });
       let appended = false;
-      const blocked = store
+      const blocked = bed.store
         .append({
           streamId: 'a/2',
           streamType: 'test',
