@@ -8,7 +8,10 @@
 //    writes (stream heads, events with their indexes, outbox with the CloudEvent), i.e. the storage
 //    cost of the event-store design without any of the service's work;
 //  - importPeakRssMB: peak RSS (VmHWM) of a service process while BENCH_IMPORT_BYTES (default 1 GiB)
-//    of NDJSON, generated on the fly, is streamed into it.
+//    of NDJSON, generated on the fly, is streamed into it; importRssAt10/50/90PctMB: its RSS when
+//    10/50/90% of the bytes had been sent, and importHeapUsedAt…MB the V8 heap in use then (from the
+//    service's /metrics), so a flat import reads as three close figures and a leak as a climb.
+//    BENCH_IMPORT_TRACE=1 also prints one line per sample (seconds, MiB sent, RSS, heap) to stderr.
 // Env: BENCH_ACTIVITIES (default 100000; 0 skips the throughput figures), BENCH_IMPORT_BYTES (default
 // 1073741824; 0 skips the RSS figure), BENCH_SERVICE_NODE_FLAGS (node flags of the measured service,
 // e.g. "--max-old-space-size=128"), BENCH_SERVICE_BUILD=1 (measure the compiled build, as in the image).
@@ -131,8 +134,11 @@ function ndjsonBody(tag: string, count: number): Readable {
   );
 }
 
-/** NDJSON until `totalBytes` have been produced; returns the stream and a counter of lines. */
-function sizedNdjsonBody(tag: string, totalBytes: number): { body: Readable; lines: () => number } {
+/** NDJSON until `totalBytes` have been produced; returns the stream and counters of lines and bytes. */
+function sizedNdjsonBody(
+  tag: string,
+  totalBytes: number,
+): { body: Readable; lines: () => number; bytes: () => number } {
   let produced = 0;
   let count = 0;
   const body = Readable.from(
@@ -150,7 +156,7 @@ function sizedNdjsonBody(tag: string, totalBytes: number): { body: Readable; lin
       }
     })(),
   );
-  return { body, lines: () => count };
+  return { body, lines: () => count, bytes: () => produced };
 }
 
 function post(
@@ -375,6 +381,67 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** The service's V8 heap in use (prom-client's default gauge), in bytes; undefined when unreadable. */
+async function heapUsedBytes(base: string): Promise<number | undefined> {
+  try {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const m = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(text);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface MemorySample {
+  sentBytes: number;
+  rssKb: number;
+  heapBytes?: number;
+}
+
+/**
+ * Samples a process's RSS (and, more slowly, its heap) while a body is being sent, against how many
+ * bytes had been sent, so the import's memory can be read along the file and not only at its peak.
+ */
+function memorySampler(pid: number, base: string, sent: () => number, total: number) {
+  const samples: MemorySample[] = [];
+  const t0 = process.hrtime.bigint();
+  let peakKb = 0;
+  let heapBusy = false;
+  let tick = 0;
+  const timer = setInterval(() => {
+    const sample: MemorySample = { sentBytes: sent(), rssKb: statusKb(pid, 'VmRSS') };
+    peakKb = Math.max(peakKb, sample.rssKb);
+    samples.push(sample);
+    // The heap costs the service a /metrics render: every 4th tick, never two at once.
+    if (tick++ % 4 === 0 && !heapBusy) {
+      heapBusy = true;
+      void heapUsedBytes(base).then((h) => {
+        sample.heapBytes = h;
+        heapBusy = false;
+        if (process.env['BENCH_IMPORT_TRACE'])
+          process.stderr.write(
+            `import t=${seconds(t0).toFixed(0)}s sent=${(sample.sentBytes / 2 ** 20).toFixed(0)}MiB rss=${Math.round(sample.rssKb / 1024)}MB heap=${h === undefined ? '?' : Math.round(h / 2 ** 20)}MB\n`,
+          );
+      });
+    }
+  }, 250);
+  return {
+    stop: () => clearInterval(timer),
+    peakKb: () => peakKb,
+    /** RSS and heap (MB) of the first samples at or past `fraction` of the bytes sent. */
+    at(fraction: number): { rssMB: number; heapMB?: number } {
+      const from = samples.findIndex((s) => s.sentBytes >= fraction * total);
+      if (from === -1) return { rssMB: 0 };
+      const rss = (samples[from] as MemorySample).rssKb;
+      const heap = samples.slice(from).find((s) => s.heapBytes !== undefined)?.heapBytes;
+      return {
+        rssMB: Math.round(rss / 1024),
+        heapMB: heap === undefined ? undefined : Math.round(heap / 2 ** 20),
+      };
+    },
+  };
+}
+
 /**
  * How the measured service runs: as the brief's `node -r @swc-node/register …/main.ts` by default,
  * or with BENCH_SERVICE_BUILD=1 as the production image runs it (swc-compiled JS, no runtime compiler).
@@ -432,16 +499,13 @@ async function bigImport(): Promise<Record<string, number | string>> {
       { timeoutMs: 120_000, intervalMs: 250, what: 'service ready' },
     );
     const baselineKb = statusKb(pid, 'VmRSS');
-    let peakSampledKb = baselineKb;
-    const sampler = setInterval(() => {
-      peakSampledKb = Math.max(peakSampledKb, statusKb(pid, 'VmRSS'));
-    }, 250);
     const token = await mintToken({ secret: TEST_JWT_SECRET, tenantId: 'bench-rss', roles: ['ingest'] });
-    const { body, lines } = sizedNdjsonBody('rss', IMPORT_BYTES);
+    const { body, lines, bytes } = sizedNdjsonBody('rss', IMPORT_BYTES);
+    const sampler = memorySampler(pid, base, bytes, IMPORT_BYTES);
     const t = process.hrtime.bigint();
     const res = await post(`${base}/v1/activities/import`, token, 'application/x-ndjson', body);
     const took = seconds(t);
-    clearInterval(sampler);
+    sampler.stop();
     const summary = JSON.parse(res.text) as { accepted?: number; rejectedCount?: number };
     if (res.status !== 202 || summary.accepted !== lines()) {
       throw new Error(`1 GB import: HTTP ${res.status}, ${res.text.slice(0, 300)}`);
@@ -454,7 +518,16 @@ async function bigImport(): Promise<Record<string, number | string>> {
       bigImportMBPerSec: +(IMPORT_BYTES / 2 ** 20 / took).toFixed(1),
       bigImportSeconds: +took.toFixed(1),
       serviceIdleRssMB: Math.round(baselineKb / 1024),
-      importPeakRssMB: Math.round(Math.max(statusKb(pid, 'VmHWM'), peakSampledKb) / 1024),
+      importPeakRssMB: Math.round(Math.max(statusKb(pid, 'VmHWM'), sampler.peakKb(), baselineKb) / 1024),
+      ...Object.fromEntries(
+        [10, 50, 90].flatMap((pct) => {
+          const { rssMB, heapMB } = sampler.at(pct / 100);
+          return [
+            [`importRssAt${pct}PctMB`, rssMB],
+            ...(heapMB === undefined ? [] : [[`importHeapUsedAt${pct}PctMB`, heapMB]]),
+          ];
+        }),
+      ),
     };
   } finally {
     child.kill('SIGTERM');
