@@ -14,6 +14,7 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { mintToken } from '@pacer/auth';
@@ -141,6 +142,35 @@ async function outboxEmpty(dataSource: DataSource): Promise<void> {
   );
 }
 
+/**
+ * CPU seconds (user + system) the Postgres backends of this service's database have used so far, by
+ * backend pid, read from /proc (Postgres runs on this machine in the bench setup). With the Node
+ * CPU it gives a cost per deal that other load on a shared machine moves much less than deals/s.
+ */
+async function backendCpu(dataSource: DataSource): Promise<Map<number, number>> {
+  const rows = (await dataSource.query(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
+  )) as { pid: number }[];
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // Postgres elsewhere (another host or container): no figure.
+    }
+  }
+  return out;
+}
+
+function cpuSince(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let sum = 0;
+  for (const [pid, seconds] of after) sum += seconds - (before.get(pid) ?? 0);
+  return sum;
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -165,11 +195,13 @@ export async function benchCommission(): Promise<Record<string, number | string>
     const throughput = deals(tenantId, DEALS, (n) => reps[n % reps.length] as string);
     let t = performance.now();
     const cpu0 = process.cpuUsage();
+    const pgCpu0 = await backendCpu(svc.dataSource);
     await produceAll(kafka, topic, throughput);
     const producedSeconds = (performance.now() - t) / 1000;
     await waitConsumed(kafka, svc.dataSource, svc.groupId, topic);
     const appliedSeconds = (performance.now() - t) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const pgCpu = cpuSince(pgCpu0, await backendCpu(svc.dataSource));
     await outboxEmpty(svc.dataSource);
     const publishedSeconds = (performance.now() - t) / 1000;
     const metrics = await (await fetch(`${svc.baseUrl}/metrics`)).text();
@@ -246,6 +278,9 @@ export async function benchCommission(): Promise<Record<string, number | string>
       // Node CPU of this process (service consumer + outbox relay + the bench's producer) per deal:
       // a figure less sensitive than deals/s to other load on a shared machine. Postgres and Kafka excluded.
       nodeCpuMsPerDeal: +((cpu.user + cpu.system) / 1000 / DEALS).toFixed(3),
+      // CPU of the service database's Postgres backends per deal over the same span (0 when /proc
+      // does not show them).
+      pgCpuMsPerDeal: +((pgCpu * 1000) / DEALS).toFixed(3),
       ledgerLines: ledger?.n ?? 0,
       consumerBatches: batches,
       bigRepDeals: BIG_REP_DEALS,
