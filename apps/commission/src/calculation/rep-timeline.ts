@@ -63,13 +63,13 @@ export function buildTimeline(
   const zone = calendar.timezone;
   const dated = [...assignments]
     .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0))
-    .map((item) => ({ startMs: startOfLocalDate(item.effectiveFrom, zone).toMillis(), item }));
+    .map((item) => ({ startMs: localDateStartMs(item.effectiveFrom, zone), item }));
   const versions = new Map<string, Dated<PlanVersion>[]>();
   const versionsOf = (planId: string): Dated<PlanVersion>[] => {
     let list = versions.get(planId);
     if (list === undefined) {
       list = [...(versionsByPlan.get(planId) ?? [])]
-        .map((item) => ({ startMs: startOfLocalDate(item.body.effectiveFrom, zone).toMillis(), item }))
+        .map((item) => ({ startMs: localDateStartMs(item.body.effectiveFrom, zone), item }))
         .sort((a, b) => a.startMs - b.startMs || a.item.version - b.item.version);
       versions.set(planId, list);
     }
@@ -103,12 +103,37 @@ export function buildTimeline(
   return windows;
 }
 
-function cut(
+type Cut = Readonly<Omit<TimelineWindow, 'planId' | 'version' | 'assignmentEventId'>>;
+
+// Timelines are rebuilt for every rep of every batch, and luxon's calendar arithmetic was most of
+// their cost; the same few periods recur across reps and batches. Both memos are pure functions of
+// their key (the zone rules do not change while the process runs); the bound only caps memory.
+const MEMO_LIMIT = 20_000;
+const cuts = new Map<string, Cut>();
+const dateStarts = new Map<string, number>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+function localDateStartMs(date: string, zone: string): number {
+  const key = `${zone}\u0000${date}`;
+  return dateStarts.get(key) ?? remember(dateStarts, key, startOfLocalDate(date, zone).toMillis());
+}
+
+function cut(type: PlanPeriod, cursor: number, previousEnd: number | null, calendar: TenantCalendar): Cut {
+  const key = `${type}\u0000${cursor}\u0000${previousEnd}\u0000${calendar.timezone}\u0000${calendar.weekStartsOn}\u0000${calendar.fiscalYearStartMonth}`;
+  return cuts.get(key) ?? remember(cuts, key, cutPeriod(type, cursor, previousEnd, calendar));
+}
+
+function cutPeriod(
   type: PlanPeriod,
   cursor: number,
   previousEnd: number | null,
   calendar: TenantCalendar,
-): Omit<TimelineWindow, 'planId' | 'version' | 'assignmentEventId'> {
+): Cut {
   const period = periodContaining(
     type,
     DateTime.fromMillis(cursor, { zone: 'utc' }).toISO() as string,

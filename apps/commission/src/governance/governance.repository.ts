@@ -1,6 +1,11 @@
 import { EntityManager } from 'typeorm';
 import { money } from '../calculation/decimal';
-import { HELD_FOR_APPROVAL_SQL } from '../ledger/deal-credits.repository';
+import {
+  DEAL_RECORD_COLUMNS,
+  dealRecordOf,
+  DealRecordRow,
+  HELD_FOR_APPROVAL_SQL,
+} from '../ledger/deal-credits.repository';
 import { sqlFilter } from '../ledger/sql-filter';
 import { statementIdOf, StatementStatus } from '../ledger/statement-document';
 import { PayoutRow, payoutRowsOf, PayoutStatement } from './payout-file';
@@ -198,22 +203,15 @@ export async function loadDispute(
   return row && disputeView(row);
 }
 
-export const DEAL_SELECT = `SELECT d.deal_id, d.rep_id, d.activity_id, d.amount::text AS amount, d.currency, d.occurred_text,
-       d.occurred_at, d.occurred_at::text AS occurred_key, d.won_event_id, d.recorded_by, x.decision, x.decided_by, x.decided_at, x.reason,
+export const DEAL_SELECT = `SELECT ${DEAL_RECORD_COLUMNS},
+       d.occurred_at, d.occurred_at::text AS occurred_key, d.recorded_by, x.decision, x.decided_by, x.decided_at, x.reason,
        ${HELD_FOR_APPROVAL_SQL} AS needs_approval
   FROM deal_credits d LEFT JOIN deal_decisions x ON x.tenant_id = d.tenant_id AND x.deal_id = d.deal_id`;
 
-export interface DealRowView {
-  deal_id: string;
-  rep_id: string;
-  activity_id: string;
-  amount: string;
-  currency: string;
-  occurred_text: string;
+export interface DealRowView extends DealRecordRow {
   occurred_at: Date;
   /** occurred_at at full precision, for the keyset cursor. */
   occurred_key: string;
-  won_event_id: string;
   recorded_by: string | null;
   decision: 'approved' | 'rejected' | null;
   decided_by: string | null;
@@ -224,13 +222,7 @@ export interface DealRowView {
 
 export function dealViewOf(r: DealRowView): DealView {
   return {
-    dealId: r.deal_id,
-    repId: r.rep_id,
-    activityId: r.activity_id,
-    amount: money(r.amount),
-    currency: r.currency,
-    occurredAt: r.occurred_text,
-    activityEventId: r.won_event_id,
+    ...dealRecordOf(r),
     recordedBy: r.recorded_by,
     status: r.decision ?? 'pending',
     decidedBy: r.decided_by,

@@ -1,6 +1,7 @@
 import { CommissionError } from '../commission.error';
 import { planPeriodOfKey } from '@pacer/contracts';
 import { decodeKeysetCursor } from '@pacer/http';
+import type { DealRecord } from '../ledger/deal-credits.repository';
 import { StatementStatus } from '../ledger/statement-document';
 
 export interface PeriodStateView {
@@ -86,14 +87,7 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface DealView {
-  dealId: string;
-  repId: string;
-  activityId: string;
-  amount: string;
-  currency: string;
-  occurredAt: string;
-  activityEventId: string;
+export interface DealView extends DealRecord {
   recordedBy: string | null;
   /** `not_required`: the deal never needed approval (only when read by id). */
   status: 'pending' | 'approved' | 'rejected' | 'not_required';

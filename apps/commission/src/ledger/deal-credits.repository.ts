@@ -1,7 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { money } from '../calculation/decimal';
 import type { DealFact } from '../calculation/statement.types';
-import { RepRef, columns } from './sql-rows';
+import type { WinFact } from '../consumers/batch-facts';
+import { RepRef, columns, statementKey } from './sql-rows';
 
 // deal_credits: the credited deals, one row per rep credited for a won activity.
 
@@ -67,6 +68,138 @@ function toDeal(r: DealDbRow): DealRow {
     cancelled: r.cancelled,
     held: r.held,
   };
+}
+
+/** A deal credit a batch stored, as `loadDealsByActivity` would read it right after the insert. */
+export interface StoredWin {
+  deal: DealRow;
+  recordedRole: string | null;
+  /**
+   * False only when no other record of the deal id exists for the rep (none stored before, none in
+   * this insert): the period then cannot hold the deal twice, whatever its window.
+   */
+  otherRecord: boolean;
+}
+
+/**
+ * Stores deal credits (a record already stored is left alone) and answers the rows stored now, with
+ * what a recalculation reads of them, so it need not read them back.
+ */
+export async function insertDealCredits(
+  manager: EntityManager,
+  wins: readonly WinFact[],
+): Promise<StoredWin[]> {
+  if (wins.length === 0) return [];
+  const rows = (await manager.query(
+    `INSERT INTO deal_credits AS d (tenant_id, activity_id, rep_id, deal_id, won_event_id, occurred_at, occurred_text,
+                               primary_rep_id, amount, share, credit, currency, voided_by, cancelled,
+                               recorded_by, recorded_role, recorded_at)
+     SELECT x.t, x.a, x.r, x.d, x.w, x.o::timestamptz, x.o, x.p, x.amount, x.share, x.credit, x.currency, v.event_id,
+            EXISTS (SELECT 1 FROM deal_cancellations c WHERE c.tenant_id = x.t AND c.deal_id = x.d AND c.voided_by IS NULL),
+            x.rb, x.rr, x.ra::timestamptz
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::numeric[],
+                   $9::text[], $10::numeric[], $11::text[], $12::text[], $13::text[], $14::text[])
+            AS x(t, a, r, d, w, o, p, amount, share, credit, currency, rb, rr, ra)
+       LEFT JOIN voided_activities v ON v.tenant_id = x.t AND v.activity_id = x.a
+     ON CONFLICT DO NOTHING
+     RETURNING ${DEAL_COLUMNS}, d.recorded_role,
+       EXISTS (SELECT 1 FROM deal_credits o
+                WHERE o.tenant_id = d.tenant_id AND o.deal_id = d.deal_id AND o.rep_id = d.rep_id
+                  AND o.activity_id <> d.activity_id) AS other_record`,
+    columns(
+      wins,
+      (w) => w.tenantId,
+      (w) => w.activityId,
+      (w) => w.repId,
+      (w) => w.dealId,
+      (w) => w.wonEventId,
+      (w) => w.occurredAt,
+      (w) => w.primaryRepId,
+      (w) => w.amount,
+      (w) => w.share,
+      (w) => w.credit,
+      (w) => w.currency,
+      (w) => w.recordedBy,
+      (w) => w.recordedRole,
+      (w) => w.recordedAt,
+    ),
+  )) as (DealDbRow & { recorded_role: string | null; other_record: boolean })[];
+  // The statement's subquery sees the table as it was before the insert: records of one deal id
+  // stored together are found here.
+  const perDeal = new Map<string, number>();
+  for (const r of rows) {
+    const key = statementKey(r.tenant_id, r.rep_id, r.deal_id);
+    perDeal.set(key, (perDeal.get(key) ?? 0) + 1);
+  }
+  return rows.map((r) => ({
+    deal: toDeal(r),
+    recordedRole: r.recorded_role,
+    otherRecord: r.other_record || (perDeal.get(statementKey(r.tenant_id, r.rep_id, r.deal_id)) ?? 0) > 1,
+  }));
+}
+
+/** A won deal's primary record as the deal lists and the approval events show it. */
+export interface DealRecord {
+  dealId: string;
+  repId: string;
+  activityId: string;
+  amount: string;
+  currency: string;
+  occurredAt: string;
+  activityEventId: string;
+}
+
+/** The columns `DEAL_RECORD_COLUMNS` selects. */
+export interface DealRecordRow {
+  deal_id: string;
+  rep_id: string;
+  activity_id: string;
+  amount: string;
+  currency: string;
+  occurred_text: string;
+  won_event_id: string;
+}
+
+export const DEAL_RECORD_COLUMNS = `d.deal_id, d.rep_id, d.activity_id, d.amount::text AS amount, d.currency, d.occurred_text, d.won_event_id`;
+
+export function dealRecordOf(r: DealRecordRow): DealRecord {
+  return {
+    dealId: r.deal_id,
+    repId: r.rep_id,
+    activityId: r.activity_id,
+    amount: money(r.amount),
+    currency: r.currency,
+    occurredAt: r.occurred_text,
+    activityEventId: r.won_event_id,
+  };
+}
+
+/** A deal that waits for approval before it pays (SPEC §6 dealsRequireApproval). */
+export interface PendingDeal extends DealRecord {
+  tenantId: string;
+}
+
+/** Of the given deal activities, the primary records that wait for approval and have no decision. */
+export async function pendingDeals(
+  manager: EntityManager,
+  activities: readonly { tenantId: string; activityId: string }[],
+): Promise<PendingDeal[]> {
+  if (activities.length === 0) return [];
+  const rows = (await manager.query(
+    `SELECT d.tenant_id, ${DEAL_RECORD_COLUMNS}
+       FROM unnest($1::text[], $2::text[]) AS x(t, a)
+       JOIN deal_credits d ON d.tenant_id = x.t AND d.activity_id = x.a AND d.rep_id = d.primary_rep_id
+      WHERE d.voided_by IS NULL AND ${HELD_FOR_APPROVAL_SQL}
+        AND NOT EXISTS (SELECT 1 FROM deal_decisions z WHERE z.tenant_id = d.tenant_id AND z.deal_id = d.deal_id)`,
+    [activities.map((a) => a.tenantId), activities.map((a) => a.activityId)],
+  )) as (DealRecordRow & { tenant_id: string })[];
+  const seen = new Set<string>();
+  return rows.flatMap((r) => {
+    const key = JSON.stringify([r.tenant_id, r.activity_id]);
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ tenantId: r.tenant_id, ...dealRecordOf(r) }];
+  });
 }
 
 /** Every stored deal credit of the reps. */

@@ -1,3 +1,12 @@
+import type { StoredWin } from './deal-credits.repository';
+
+/** A new deal credit: when it was won, and the stored row when the writer has it at hand. */
+export interface TouchedWin {
+  ms: number;
+  activityId: string;
+  stored?: StoredWin;
+}
+
 /** The instants at which a rep's deal facts changed, and which of them were only new wins. */
 export interface TouchedRep {
   tenantId: string;
@@ -5,7 +14,7 @@ export interface TouchedRep {
   ms: Set<number>;
   /** Instants where something other than a new win changed. */
   changed: Set<number>;
-  wins: { ms: number; activityId: string }[];
+  wins: TouchedWin[];
 }
 
 /**
@@ -33,10 +42,10 @@ export class DirtyStatements {
   }
 
   /** A new deal credit was stored; if nothing else changed in its period, the period can be extended. */
-  touchWin(tenantId: string, repId: string, ms: number, activityId: string): void {
+  touchWin(tenantId: string, repId: string, ms: number, activityId: string, stored?: StoredWin): void {
     const entry = this.entry(tenantId, repId);
     entry.ms.add(ms);
-    entry.wins.push({ ms, activityId });
+    entry.wins.push(stored === undefined ? { ms, activityId } : { ms, activityId, stored });
   }
 
   private entry(tenantId: string, repId: string): TouchedRep {

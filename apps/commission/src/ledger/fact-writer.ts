@@ -2,25 +2,12 @@ import { EntityManager } from 'typeorm';
 import { DEFAULT_TENANT_SETTINGS, deterministicEventId, eventKey, makeEvent, TOPICS } from '@pacer/contracts';
 import type { OutboxMessage } from '@pacer/messaging';
 import { instantMillis } from '../calculation/deal-order';
-import { money } from '../calculation/decimal';
-import { HELD_FOR_APPROVAL_SQL } from './deal-credits.repository';
+import { insertDealCredits, PendingDeal, pendingDeals } from './deal-credits.repository';
 import { DirtyStatements } from './dirty-statements';
 import { BatchFacts } from '../consumers/batch-facts';
 
 function col<T, V>(rows: readonly T[], f: (row: T) => V): V[] {
   return rows.map(f);
-}
-
-/** A deal that waits for approval before it pays (SPEC §6 dealsRequireApproval). */
-export interface PendingDeal {
-  tenantId: string;
-  dealId: string;
-  repId: string;
-  activityId: string;
-  amount: string;
-  currency: string;
-  occurredAt: string;
-  wonEventId: string;
 }
 
 /**
@@ -36,50 +23,13 @@ export async function writeFacts(
 ): Promise<PendingDeal[]> {
   const { wins, cancellations, voids, settings, memberships } = facts;
   const pendingActivities: { tenantId: string; activityId: string }[] = [];
-  if (wins.length > 0) {
-    const inserted = (await manager.query(
-      `INSERT INTO deal_credits (tenant_id, activity_id, rep_id, deal_id, won_event_id, occurred_at, occurred_text,
-                                 primary_rep_id, amount, share, credit, currency, voided_by, cancelled,
-                                 recorded_by, recorded_role, recorded_at)
-       SELECT x.t, x.a, x.r, x.d, x.w, x.o::timestamptz, x.o, x.p, x.amount, x.share, x.credit, x.currency, v.event_id,
-              EXISTS (SELECT 1 FROM deal_cancellations c WHERE c.tenant_id = x.t AND c.deal_id = x.d AND c.voided_by IS NULL),
-              x.rb, x.rr, x.ra::timestamptz
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::numeric[],
-                     $9::text[], $10::numeric[], $11::text[], $12::text[], $13::text[], $14::text[])
-              AS x(t, a, r, d, w, o, p, amount, share, credit, currency, rb, rr, ra)
-         LEFT JOIN voided_activities v ON v.tenant_id = x.t AND v.activity_id = x.a
-       ON CONFLICT DO NOTHING
-       RETURNING tenant_id, rep_id, activity_id, occurred_text, recorded_role`,
-      [
-        col(wins, (w) => w.tenantId),
-        col(wins, (w) => w.activityId),
-        col(wins, (w) => w.repId),
-        col(wins, (w) => w.dealId),
-        col(wins, (w) => w.wonEventId),
-        col(wins, (w) => w.occurredAt),
-        col(wins, (w) => w.primaryRepId),
-        col(wins, (w) => w.amount),
-        col(wins, (w) => w.share),
-        col(wins, (w) => w.credit),
-        col(wins, (w) => w.currency),
-        col(wins, (w) => w.recordedBy),
-        col(wins, (w) => w.recordedRole),
-        col(wins, (w) => w.recordedAt),
-      ],
-    )) as {
-      tenant_id: string;
-      rep_id: string;
-      activity_id: string;
-      occurred_text: string;
-      recorded_role: string | null;
-    }[];
-    // Only what was stored now is new: a record already there (the same activity under another
-    // CloudEvent id) is already in its statement.
-    for (const r of inserted) {
-      dirty.touchWin(r.tenant_id, r.rep_id, instantMillis(r.occurred_text), r.activity_id);
-      if (r.recorded_role === 'rep')
-        pendingActivities.push({ tenantId: r.tenant_id, activityId: r.activity_id });
-    }
+  // Only what was stored now is new: a record already there (the same activity under another
+  // CloudEvent id) is already in its statement.
+  for (const stored of await insertDealCredits(manager, wins)) {
+    const { deal } = stored;
+    dirty.touchWin(deal.tenantId, deal.repId, instantMillis(deal.occurredAt), deal.activityId, stored);
+    if (stored.recordedRole === 'rep')
+      pendingActivities.push({ tenantId: deal.tenantId, activityId: deal.activityId });
   }
 
   const dealsToTouch: { tenantId: string; dealId: string }[] = [];
@@ -207,49 +157,6 @@ export async function writeFacts(
   return pendingDeals(manager, pendingActivities);
 }
 
-/** Of the given deal activities, the primary records that wait for approval and have no decision. */
-async function pendingDeals(
-  manager: EntityManager,
-  activities: readonly { tenantId: string; activityId: string }[],
-): Promise<PendingDeal[]> {
-  if (activities.length === 0) return [];
-  const rows = (await manager.query(
-    `SELECT d.tenant_id, d.deal_id, d.rep_id, d.activity_id, d.amount::text AS amount, d.currency, d.occurred_text, d.won_event_id
-       FROM unnest($1::text[], $2::text[]) AS x(t, a)
-       JOIN deal_credits d ON d.tenant_id = x.t AND d.activity_id = x.a AND d.rep_id = d.primary_rep_id
-      WHERE d.voided_by IS NULL AND ${HELD_FOR_APPROVAL_SQL}
-        AND NOT EXISTS (SELECT 1 FROM deal_decisions z WHERE z.tenant_id = d.tenant_id AND z.deal_id = d.deal_id)`,
-    [activities.map((a) => a.tenantId), activities.map((a) => a.activityId)],
-  )) as {
-    tenant_id: string;
-    deal_id: string;
-    rep_id: string;
-    activity_id: string;
-    amount: string;
-    currency: string;
-    occurred_text: string;
-    won_event_id: string;
-  }[];
-  const seen = new Set<string>();
-  return rows.flatMap((r) => {
-    const key = JSON.stringify([r.tenant_id, r.activity_id]);
-    if (seen.has(key)) return [];
-    seen.add(key);
-    return [
-      {
-        tenantId: r.tenant_id,
-        dealId: r.deal_id,
-        repId: r.rep_id,
-        activityId: r.activity_id,
-        amount: money(r.amount),
-        currency: r.currency,
-        occurredAt: r.occurred_text,
-        wonEventId: r.won_event_id,
-      },
-    ];
-  });
-}
-
 /** `pacer.commission.deal_pending_approval.v1`, with an id derived from the deal record (redelivery dedupes). */
 export function pendingApprovalMessage(p: PendingDeal): OutboxMessage {
   const now = new Date().toISOString();
@@ -265,7 +172,7 @@ export function pendingApprovalMessage(p: PendingDeal): OutboxMessage {
       currency: p.currency,
       occurredAt: p.occurredAt,
       activityId: p.activityId,
-      activityEventId: p.wonEventId,
+      activityEventId: p.activityEventId,
     },
   });
   return { topic: TOPICS.commissions, key: eventKey(event), value: event };

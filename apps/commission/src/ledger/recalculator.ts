@@ -43,7 +43,7 @@ import {
   StoredStatementRef,
   upsertStatements,
 } from './statements.repository';
-import { DirtyStatements, TouchedRep } from './dirty-statements';
+import { DirtyStatements, TouchedRep, TouchedWin } from './dirty-statements';
 import { ledgerLineView } from './ledger-line.view';
 import { StatementSummary, statementSummary } from './statement-document';
 
@@ -284,7 +284,7 @@ async function jobsAtInstants(
     }
     for (const win of touched.wins) {
       const window = windowAt(timeline, win.ms);
-      if (window !== undefined) byKey.get(window.key)?.wins.push(win.activityId);
+      if (window !== undefined) byKey.get(window.key)?.wins.push(win);
     }
     candidates.push(...byKey.values());
     if (outside.length > 0) outsideAt.push({ ref: { tenantId, repId }, ms: outside });
@@ -319,8 +319,8 @@ async function jobsAtInstants(
 
 interface Candidate {
   job: Job;
-  /** Activity ids of the deal credits stored new in this batch in the job's period. */
-  wins: string[];
+  /** The deal credits stored new in this batch in the job's period. */
+  wins: TouchedWin[];
   /** Something other than a new win changed in the period. */
   changed: boolean;
 }
@@ -348,22 +348,33 @@ async function tryExtensions(manager: EntityManager, candidates: readonly Candid
       prior.windowEndMs === window.endMs
     );
   });
+  // The rows the fact writer stored are at hand; only wins recorded without them are read.
   const deals = await loadDealsByActivity(
     manager,
-    live.flatMap((c) => c.wins.map((activityId) => ({ ...c.job.ctx.ref, activityId }))),
+    live.flatMap((c) =>
+      c.wins
+        .filter((w) => w.stored === undefined)
+        .map((w) => ({ ...c.job.ctx.ref, activityId: w.activityId })),
+    ),
   );
   const byActivity = new Map(deals.map((d) => [statementKey(d.tenantId, d.repId, d.activityId), d]));
+  const dealOf = (c: Candidate, w: TouchedWin): DealRow | undefined =>
+    w.stored?.deal ?? byActivity.get(statementKey(c.job.ctx.ref.tenantId, c.job.ctx.ref.repId, w.activityId));
+  // A win stored with no other record of its deal id for the rep cannot meet one in its window.
   const items = live.flatMap((c, idx) =>
-    c.wins.flatMap((activityId) => {
-      const deal = byActivity.get(statementKey(c.job.ctx.ref.tenantId, c.job.ctx.ref.repId, activityId));
-      return deal === undefined ? [] : [{ ...windowRefOf(c.job), dealId: deal.dealId, activityId, idx }];
+    c.wins.flatMap((w) => {
+      if (w.stored !== undefined && !w.stored.otherRecord) return [];
+      const deal = dealOf(c, w);
+      return deal === undefined
+        ? []
+        : [{ ...windowRefOf(c.job), dealId: deal.dealId, activityId: w.activityId, idx }];
     }),
   );
   const twice = new Set([...(await windowsWithOtherRecords(manager, items))].map((i) => items[i]?.idx));
   live.forEach((c, idx) => {
     if (twice.has(idx)) return;
     const { tenantId, repId } = c.job.ctx.ref;
-    const own = c.wins.map((a) => byActivity.get(statementKey(tenantId, repId, a)));
+    const own = c.wins.map((w) => dealOf(c, w));
     if (own.some((d) => d === undefined || d.voidedBy !== null || d.cancelled || d.held)) return;
     const window = c.job.window as TimelineWindow;
     const prior = stored.get(statementKey(tenantId, repId, c.job.periodKey)) as StoredCheckpoint;
