@@ -32,3 +32,15 @@ export async function loadClosedPeriods(
   for (const r of rows) out.get(r.tenant_id)?.add(r.period_key);
   return out;
 }
+
+export async function isPeriodClosed(
+  manager: EntityManager,
+  tenantId: string,
+  periodKey: string,
+): Promise<boolean> {
+  const rows = (await manager.query('SELECT 1 FROM closed_periods WHERE tenant_id = $1 AND period_key = $2', [
+    tenantId,
+    periodKey,
+  ])) as unknown[];
+  return rows.length > 0;
+}

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { RepRef, insertRows } from './sql-rows';
 import { WindowRef } from './deal-credits.repository';
+import { sqlFilter } from './sql-filter';
 
 // deal_exceptions: deals that could not be credited, and why.
 
@@ -68,4 +69,45 @@ export async function replaceExceptions(
        deal_id = EXCLUDED.deal_id, occurred_at = EXCLUDED.occurred_at, period_key = EXCLUDED.period_key,
        reason = EXCLUDED.reason, body = EXCLUDED.body`,
   );
+}
+
+export interface ExceptionListRow {
+  body: string;
+  at: string;
+  rep_id: string;
+  activity_id: string;
+}
+
+/** A page of a tenant's exceptions by instant, rep and activity, after the keyset `after`. */
+export async function exceptionRows(
+  manager: EntityManager,
+  tenantId: string,
+  q: {
+    reps: 'all' | Set<string>;
+    repId?: string;
+    periodKey?: string;
+    reason?: string;
+    after?: [string, string, string];
+    limit: number;
+  },
+): Promise<ExceptionListRow[]> {
+  const params: unknown[] = [tenantId];
+  const where = ['tenant_id = $1'];
+  const add = sqlFilter(params, where);
+  if (q.reps !== 'all') add('rep_id = ANY(?::text[])', [...q.reps]);
+  if (q.repId !== undefined) add('rep_id = ?', q.repId);
+  if (q.periodKey !== undefined) add('period_key = ?', q.periodKey);
+  if (q.reason !== undefined) add('reason = ?', q.reason);
+  if (q.after !== undefined) {
+    params.push(...q.after);
+    where.push(
+      `(occurred_at, rep_id, activity_id) > ($${params.length - 2}::timestamptz, $${params.length - 1}, $${params.length})`,
+    );
+  }
+  params.push(q.limit);
+  return (await manager.query(
+    `SELECT body, occurred_at::text AS at, rep_id, activity_id FROM deal_exceptions
+      WHERE ${where.join(' AND ')} ORDER BY occurred_at, rep_id, activity_id LIMIT $${params.length}`,
+    params,
+  )) as ExceptionListRow[];
 }

@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { Dec } from '../calculation/decimal';
 import { RepRef, StatementKey, insertRows, statementKey } from './sql-rows';
 import { LedgerRow } from './ledger-lines.repository';
+import type { StatementStatus } from './statement-document';
 
 // statements: one row per rep and period, its head (version, total, status) and checkpoint.
 
@@ -173,4 +174,63 @@ export async function loadCheckpoints(
     });
   }
   return out;
+}
+
+/** A statement's head, workflow figures and its ledger and breakdown lines as JSON array texts. */
+export interface StatementDocumentRow {
+  summary: string;
+  total: string;
+  status: StatementStatus;
+  version: number;
+  approved_by: string | null;
+  closed: boolean;
+  booked_elsewhere: string;
+  breakdown: string;
+  lines: string;
+}
+
+/** Everything the statement document is built from, in one round trip; undefined when none is stored. */
+export async function loadStatementDocument(
+  manager: EntityManager,
+  key: StatementKey,
+): Promise<StatementDocumentRow | undefined> {
+  const [row] = (await manager.query(
+    `SELECT s.summary, s.total::text AS total, s.status, s.version, s.approved_by,
+            EXISTS (SELECT 1 FROM closed_periods c WHERE c.tenant_id = s.tenant_id AND c.period_key = s.period_key) AS closed,
+            (SELECT coalesce(sum(l.amount), 0)::text FROM ledger_lines l
+              WHERE l.tenant_id = s.tenant_id AND l.rep_id = s.rep_id AND l.closed_period_key = s.period_key) AS booked_elsewhere,
+            (SELECT coalesce('[' || string_agg(l.line, ',' ORDER BY l.seq) || ']', '[]')
+               FROM ledger_lines l WHERE l.tenant_id = s.tenant_id AND l.rep_id = s.rep_id AND l.period_key = s.period_key) AS lines,
+            (SELECT coalesce('[' || string_agg(b.body, ',' ORDER BY b.section, b.position) || ']', '[]')
+               FROM statement_lines b WHERE b.tenant_id = s.tenant_id AND b.rep_id = s.rep_id AND b.period_key = s.period_key) AS breakdown
+       FROM statements s WHERE s.tenant_id = $1 AND s.rep_id = $2 AND s.period_key = $3`,
+    [key.tenantId, key.repId, key.periodKey],
+  )) as StatementDocumentRow[];
+  return row;
+}
+
+export interface StatementHeadRow {
+  period_key: string;
+  window_start: Date;
+  window_end: Date;
+  plan_id: string;
+  plan_version: number;
+  currency: string;
+  total: string;
+  status: StatementStatus;
+  version: number;
+  updated_at: Date;
+}
+
+/** The heads of a rep's statements, oldest period first. */
+export async function statementHeadsOfRep(
+  manager: EntityManager,
+  tenantId: string,
+  repId: string,
+): Promise<StatementHeadRow[]> {
+  return (await manager.query(
+    `SELECT period_key, window_start, window_end, plan_id, plan_version, currency, total::text AS total, status, version, updated_at
+       FROM statements WHERE tenant_id = $1 AND rep_id = $2 ORDER BY window_start`,
+    [tenantId, repId],
+  )) as StatementHeadRow[];
 }

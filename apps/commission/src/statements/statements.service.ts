@@ -14,7 +14,9 @@ import { loadWindowDeals, withCancellation } from '../ledger/deal-credits.reposi
 import { repKey } from '../ledger/sql-rows';
 import { loadCalendars } from '../ledger/tenant-calendars.repository';
 import { loadRepContexts, RepContext, timelineOf } from '../ledger/rep-contexts';
-import { sqlFilter } from '../ledger/sql-filter';
+import { isPeriodClosed } from '../ledger/closed-periods.repository';
+import { exceptionRows } from '../ledger/deal-exceptions.repository';
+import { loadStatementDocument, statementHeadsOfRep } from '../ledger/statements.repository';
 import {
   statementDocumentText,
   statementIdOf,
@@ -64,28 +66,7 @@ export class StatementsService {
 
   /** The statement document as JSON text, or undefined when the rep has no plan for that period. */
   async statementText(tenantId: string, repId: string, periodKey: string): Promise<string | undefined> {
-    const [row] = (await this.dataSource.query(
-      `SELECT s.summary, s.total::text AS total, s.status, s.version, s.approved_by,
-              EXISTS (SELECT 1 FROM closed_periods c WHERE c.tenant_id = s.tenant_id AND c.period_key = s.period_key) AS closed,
-              (SELECT coalesce(sum(l.amount), 0)::text FROM ledger_lines l
-                WHERE l.tenant_id = s.tenant_id AND l.rep_id = s.rep_id AND l.closed_period_key = s.period_key) AS booked_elsewhere,
-              (SELECT coalesce('[' || string_agg(l.line, ',' ORDER BY l.seq) || ']', '[]')
-                 FROM ledger_lines l WHERE l.tenant_id = s.tenant_id AND l.rep_id = s.rep_id AND l.period_key = s.period_key) AS lines,
-              (SELECT coalesce('[' || string_agg(b.body, ',' ORDER BY b.section, b.position) || ']', '[]')
-                 FROM statement_lines b WHERE b.tenant_id = s.tenant_id AND b.rep_id = s.rep_id AND b.period_key = s.period_key) AS breakdown
-         FROM statements s WHERE s.tenant_id = $1 AND s.rep_id = $2 AND s.period_key = $3`,
-      [tenantId, repId, periodKey],
-    )) as {
-      summary: string;
-      total: string;
-      status: StatementStatus;
-      version: number;
-      approved_by: string | null;
-      closed: boolean;
-      booked_elsewhere: string;
-      breakdown: string;
-      lines: string;
-    }[];
+    const row = await loadStatementDocument(this.dataSource.manager, { tenantId, repId, periodKey });
     if (row !== undefined) {
       // The stored summary is the calculation's; the head's workflow figures are the statement's own.
       const summary = {
@@ -140,17 +121,14 @@ export class StatementsService {
       statement,
       notes: statement.notes,
     });
-    const closed = (await this.dataSource.query(
-      'SELECT 1 FROM closed_periods WHERE tenant_id = $1 AND period_key = $2',
-      [tenantId, periodKey],
-    )) as unknown[];
+    const closed = await isPeriodClosed(this.dataSource.manager, tenantId, periodKey);
     const head = {
       ...summary,
       statementId: statementIdOf(repId, periodKey),
       status: 'draft',
       version: 0,
       approvedBy: null,
-      closed: closed.length > 0,
+      closed,
       bookedInLaterPeriods: '0.00',
     };
     return statementDocumentText(JSON.stringify(head), '[]', JSON.stringify(statement.lines));
@@ -175,22 +153,7 @@ export class StatementsService {
   }
 
   async list(tenantId: string, repId: string): Promise<StatementListItem[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT period_key, window_start, window_end, plan_id, plan_version, currency, total::text AS total, status, version, updated_at
-         FROM statements WHERE tenant_id = $1 AND rep_id = $2 ORDER BY window_start`,
-      [tenantId, repId],
-    )) as {
-      period_key: string;
-      window_start: Date;
-      window_end: Date;
-      plan_id: string;
-      plan_version: number;
-      currency: string;
-      total: string;
-      status: StatementStatus;
-      version: number;
-      updated_at: Date;
-    }[];
+    const rows = await statementHeadsOfRep(this.dataSource.manager, tenantId, repId);
     return rows.map((r) => ({
       periodKey: r.period_key,
       period: { start: r.window_start.toISOString(), end: r.window_end.toISOString() },
@@ -286,26 +249,14 @@ export class StatementsService {
       cursor?: string;
     },
   ): Promise<{ items: unknown[]; nextCursor: string | null }> {
-    const params: unknown[] = [tenantId];
-    const where = ['tenant_id = $1'];
-    const add = sqlFilter(params, where);
-    if (filter.reps !== 'all') add('rep_id = ANY(?::text[])', [...filter.reps]);
-    if (filter.repId !== undefined) add('rep_id = ?', filter.repId);
-    if (filter.periodKey !== undefined) add('period_key = ?', filter.periodKey);
-    if (filter.reason !== undefined) add('reason = ?', filter.reason);
-    if (filter.cursor !== undefined) {
-      const [at, rep, activity] = decodeCursor(filter.cursor);
-      params.push(at, rep, activity);
-      where.push(
-        `(occurred_at, rep_id, activity_id) > ($${params.length - 2}::timestamptz, $${params.length - 1}, $${params.length})`,
-      );
-    }
-    params.push(filter.limit + 1);
-    const rows = (await this.dataSource.query(
-      `SELECT body, occurred_at::text AS at, rep_id, activity_id FROM deal_exceptions
-        WHERE ${where.join(' AND ')} ORDER BY occurred_at, rep_id, activity_id LIMIT $${params.length}`,
-      params,
-    )) as { body: string; at: string; rep_id: string; activity_id: string }[];
+    const rows = await exceptionRows(this.dataSource.manager, tenantId, {
+      reps: filter.reps,
+      ...(filter.repId !== undefined ? { repId: filter.repId } : {}),
+      ...(filter.periodKey !== undefined ? { periodKey: filter.periodKey } : {}),
+      ...(filter.reason !== undefined ? { reason: filter.reason } : {}),
+      ...(filter.cursor !== undefined ? { after: decodeCursor(filter.cursor) } : {}),
+      limit: filter.limit + 1,
+    });
     return keysetPage(
       rows,
       filter.limit,
