@@ -94,6 +94,22 @@ describe('makeEvent', () => {
     ]);
   });
 
+  it('skips only the data check when the caller says it validated the data', () => {
+    const data = { ...EVENT_EXAMPLES['pacer.activity.email_sent.v1'] };
+    const checked = makeEvent('pacer.activity.email_sent.v1', { ...base, data });
+    expect(makeEvent('pacer.activity.email_sent.v1', { ...base, data }, { dataValidated: true })).toEqual(
+      checked,
+    );
+    const extra = { ...data, subjectLine: 'Hi' };
+    expect(() =>
+      makeEvent('pacer.activity.email_sent.v1', { ...base, data: extra }, { dataValidated: true }),
+    ).not.toThrow();
+    const badEnvelope = { ...base, time: '2026-11-27', data };
+    expect(
+      thrown(() => makeEvent('pacer.activity.email_sent.v1', badEnvelope, { dataValidated: true })).problems,
+    ).toEqual([{ path: '/time', message: expect.any(String) as string }]);
+  });
+
   it('applies cross-field rules that need the tenant', () => {
     const snapshot = {
       ...EVENT_EXAMPLES['pacer.kpi.snapshot.v1'],

@@ -26,14 +26,31 @@ export interface RecordedBy {
   role: string;
 }
 
+export interface MakeEventOptions {
+  /**
+   * The caller has just proven `data` against the same limits as the type's schema, so the producer
+   * check of `data` is skipped; the envelope is still checked. Only for a hot path whose own
+   * validation reads the limits these schemas read and whose specs hold the two equal (activity
+   * intake: its DTOs, checked per activity, were a second full validation of every activity here).
+   */
+  dataValidated?: boolean;
+}
+
 /**
  * Builds a contract-conforming CloudEvent: fills `specversion`, `source`, `subject`,
  * `datacontenttype`, `dataschema` and `recordedtime`, and throws `InvalidEventError` if the data or
  * envelope break the contract (unknown fields included).
  */
-export function makeEvent<T extends EventType>(type: T, input: MakeEventInput<T>): PacerEvent<T> {
+export function makeEvent<T extends EventType>(
+  type: T,
+  input: MakeEventInput<T>,
+  options: MakeEventOptions = {},
+): PacerEvent<T> {
   const definition = definitionOf(type);
-  const dataProblems = validateEventData(type, input.data, { tenantId: input.tenantId, mode: 'producer' });
+  const dataProblems =
+    options.dataValidated === true
+      ? []
+      : validateEventData(type, input.data, { tenantId: input.tenantId, mode: 'producer' });
   if (dataProblems.length > 0) {
     throw new InvalidEventError(
       type,
