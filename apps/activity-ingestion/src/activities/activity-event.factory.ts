@@ -36,7 +36,9 @@ export function voidedEventId(tenantId: string, activityId: string): string {
 
 /**
  * `pacer.activity.<kind>.v1` for an accepted activity; `time` is when it happened, per SPEC §2, and
- * `recordedby`/`recordedrole` who recorded it (SPEC §6).
+ * `recordedby`/`recordedrole` who recorded it (SPEC §6). `activity` must be what `validateActivity`
+ * returned: the DTOs read the limits of the contract's schemas (activity-kinds.spec holds every
+ * kind's accepted form to the producer schema), so the data is not checked a second time here.
  */
 export function acceptedEvent(
   tenantId: string,
@@ -44,14 +46,18 @@ export function acceptedEvent(
   recordedTime: string,
   recordedBy?: RecordedBy,
 ): PacerEvent {
-  return makeEvent(activityEventType(activity.kind), {
-    id: acceptedEventId(tenantId, activity.activityId),
-    tenantId,
-    time: activity.occurredAt,
-    recordedTime,
-    ...(recordedBy ? { recordedBy } : {}),
-    data: activity,
-  } as Parameters<typeof makeEvent>[1]);
+  return makeEvent(
+    activityEventType(activity.kind),
+    {
+      id: acceptedEventId(tenantId, activity.activityId),
+      tenantId,
+      time: activity.occurredAt,
+      recordedTime,
+      ...(recordedBy ? { recordedBy } : {}),
+      data: activity,
+    } as Parameters<typeof makeEvent>[1],
+    { dataValidated: true },
+  );
 }
 
 /** `pacer.activity.voided.v1`, carrying the whole original so consumers can undo it without state. */

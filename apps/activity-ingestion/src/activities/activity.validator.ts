@@ -5,6 +5,7 @@ import { FieldError } from '@pacer/http';
 import { sharesSumToOne } from '@pacer/sales-domain';
 import { ACTIVITY_DTOS, DealWonDto } from './activity.dto';
 import { ACTIVITY_FIELD_ORDER } from './activity-fields';
+import { compileDtoAcceptor, DtoAcceptor } from './dto-acceptor';
 import { isStorableText, normaliseMoney, normaliseShare } from '@pacer/sales-domain';
 
 export type ActivityValidation =
@@ -98,6 +99,14 @@ function creditsProblems(dto: DealWonDto): FieldError[] {
   return problems;
 }
 
+// Compiled on first use, when every DTO module has registered its decorators.
+const acceptors = new Map<ActivityKind, DtoAcceptor | undefined>();
+
+function acceptorOf(kind: ActivityKind): DtoAcceptor | undefined {
+  if (!acceptors.has(kind)) acceptors.set(kind, compileDtoAcceptor(ACTIVITY_DTOS[kind]));
+  return acceptors.get(kind);
+}
+
 /** The stored form: known fields only, in a fixed order, money with two fraction digits, shares and probabilities shortest. */
 function normalise(dto: Record<string, unknown>): Activity {
   const out: Record<string, unknown> = {};
@@ -153,6 +162,12 @@ export function validateActivity(raw: unknown): ActivityValidation {
   const kind = raw['kind'];
   if (typeof kind !== 'string' || !KIND_SET.has(kind)) {
     return fail([{ path: 'kind', message: `kind must be one of: ${ACTIVITY_KINDS.join(', ')}` }]);
+  }
+  // Most activities are valid: the compiled rules of the kind's DTO accept them without
+  // class-transformer and class-validator; anything else gets class-validator's own verdict and messages.
+  if (acceptorOf(kind as ActivityKind)?.(raw) === true) {
+    const problems = kind === 'deal_won' ? creditsProblems(raw as unknown as DealWonDto) : [];
+    return problems.length > 0 ? fail(problems) : { ok: true, activity: normalise(raw) };
   }
   const dto = plainToInstance(ACTIVITY_DTOS[kind as ActivityKind], raw);
   const errors: FieldError[] = [];
