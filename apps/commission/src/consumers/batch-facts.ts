@@ -1,18 +1,11 @@
 import type { Role } from '@pacer/contracts';
+import type { DealFact } from '../calculation/statement.types';
 
 /** Facts a batch brought, buffered in memory and written with one statement per kind after the batch. */
-export interface WinFact {
+export interface WinFact extends Omit<DealFact, 'cancellation'> {
   tenantId: string;
-  activityId: string;
+  /** The rep credited (one fact per rep of a split deal). */
   repId: string;
-  dealId: string;
-  wonEventId: string;
-  occurredAt: string;
-  primaryRepId: string;
-  amount: string;
-  share: string;
-  credit: string;
-  currency: string;
   /** Who recorded the deal (CloudEvent extensions `recordedby`, `recordedrole`); null on older events. */
   recordedBy: string | null;
   recordedRole: string | null;

@@ -121,7 +121,7 @@ export class ApprovalsService {
         );
       }
       const at = new Date();
-      await markPeriodPaid(manager, tenantId, periodKey, at, principal.subject);
+      await markPeriodPaid(manager, { tenantId, periodKey, at, by: principal.subject });
       let payouts = 0;
       for await (const page of readPayoutPages(manager, tenantId, periodKey)) {
         payouts += page.length;

@@ -360,16 +360,18 @@ export const STATUS_COUNTS = `count(*)::int AS total,
 
 export const emptyCounts = (): PeriodView['statements'] => ({ total: 0, draft: 0, approved: 0, paid: 0 });
 
-export async function insertClosedPeriod(
-  manager: EntityManager,
-  tenantId: string,
-  periodKey: string,
-  at: Date,
-  by: string,
-): Promise<void> {
+/** An admin's act on a period (close, payout): whose, when. */
+export interface PeriodAct {
+  tenantId: string;
+  periodKey: string;
+  at: Date;
+  by: string;
+}
+
+export async function insertClosedPeriod(manager: EntityManager, act: PeriodAct): Promise<void> {
   await manager.query(
     `INSERT INTO closed_periods (tenant_id, period_key, closed_at, closed_by) VALUES ($1, $2, $3, $4)`,
-    [tenantId, periodKey, at.toISOString(), by],
+    [act.tenantId, act.periodKey, act.at.toISOString(), act.by],
   );
 }
 
@@ -385,20 +387,14 @@ export async function deleteClosedPeriod(
 }
 
 /** Pays the period's approved statements and records who paid it out, when. */
-export async function markPeriodPaid(
-  manager: EntityManager,
-  tenantId: string,
-  periodKey: string,
-  at: Date,
-  by: string,
-): Promise<void> {
+export async function markPeriodPaid(manager: EntityManager, act: PeriodAct): Promise<void> {
   await manager.query(
     `UPDATE statements SET status = 'paid' WHERE tenant_id = $1 AND period_key = $2 AND status = 'approved'`,
-    [tenantId, periodKey],
+    [act.tenantId, act.periodKey],
   );
   await manager.query(
     `UPDATE closed_periods SET paid_at = $3, paid_by = $4 WHERE tenant_id = $1 AND period_key = $2`,
-    [tenantId, periodKey, at.toISOString(), by],
+    [act.tenantId, act.periodKey, act.at.toISOString(), act.by],
   );
 }
 

@@ -36,7 +36,7 @@ export class PeriodCloseService {
       const state = await loadPeriodState(manager, tenantId, periodKey);
       if (state.closed) return { changed: false, body: state };
       const at = new Date();
-      await insertClosedPeriod(manager, tenantId, periodKey, at, principal.subject);
+      await insertClosedPeriod(manager, { tenantId, periodKey, at, by: principal.subject });
       const heads = await statementHeadsOfPeriod(manager, tenantId, periodKey);
       await publishGovernanceEvents(
         manager,

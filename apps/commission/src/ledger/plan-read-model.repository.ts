@@ -3,7 +3,7 @@ import { PlanBody } from '@pacer/contracts';
 import { money } from '../calculation/decimal';
 import type { AssignmentFact } from '../calculation/rep-timeline';
 import type { PlanVersion, QuotaFact } from '../calculation/statement.types';
-import { RepRef, columns, repKey } from './sql-rows';
+import { RepRef, columns, repKey, rowsOfRep, upsertRow } from './sql-rows';
 
 // plan_versions, plan_assignments and quotas: the read model the plan streams project into.
 
@@ -170,10 +170,11 @@ export async function upsertAssignment(
   planId: string,
   eventId: string,
 ): Promise<void> {
-  await manager.query(
-    `INSERT INTO plan_assignments (tenant_id, rep_id, effective_from, plan_id, event_id) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (tenant_id, rep_id, effective_from) DO UPDATE SET plan_id = EXCLUDED.plan_id, event_id = EXCLUDED.event_id, updated_at = now()`,
-    [tenantId, repId, effectiveFrom, planId, eventId],
+  await upsertRow(
+    manager,
+    'plan_assignments',
+    { tenant_id: tenantId, rep_id: repId, effective_from: effectiveFrom },
+    { plan_id: planId, event_id: eventId },
   );
 }
 
@@ -195,10 +196,13 @@ export async function assignmentsOfRep(
   tenantId: string,
   repId: string,
 ): Promise<{ planId: string; effectiveFrom: string; eventId: string }[]> {
-  const rows = (await manager.query(
-    `SELECT plan_id, effective_from::text AS effective_from, event_id FROM plan_assignments WHERE tenant_id = $1 AND rep_id = $2 ORDER BY effective_from`,
-    [tenantId, repId],
-  )) as { plan_id: string; effective_from: string; event_id: string }[];
+  const rows = await rowsOfRep<{ plan_id: string; effective_from: string; event_id: string }>(
+    manager,
+    'plan_assignments',
+    'plan_id, effective_from::text AS effective_from, event_id',
+    'effective_from',
+    { tenantId, repId },
+  );
   return rows.map((r) => ({ planId: r.plan_id, effectiveFrom: r.effective_from, eventId: r.event_id }));
 }
 
@@ -210,10 +214,11 @@ export async function upsertQuota(
   amount: string,
   eventId: string,
 ): Promise<void> {
-  await manager.query(
-    `INSERT INTO quotas (tenant_id, rep_id, period_key, amount, event_id) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (tenant_id, rep_id, period_key) DO UPDATE SET amount = EXCLUDED.amount, event_id = EXCLUDED.event_id, updated_at = now()`,
-    [tenantId, repId, periodKey, amount, eventId],
+  await upsertRow(
+    manager,
+    'quotas',
+    { tenant_id: tenantId, rep_id: repId, period_key: periodKey },
+    { amount, event_id: eventId },
   );
 }
 
@@ -222,9 +227,12 @@ export async function quotasOfRep(
   tenantId: string,
   repId: string,
 ): Promise<{ periodKey: string; amount: string; eventId: string }[]> {
-  const rows = (await manager.query(
-    `SELECT period_key, amount::text AS amount, event_id FROM quotas WHERE tenant_id = $1 AND rep_id = $2 ORDER BY period_key`,
-    [tenantId, repId],
-  )) as { period_key: string; amount: string; event_id: string }[];
+  const rows = await rowsOfRep<{ period_key: string; amount: string; event_id: string }>(
+    manager,
+    'quotas',
+    'period_key, amount::text AS amount, event_id',
+    'period_key',
+    { tenantId, repId },
+  );
   return rows.map((r) => ({ periodKey: r.period_key, amount: money(r.amount), eventId: r.event_id }));
 }

@@ -53,3 +53,37 @@ export async function insertRows(
     await manager.query(`${head} VALUES ${tuples.join(', ')} ${tail}`, params);
   }
 }
+
+/**
+ * Inserts one row of a read-model table, or where its `key` is already stored updates the `values`
+ * columns and `updated_at`. Table and column names come from code, never from input.
+ */
+export async function upsertRow(
+  manager: EntityManager,
+  table: string,
+  key: Readonly<Record<string, unknown>>,
+  values: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const keys = Object.keys(key);
+  const sets = Object.keys(values);
+  const all = [...keys, ...sets];
+  await manager.query(
+    `INSERT INTO ${table} (${all.join(', ')}) VALUES (${all.map((_, i) => `$${i + 1}`).join(', ')})
+     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${sets.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()`,
+    [...Object.values(key), ...Object.values(values)],
+  );
+}
+
+/** A rep's rows of a per-rep table (`select` from `table`), in `orderBy` order. */
+export async function rowsOfRep<R>(
+  manager: EntityManager,
+  table: string,
+  select: string,
+  orderBy: string,
+  ref: RepRef,
+): Promise<R[]> {
+  return (await manager.query(
+    `SELECT ${select} FROM ${table} WHERE tenant_id = $1 AND rep_id = $2 ORDER BY ${orderBy}`,
+    [ref.tenantId, ref.repId],
+  )) as R[];
+}
