@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { IHeaders, KafkaMessage } from 'kafkajs';
 import { EntityManager } from 'typeorm';
 import { DLQ_HEADERS } from '@pacer/contracts';
 import { dependencyOutage } from '@pacer/http';
-import { CORRELATION_ID_HEADER, extractTraceContext, Logger, LogFields, pacerTracer, tracingEnabled, withLogContext } from '@pacer/observability';
+import { CORRELATION_ID_HEADER, extractTraceContext, Logger, LogFields, pacerTracer, runInSpan, tracingEnabled, withLogContext } from '@pacer/observability';
 import { enqueueOutbox, OutboxMessage } from './outbox';
 
 /** What a decoder makes of a record's value: an event, a record to skip, or a poison message. */
@@ -369,15 +369,7 @@ export class BatchApplier<E> {
       },
       parent,
     );
-    try {
-      return await context.with(trace.setSpan(parent, span), () => withLogContext(fields, run));
-    } catch (e) {
-      span.recordException(e instanceof Error ? e : String(e));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw e;
-    } finally {
-      span.end();
-    }
+    return runInSpan(span, () => withLogContext(fields, run), parent);
   }
 
   async deadLetter(

@@ -4,6 +4,8 @@ import {
   isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
+  Span,
+  SpanStatusCode,
   trace,
   Tracer,
 } from '@opentelemetry/api';
@@ -109,6 +111,22 @@ async function register(options: TracingOptions): Promise<Tracing> {
 /** The tracer all Pacer spans are created with (a no-op tracer while tracing is off). */
 export function pacerTracer(): Tracer {
   return trace.getTracer('pacer');
+}
+
+/**
+ * Runs `run` with `span` active (as a child of `parent`, default the root context) and ends the span
+ * when it settles; a throw is recorded on the span, which is marked failed, and rethrown.
+ */
+export async function runInSpan<T>(span: Span, run: () => Promise<T>, parent: Context = ROOT_CONTEXT): Promise<T> {
+  try {
+    return await context.with(trace.setSpan(parent, span), run);
+  } catch (e) {
+    span.recordException(e instanceof Error ? e : String(e));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw e;
+  } finally {
+    span.end();
+  }
 }
 
 /**
