@@ -1,6 +1,6 @@
-import { context, Link, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Link, ROOT_CONTEXT, Span, SpanKind, trace } from '@opentelemetry/api';
 import { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   consumerBatchDuration,
   consumerBatchSize,
@@ -12,6 +12,7 @@ import {
   extractTraceContext,
   onConsumerMetricsCollect,
   pacerTracer,
+  runInSpan,
   tracingEnabled,
 } from '@pacer/observability';
 import { BatchApplier, BatchApplierOptions, errorText, headerMap, isTransientFailure, Outcomes } from './batch-applier';
@@ -305,19 +306,11 @@ export class BatchConsumer<E> {
       return this.applyBatchTransaction(topic, partition, messages, nextOffset, careful);
     }
     const span = this.startBatchSpan(topic, partition, messages, careful);
-    try {
-      const outcomes = await context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
-        this.applyBatchTransaction(topic, partition, messages, nextOffset, careful),
-      );
+    return runInSpan(span, async () => {
+      const outcomes = await this.applyBatchTransaction(topic, partition, messages, nextOffset, careful);
       span.setAttribute('pacer.batch.handled_count', outcomes.applied);
       return outcomes;
-    } catch (e) {
-      span.recordException(e instanceof Error ? e : String(e));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw e;
-    } finally {
-      span.end();
-    }
+    });
   }
 
   /**
@@ -361,30 +354,47 @@ export class BatchConsumer<E> {
     nextOffset: string,
     careful: boolean,
   ): Promise<Outcomes> {
-    const { dataSource, groupId } = this.options;
+    const { dataSource } = this.options;
     return dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
-         ON CONFLICT DO NOTHING`,
-        [groupId, topic, partition],
-      );
-      const [row] = (await manager.query(
-        `SELECT next_offset FROM consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-        [groupId, topic, partition],
-      )) as { next_offset: string }[];
-      const stored = BigInt(row?.next_offset ?? '0');
+      const stored = await this.claimPartition(manager, topic, partition, nextOffset);
       const fresh = messages.filter((m) => BigInt(m.offset) >= stored);
       if (fresh.length === 0) {
         return new Outcomes();
       }
       const decoded = this.applier.decode(fresh.map((message) => ({ topic, partition, message })));
       const outcomes = await this.applier.apply(manager, decoded, careful);
-      await manager.query(
-        `UPDATE consumer_offsets SET next_offset = $4, updated_at = now()
-          WHERE group_id = $1 AND topic = $2 AND partition = $3`,
-        [groupId, topic, partition, nextOffset],
-      );
       return outcomes;
     });
+  }
+
+  /**
+   * Locks the partition's offset row for this transaction, moves it to `nextOffset` (never back) and
+   * returns the offset stored before: records below it were applied by an earlier batch. Moving it at
+   * the start is the same as at the end, as the batch commits or rolls back whole; one statement
+   * instead of insert-if-missing, select-for-update and a closing update. The subquery's FOR UPDATE
+   * makes a concurrent member (a zombie of a rebalance) wait and then read the version it committed.
+   */
+  private async claimPartition(manager: EntityManager, topic: string, partition: number, nextOffset: string): Promise<bigint> {
+    const { groupId } = this.options;
+    const params = [groupId, topic, partition, nextOffset];
+    for (;;) {
+      const [moved] = (await manager.query(
+        `UPDATE consumer_offsets c SET next_offset = GREATEST(c.next_offset, $4::bigint), updated_at = now()
+           FROM (SELECT next_offset FROM consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE) before
+          WHERE c.group_id = $1 AND c.topic = $2 AND c.partition = $3
+          RETURNING before.next_offset AS stored`,
+        params,
+      )) as [{ stored: string }[], number];
+      const row = moved[0];
+      if (row) return BigInt(row.stored);
+      // The partition's first batch ever: nothing was applied before it.
+      const inserted = (await manager.query(
+        `INSERT INTO consumer_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING next_offset`,
+        params,
+      )) as { next_offset: string }[];
+      if (inserted.length > 0) return 0n;
+      // Another member inserted it meanwhile: lock and read its row.
+    }
   }
 }
