@@ -2,9 +2,15 @@
 // production, over the shared broker and database.
 //  - apiToSnapshotActivitiesPerSec: activities posted to the ingestion batch API until the org/day KPI
 //    snapshot on pacer.kpi.v1 counts every one of them (accept → outbox → Kafka → KPI → outbox → Kafka)
+//  - cpuUsPerActivity.<service>: CPU time (user + system) each service process spent per activity in
+//    the throughput phase, and their sum: on 2 cores the budget for 10k/s is 200 µs with Postgres and Kafka
 //  - freshnessP50Ms / freshnessP99Ms: at a steady 1k activities/s, from the moment the API accepted a
 //    batch to the moment a snapshot reflecting it was read from pacer.kpi.v1
+// BENCH_E2E_ACTIVITIES (default 50,000) and BENCH_E2E_STEADY_SECONDS (20) size the two phases;
+// BENCH_SERVICE_NODE_OPTIONS is handed to every service process as NODE_OPTIONS (Node refuses
+// `--cpu-prof` there: profile with `--require <a preload that runs the inspector's Profiler>`).
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS } from '@pacer/contracts';
 import { uniqueName } from '@pacer/testing';
@@ -15,6 +21,7 @@ import { runStandalone } from './standalone';
 const THROUGHPUT_ACTIVITIES = Number(process.env['BENCH_E2E_ACTIVITIES'] ?? 50_000);
 const STEADY_SECONDS = Number(process.env['BENCH_E2E_STEADY_SECONDS'] ?? 20);
 const STEADY_RATE = 1_000;
+const SERVICE_NODE_OPTIONS = process.env['BENCH_SERVICE_NODE_OPTIONS'];
 const REPS = 50;
 
 interface OrgDayWatch {
@@ -65,6 +72,29 @@ async function waitFor(watch: OrgDayWatch, calls: number, timeoutMs: number): Pr
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // in clock ticks, USER_HZ = 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each service's CPU time so far, to report what one activity costs each of them. */
+function servicesCpu(system: PacerSystem): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [service, p] of Object.entries(system.processes)) {
+    const s = cpuSeconds(p.pid);
+    if (s !== undefined) out.set(service, s);
+  }
+  return out;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -74,7 +104,7 @@ export async function benchSystem(): Promise<Record<string, number | string>> {
   const system = await PacerSystem.start({
     brokers: infra.kafkaBrokers,
     databaseServerUrl: infra.databaseServerUrl,
-    env: { LOG_LEVEL: 'warn' },
+    env: { LOG_LEVEL: 'warn', ...(SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: SERVICE_NODE_OPTIONS } : {}) },
   });
   try {
     // Throughput: one tenant, everything today (the org/day snapshot then counts it all).
@@ -82,6 +112,7 @@ export async function benchSystem(): Promise<Record<string, number | string>> {
     const client = await system.client(tenant, ['ingest']);
     const watch = await watchOrgCalls(infra.kafkaBrokers, system.topic(TOPICS.kpi), tenant);
     const batch = 1000;
+    const cpuBefore = servicesCpu(system);
     const started = Date.now();
     let next = 0;
     await Promise.all(
@@ -96,6 +127,13 @@ export async function benchSystem(): Promise<Record<string, number | string>> {
     );
     const accepted = Date.now();
     const done = await waitFor(watch, THROUGHPUT_ACTIVITIES, 600_000);
+    // CPU µs per activity of each service over the throughput phase: on 2 cores their sum is the budget.
+    const cpuUsPerActivity: Record<string, number> = {};
+    for (const [service, after] of servicesCpu(system)) {
+      const before = cpuBefore.get(service);
+      if (before !== undefined) cpuUsPerActivity[`cpuUsPerActivity.${service}`] = Math.round(((after - before) * 1e6) / THROUGHPUT_ACTIVITIES);
+    }
+    cpuUsPerActivity['cpuUsPerActivity.services'] = Object.values(cpuUsPerActivity).reduce((a, b) => a + b, 0);
     await watch.stop();
 
     // Freshness at a steady 1k/s: batches of 100 every 100 ms.
@@ -121,6 +159,7 @@ export async function benchSystem(): Promise<Record<string, number | string>> {
       freshnessRatePerSec: STEADY_RATE,
       freshnessP50Ms: Math.max(0, percentile(latencies, 50)),
       freshnessP99Ms: Math.max(0, percentile(latencies, 99)),
+      ...cpuUsPerActivity,
     };
   } finally {
     await system.stop();
