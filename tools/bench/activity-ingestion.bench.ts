@@ -11,7 +11,9 @@
 //    of NDJSON, generated on the fly, is streamed into it; importRssAt10/50/90PctMB: its RSS when
 //    10/50/90% of the bytes had been sent, and importHeapUsedAt…MB the V8 heap in use then (from the
 //    service's /metrics), so a flat import reads as three close figures and a leak as a climb.
-//    BENCH_IMPORT_TRACE=1 also prints one line per sample (seconds, MiB sent, RSS, heap) to stderr.
+//    bigImportServiceCpuMsPer1kLines is the service's CPU per 1000 lines (GC included), steadier than
+//    lines/s on a shared machine. BENCH_IMPORT_TRACE=1 also prints one line per sample (seconds, MiB
+//    sent, RSS, heap) to stderr.
 // Env: BENCH_ACTIVITIES (default 100000; 0 skips the throughput figures), BENCH_IMPORT_BYTES (default
 // 1073741824; 0 skips the RSS figure), BENCH_SERVICE_NODE_FLAGS (node flags of the measured service,
 // e.g. "--max-old-space-size=128"), BENCH_SERVICE_BUILD=1 (measure the compiled build, as in the image).
@@ -381,6 +383,16 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return m ? Number(m[1]) : 0;
 }
 
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s,
+ * USER_HZ on Linux): a cost per line that other load on a shared machine moves less than lines/s.
+ */
+function cpuSeconds(pid: number): number {
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** The service's V8 heap in use (prom-client's default gauge), in bytes; undefined when unreadable. */
 async function heapUsedBytes(base: string): Promise<number | undefined> {
   try {
@@ -502,9 +514,11 @@ async function bigImport(): Promise<Record<string, number | string>> {
     const token = await mintToken({ secret: TEST_JWT_SECRET, tenantId: 'bench-rss', roles: ['ingest'] });
     const { body, lines, bytes } = sizedNdjsonBody('rss', IMPORT_BYTES);
     const sampler = memorySampler(pid, base, bytes, IMPORT_BYTES);
+    const cpuBefore = cpuSeconds(pid);
     const t = process.hrtime.bigint();
     const res = await post(`${base}/v1/activities/import`, token, 'application/x-ndjson', body);
     const took = seconds(t);
+    const cpu = cpuSeconds(pid) - cpuBefore;
     sampler.stop();
     const summary = JSON.parse(res.text) as { accepted?: number; rejectedCount?: number };
     if (res.status !== 202 || summary.accepted !== lines()) {
@@ -517,6 +531,7 @@ async function bigImport(): Promise<Record<string, number | string>> {
       bigImportActivitiesPerSec: Math.round(lines() / took),
       bigImportMBPerSec: +(IMPORT_BYTES / 2 ** 20 / took).toFixed(1),
       bigImportSeconds: +took.toFixed(1),
+      bigImportServiceCpuMsPer1kLines: Math.round((cpu * 1e6) / lines()),
       serviceIdleRssMB: Math.round(baselineKb / 1024),
       importPeakRssMB: Math.round(Math.max(statusKb(pid, 'VmHWM'), sampler.peakKb(), baselineKb) / 1024),
       ...Object.fromEntries(
