@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { OutboxMessage } from '@pacer/messaging';
 import { instantMillis } from '../calculation/deal-order';
 import { LedgerBalance, LedgerPosting, planPostings } from '../calculation/ledger-postings';
-import { boundedId } from '../calculation/line-ids';
+import { boundedId, lineIdOf } from '../calculation/line-ids';
 import { asPriorPeriodAdjustments, bookingPeriod } from '../calculation/prior-period';
 import { TimelineWindow, windowAt } from '../calculation/rep-timeline';
 import { computeStatement, extendStatement, StatementExtension } from '../calculation/statement-calculator';
@@ -54,7 +54,13 @@ interface Job {
   stored?: StoredStatementRef;
   deals?: DealRow[];
   /** Set when the period is extended by new deals rather than computed whole. */
-  extension?: { result: StatementExtension; prior: StoredCheckpoint; checkpoint: StatementCheckpoint };
+  extension?: {
+    result: StatementExtension;
+    prior: StoredCheckpoint;
+    checkpoint: StatementCheckpoint;
+    /** Deal lines the ledger cannot hold yet: their deal id has no other record for the rep. */
+    unposted: ReadonlySet<string>;
+  };
   /** Set when the period is closed: its corrections are booked in this open period instead. */
   bookIn?: TimelineWindow;
   /** The period is closed: it is never written (its corrections go to `bookIn`, if there is one). */
@@ -153,8 +159,8 @@ export class Recalculator {
       manager,
       extended.map(keyOf),
       extended.map((j) => {
-        const ext = (j.extension as NonNullable<Job['extension']>).result;
-        return [...ext.head, ...ext.tail].map((l) => l.lineId);
+        const { result, unposted } = j.extension as NonNullable<Job['extension']>;
+        return [...result.head, ...result.tail].map((l) => l.lineId).filter((id) => !unposted.has(id));
       }),
     );
     for (const [key, held] of touchedBalances) balances.set(key, held);
@@ -391,8 +397,25 @@ async function tryExtensions(manager: EntityManager, candidates: readonly Candid
       },
       checkpoint,
     );
-    if (result !== undefined) c.job.extension = { result, prior, checkpoint };
+    if (result !== undefined)
+      c.job.extension = { result, prior, checkpoint, unposted: unpostedLines(c.wins) };
   });
+}
+
+/**
+ * The deal lines of new wins that no ledger line can be posted against yet: every line of a deal is
+ * posted from a record of its deal id for the rep, and these wins are the rep's only record of theirs.
+ * Ids that `lineIdOf` hashes, or that look like its hashes, are left to the ledger to answer.
+ */
+function unpostedLines(wins: readonly TouchedWin[]): Set<string> {
+  const out = new Set<string>();
+  for (const w of wins) {
+    if (w.stored === undefined || w.stored.otherRecord) continue;
+    const dealId = w.stored.deal.dealId;
+    const lineId = lineIdOf('deal', dealId);
+    if (lineId === `deal:${dealId}` && !dealId.startsWith('sha1-')) out.add(lineId);
+  }
+  return out;
 }
 
 /**
