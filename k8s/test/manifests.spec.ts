@@ -3,11 +3,14 @@
  * Kubernetes / KEDA / Strimzi schemas and checks the operational policy of issue 8 and its
  * consistency with the code (libs/config, libs/contracts).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { CONFIG_VARIABLES, DATABASE_CONNECTION_VARIABLES, DEFAULT_PORTS, KAFKA_SECURITY_VARIABLES, loadConfig, OIDC_CONFIG_VARIABLES, SECRETS_KEY_VARIABLES, SERVICES, ServiceName } from '@pacer/config';
 import { TOPIC_SPECS, TOPICS } from '@pacer/contracts';
 import { minInsyncReplicasFor } from '@pacer/testing/infra';
+import { runtimeHeapFlags } from './lib/docker';
 import { podSpec, renderKustomization } from './lib/kustomize';
-import { OVERLAYS, overlayDir } from './lib/paths';
+import { OVERLAYS, overlayDir, REPO_ROOT } from './lib/paths';
 import {
   deploymentViolations,
   imageViolations,
@@ -47,6 +50,8 @@ const REQUIRED_ENV = ['NODE_ENV', 'PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFK
 // (docs/deployment.md), with their secrets mounted as files, never in the base manifests.
 const OPTIONAL_ENV: string[] = ['PACER_JWT_ISSUER', ...OIDC_CONFIG_VARIABLES, ...KAFKA_SECURITY_VARIABLES, ...DATABASE_CONNECTION_VARIABLES];
 const DEFAULT_PARTITIONS = loadConfig('commission', {}).topicPartitions;
+/** The services' heap bound, set once in the image (Dockerfile NODE_OPTIONS). */
+const IMAGE_HEAP = runtimeHeapFlags(readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8'));
 
 const rendered = Object.fromEntries(OVERLAYS.map((o) => [o, renderKustomization(overlayDir(o))])) as Record<
   (typeof OVERLAYS)[number],
@@ -115,6 +120,20 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
 
     it('Deployment: probes on /health/*, resources, preStop, grace period, restricted securityContext', () => {
       expect(deploymentViolations(deployment, { service, port })).toEqual([]);
+    });
+
+    it("memory: the limit of the service and its migration Job leaves room for the image's heap bound", () => {
+      // Measured: a 128 MB old space peaks under 200 MB RSS (young generation, code, Buffers and the
+      // allocator's slack come on top), so twice the old space is the least limit that never meets
+      // the OOM killer before V8's own bound (docs/deployment.md "Memory").
+      expect(IMAGE_HEAP.oldSpaceMb).toEqual(expect.any(Number));
+      const least = 2 * (IMAGE_HEAP.oldSpaceMb as number) * 2 ** 20;
+      for (const obj of [deployment, job]) {
+        const limit = parseQuantity(mainContainer(obj)['resources']?.['limits']?.['memory']);
+        expect([obj.kind, limit !== undefined && limit >= least]).toEqual([obj.kind, true]);
+      }
+      // NODE_OPTIONS is no CONFIG_VARIABLE, so the environment check keeps a manifest from overriding it.
+      expect(CONFIG_VARIABLES as readonly string[]).not.toContain('NODE_OPTIONS');
     });
 
     it('environment: only CONFIG_VARIABLES, the required ones set, secrets from pacer-<svc>-secrets, accepted by loadConfig', () => {

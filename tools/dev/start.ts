@@ -2,6 +2,7 @@
 // processes with one shared environment, prints where everything listens, and on Ctrl-C stops
 // exactly what it started.
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { buildScenario, localServiceUrls, PacerClient, seedScenario, simulateActivity } from '@pacer/api-client';
@@ -12,6 +13,15 @@ import { databaseUrlFor, ensureInfra, kafkaAnswers, LOCAL_KAFKA_BROKER, stopInfr
 const ROOT = path.resolve(__dirname, '../..');
 const DEV_SECRET = 'pacer-dev-secret-change-me';
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
+
+/**
+ * The heap bound of the services' image (NODE_OPTIONS in the root Dockerfile, the one place it is set),
+ * so a service started here runs within the heap it has in a pod and outgrowing it shows up here first.
+ */
+function imageHeapFlags(): string[] {
+  const options = /NODE_OPTIONS="([^"]*)"/.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '';
+  return options.split(/\s+/).filter((flag) => /^--max-(old|semi)-space-size=\d+$/.test(flag));
+}
 
 async function main(): Promise<void> {
   const kafkaWasUp = process.env['KAFKA_BROKERS'] ? true : await kafkaAnswers([LOCAL_KAFKA_BROKER]);
@@ -31,6 +41,7 @@ async function main(): Promise<void> {
     process.exit(code);
   }
 
+  const heapFlags = imageHeapFlags();
   SERVICES.forEach((service, i) => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -39,7 +50,7 @@ async function main(): Promise<void> {
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       PACER_JWT_SECRET: secret,
     };
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${service}/src/main.ts`], {
+    const child = spawn(process.execPath, [...heapFlags, '-r', '@swc-node/register', `apps/${service}/src/main.ts`], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

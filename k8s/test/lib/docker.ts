@@ -160,3 +160,22 @@ export function isDockerIgnored(dockerignore: string, file: string): boolean {
   }
   return ignored;
 }
+
+/**
+ * The heap flags the runtime stage sets in NODE_OPTIONS (`--max-old-space-size`, `--max-semi-space-size`,
+ * in MB), i.e. what every container of the image runs with unless its environment overrides it.
+ */
+export function runtimeHeapFlags(dockerfile: string): { oldSpaceMb?: number; semiSpaceMb?: number } {
+  const { stages } = parseDockerfile(dockerfile);
+  const runtime = stages[stages.length - 1];
+  const env = (runtime?.instructions ?? [])
+    .filter((i) => i.keyword === 'ENV')
+    .map((i) => i.args)
+    .join(' ');
+  const options = /NODE_OPTIONS=("[^"]*"|\S+)/.exec(env)?.[1]?.replace(/^"|"$/g, '') ?? '';
+  const flag = (name: string): number | undefined => {
+    const m = new RegExp(`--${name}=(\\d+)`).exec(options);
+    return m ? Number(m[1]) : undefined;
+  };
+  return { oldSpaceMb: flag('max-old-space-size'), semiSpaceMb: flag('max-semi-space-size') };
+}
