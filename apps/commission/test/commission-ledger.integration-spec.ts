@@ -239,6 +239,64 @@ describe('commission ledger on Kafka and Postgres', () => {
     expect(types.filter((t) => t === 'pacer.commission.clawed_back.v1')).toHaveLength(2);
   });
 
+  it('credits a deal id once: a second record, in a later batch or the same one, is an exception', async () => {
+    const tenantId = uniqueName('t-dup-deal');
+    const admin = await setUpRep(tenantId, 'r1');
+    const topic = svc.topic(TOPICS.activities);
+    await produce(producer, topic, [
+      dealWon(tenantId, {
+        repId: 'r1',
+        dealId: 'D1',
+        amount: '60000.00',
+        occurredAt: '2026-01-10T10:00:00Z',
+      }),
+    ]);
+    await statementOf(tenantId, 'r1', 'FY2026-Q1', '3000.00');
+    // After every deal of the period, as an extension would take it, but its deal id is stored already.
+    await produce(producer, topic, [
+      dealWon(tenantId, {
+        repId: 'r1',
+        dealId: 'D1',
+        activityId: 'won-D1-again',
+        amount: '10000.00',
+        occurredAt: '2026-02-10T10:00:00Z',
+      }),
+    ]);
+    await pollUntil(
+      () => call(svc.baseUrl, 'GET', '/v1/exceptions?repId=r1', admin),
+      (r) => r.body?.items?.length === 1,
+      { timeoutMs: 30_000, what: 'the duplicate of D1' },
+    );
+    // Two records of D2 in one batch: neither was stored before the batch's insert.
+    await produce(producer, topic, [
+      dealWon(tenantId, {
+        repId: 'r1',
+        dealId: 'D2',
+        amount: '50000.00',
+        occurredAt: '2026-03-01T10:00:00Z',
+      }),
+      dealWon(tenantId, {
+        repId: 'r1',
+        dealId: 'D2',
+        activityId: 'won-D2-again',
+        amount: '5000.00',
+        occurredAt: '2026-03-02T10:00:00Z',
+      }),
+    ]);
+    // D1 3,000; D2 40,000 at 5% + 10,000 at 8% = 2,800; the SPIFF at D2.
+    const statement = await statementOf(tenantId, 'r1', 'FY2026-Q1', '6800.00');
+    expect(statement.credited).toBe('110000.00');
+    const exceptions = await pollUntil(
+      () => call(svc.baseUrl, 'GET', '/v1/exceptions?repId=r1', admin),
+      (r) => r.body?.items?.length === 2,
+      { timeoutMs: 30_000, what: 'the duplicates of D1 and D2' },
+    );
+    expect(exceptions.body.items.map((e: any) => [e.activityId, e.reason])).toEqual([
+      ['won-D1-again', 'duplicate_deal'],
+      ['won-D2-again', 'duplicate_deal'],
+    ]);
+  });
+
   it('changes nothing when the same event is delivered twice', async () => {
     const tenantId = uniqueName('t-redeliver');
     await setUpRep(tenantId, 'r1');
