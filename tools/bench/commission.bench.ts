@@ -3,6 +3,8 @@
 //    touched statement recalculated, ledger lines stored and their deltas in the outbox — per second,
 //    from the first send until the consumer has committed the last offset; dealsPerSecPublished also
 //    waits until the outbox relay has put every delta on pacer.commissions.v1.
+//    nodeCpuMsPerDeal and pgCpuMsPerDeal: CPU of this process and of the service database's Postgres
+//    backends per deal over the same span; on a shared machine they move far less than deals/s.
 //  - statement read latency (GET) for one rep with 10,000 deals in one period.
 //  - late deals (dated before the period's last deal, so the period is computed whole) into an open
 //    period, then as many into the same period once it is closed (booked as prior-period
