@@ -50,8 +50,13 @@ export function assertJsonDepth(text: string, maxDepth: number = INPUT_LIMITS.ma
   }
 }
 
+// A key literal without escapes or control characters is its own text between the quotes; JSON.parse
+// per key was a third of this scan on a 1000-item batch.
+const PLAIN_KEY_LITERAL = /^"[^"\\\u0000-\u001f]*"$/;
+
 function keyOf(literal: string | undefined): string {
   if (literal === undefined) return '';
+  if (PLAIN_KEY_LITERAL.test(literal)) return literal.slice(1, -1);
   try {
     const key: unknown = JSON.parse(literal);
     return typeof key === 'string' ? key : '';
