@@ -216,16 +216,19 @@ export function toSnapshot(r: Row): SnapshotRecord {
 /**
  * The KPI read models in the service's Postgres, inside the consumer batch's transaction. One store
  * serves one batch (one transaction).
- *
- * Facts are most of what a batch writes, and nearly all of them are new. The processor reads every
- * stored row of a batch's activities (and of whatever it attributes again) before it saves, under
- * the tenant's lock (the replay's shadow has a single writer), so a fact to save that this store
- * never read nor wrote is not in the table: those go in by COPY (no JSON to parse, no conflict to
- * check: about half the cost of the upsert), the rows read before are upserted. Should that ever
- * not hold, COPY fails on the primary key, and the batch with it, rather than a row being lost.
  */
 export class PgKpiStore implements KpiStore {
-  /** `tenant \0 factRowId` of the facts this store read or wrote, i.e. known to be stored. */
+  /**
+   * Whether facts this store never read nor wrote go in by COPY rather than the upsert (a subclass
+   * that is its tables' only writer turns it on; see ShadowKpiStore). The processor reads every stored
+   * row of a batch's activities (and of whatever it attributes again) before it saves, so such a fact
+   * is not in the table; should that ever not hold, COPY fails on the primary key, and the batch with
+   * it, rather than a row being lost. Off in the live store until it is shown safe there: with it on,
+   * the live integration specs (pipeline, consistency, valid-domain) failed in one run on a machine at
+   * load 30, by timeouts and partial counts, and whether the load alone did it is not settled.
+   */
+  protected readonly copyNewFacts: boolean = false;
+  /** `tenant \0 factRowId` of the facts this store read or wrote, i.e. known to be stored (with copyNewFacts). */
   private readonly storedFacts = new Set<string>();
 
   constructor(protected readonly manager: EntityManager) {}
@@ -494,6 +497,7 @@ export class PgKpiStore implements KpiStore {
   }
 
   async saveFacts(tenantId: string, rows: readonly FactRow[]): Promise<void> {
+    if (!this.copyNewFacts) return this.upsertFacts(tenantId, rows);
     const stored: FactRow[] = [];
     const fresh: FactRow[] = [];
     for (const row of rows) (this.storedFacts.has(this.factId(tenantId, row)) ? stored : fresh).push(row);
@@ -512,6 +516,7 @@ export class PgKpiStore implements KpiStore {
   }
 
   private remember(tenantId: string, rows: FactRow[]): FactRow[] {
+    if (!this.copyNewFacts) return rows;
     for (const row of rows) this.storedFacts.add(this.factId(tenantId, row));
     return rows;
   }
