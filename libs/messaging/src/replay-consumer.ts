@@ -29,8 +29,14 @@ export interface ReplayConsumerOptions<E> extends BatchApplierOptions<E> {
    * far: store the progress there (it commits with what the chunk applied), or throw to abort.
    */
   commitProgress(manager: EntityManager, reached: readonly ReplayPosition[]): Promise<void>;
-  /** Decoded records per transaction (default 20,000). */
+  /** Decoded records per transaction at most (default 20,000). */
   chunkSize?: number;
+  /**
+   * Decoded records that make a chunk worth a transaction when none is in flight (default a quarter
+   * of `chunkSize`): the database starts on the first records instead of idling until a full chunk is
+   * read, and chunks grow to `chunkSize` while it is busy.
+   */
+  minChunkSize?: number;
   /**
    * Records of one chunk that may fail alone and be dead-lettered (default 10): one more fails the
    * replay, since a fault every record meets (a broken table, a bug) is not theirs to carry.
@@ -92,6 +98,7 @@ export class ReplayConsumer<E> {
   async run(): Promise<ReplayResult> {
     const { kafka, groupId, partitions, logger } = this.options;
     const chunkSize = this.options.chunkSize ?? 20_000;
+    const minChunkSize = Math.min(chunkSize, this.options.minChunkSize ?? Math.ceil(chunkSize / 4));
     const stallMs = this.options.stallMs ?? 60_000;
     const targets = new Map(partitions.map((p) => [key(p.topic, p.partition), BigInt(p.to)]));
     // `read`: next offset fetched per partition; `committed`: what the database has.
@@ -148,11 +155,17 @@ export class ReplayConsumer<E> {
     };
     // One chunk in flight while the next is fetched and decoded: the database and this process overlap.
     let inFlight: Promise<void> | undefined;
+    let flushing = false;
     const startFlush = async (): Promise<void> => {
       await inFlight;
       const decoded = pending;
       pending = emptyDecoded<E>();
-      inFlight = flush(decoded, [...read]).catch(fail);
+      flushing = true;
+      inFlight = flush(decoded, [...read])
+        .catch(fail)
+        .finally(() => {
+          flushing = false;
+        });
     };
 
     // A replay that stopped reading (a partition that cannot be read to its mark, a broker gone for
@@ -200,7 +213,8 @@ export class ReplayConsumer<E> {
             lastRead = Date.now();
           }
           const allRead = reachedAll(read);
-          if (pending.work.length >= chunkSize || (allRead && (hasAny(pending) || !reachedAll(committed)))) {
+          const due = pending.work.length >= (flushing ? chunkSize : minChunkSize);
+          if (due || (allRead && (hasAny(pending) || !reachedAll(committed)))) {
             await startFlush();
             await heartbeat();
           }
