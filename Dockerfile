@@ -49,8 +49,8 @@ RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack 
 # The heap bound of every service, here and nowhere else (tools/dev/start.ts reads it, k8s/test checks
 # the pods' memory limits against it). V8 sizes its old generation from the machine, not from the live
 # heap (~60 MB during a 1 GiB import), and lets garbage pile up: unbounded, a streamed import peaked at
-# 473 MB RSS. 128 MB of old space and 8 MB semi-spaces keep it flat at 140-170 MB, at the same import
-# rate (docs/deployment.md "Memory", measured with tools/bench/activity-ingestion.bench.ts).
+# 473 MB RSS. 128 MB of old space and 8 MB semi-spaces keep it flat (~167 MB, peak 179 MB over 1 GiB) at
+# the same import rate (docs/deployment.md "Memory", measured with tools/bench/activity-ingestion.bench.ts).
 ENV NODE_ENV=production \
     SERVICE=${SERVICE} \
     HOME=/tmp \
