@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import {
   consumerBatchDuration,
   consumerBatchSize,
+  consumerDedupePruned,
+  consumerDedupePruneFailures,
   consumerLag,
   consumerLastBatchAge,
   consumerMessages,
@@ -21,6 +23,8 @@ import { ConsumerProgress, ConsumerStatus, PartitionStatus } from './consumer-pr
 /** Upper bound of span links on one batch span (OTel's default link limit is 128). */
 const MAX_BATCH_LINKS = 128;
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export interface BatchConsumerOptions<E> extends BatchApplierOptions<E> {
   kafka: Kafka;
   dataSource: DataSource;
@@ -30,6 +34,16 @@ export interface BatchConsumerOptions<E> extends BatchApplierOptions<E> {
   sessionTimeoutMs?: number;
   /** How often the partitions' watermarks are read from the broker for lag (default 5 s). */
   lagRefreshMs?: number;
+  /**
+   * How long a consumed event id is remembered for dedupe (default 7 days). A record the outbox
+   * relay publishes again later than this (a service down longer, with published rows it had not
+   * yet deleted) is applied twice.
+   */
+  dedupeRetentionMs?: number;
+  /** How often this member deletes the group's ids older than the retention (default 10 min; the first run a minute after start). */
+  dedupePruneIntervalMs?: number;
+  /** Rows deleted per statement while pruning (default 5000). */
+  dedupePruneChunk?: number;
   /** Test seam: runs after the batch's Postgres commit and before Kafka's offset commit. */
   afterDbCommit?: (info: { topic: string; partition: number; nextOffset: string }) => void | Promise<void>;
 }
@@ -66,6 +80,9 @@ export class BatchConsumer<E> {
   private state: ConsumerStatus['state'] = 'stopped';
   private crash?: string;
   private refreshTimer?: NodeJS.Timeout;
+  private pruneTimer?: NodeJS.Timeout;
+  private pruning?: Promise<unknown>;
+  private pruneStopped = false;
   private unregisterMetrics?: () => void;
   private readonly applier: BatchApplier<E>;
 
@@ -120,6 +137,8 @@ export class BatchConsumer<E> {
     const refreshMs = this.options.lagRefreshMs ?? 5_000;
     this.refreshTimer = setInterval(() => void this.refreshWatermarks(), refreshMs);
     this.refreshTimer.unref();
+    this.pruneStopped = false;
+    this.schedulePrune(Math.min(60_000, this.options.dedupePruneIntervalMs ?? 10 * 60_000));
     await consumer.connect();
     for (const topic of topics) {
       await consumer.subscribe({ topic, fromBeginning: true });
@@ -143,16 +162,74 @@ export class BatchConsumer<E> {
     const { groupId, logger } = this.options;
     logger.info({ groupId }, 'consumer stopping: finishing the batch in flight');
     clearInterval(this.refreshTimer);
+    this.pruneStopped = true;
+    clearTimeout(this.pruneTimer);
+    this.pruneTimer = undefined;
     this.unregisterMetrics?.();
     // kafkajs waits for the running eachBatch, then sends LeaveGroup, then disconnects.
     await consumer.disconnect();
     this.consumer = undefined;
     this.state = 'stopped';
     this.trackAssignment({});
+    // The owner closes the DataSource after stop(): a prune still running would fail on it.
+    await this.pruning;
     const admin = this.admin;
     this.admin = undefined;
     await admin?.disconnect().catch(() => undefined);
     logger.info({ groupId }, 'consumer left the group');
+  }
+
+  /**
+   * Deletes this group's remembered event ids older than `dedupeRetentionMs`, one chunk per
+   * statement (each its own short transaction, so a batch inserting ids never waits long on it),
+   * until a chunk comes back short. Every member of the group runs it on its own timer: several at
+   * once only find fewer rows each (a row locked by one is skipped or gone for the other), so no
+   * leader is elected. A failure is logged and counted and the next run tries again; it never
+   * reaches the consumer. Returns the rows deleted and the statements run.
+   */
+  async pruneDedupe(): Promise<{ rows: number; chunks: number }> {
+    const { dataSource, groupId, logger } = this.options;
+    const retentionMs = this.options.dedupeRetentionMs ?? 7 * DAY_MS;
+    const chunk = this.options.dedupePruneChunk ?? 5_000;
+    let rows = 0;
+    let chunks = 0;
+    try {
+      for (;;) {
+        // `= ANY(ARRAY(…))`: always a TID scan of the chunk's rows, whatever the planner estimates
+        // (`IN (…)` leaves it a semi-join to choose). SKIP LOCKED: rows another member is pruning
+        // are left to it instead of waited for.
+        const [, deleted] = (await dataSource.query(
+          `DELETE FROM processed_events WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM processed_events
+              WHERE group_id = $1 AND processed_at < now() - $2::float8 * interval '1 millisecond'
+              LIMIT $3 FOR UPDATE SKIP LOCKED))`,
+          [groupId, retentionMs, chunk],
+        )) as [unknown[], number];
+        chunks++;
+        rows += deleted;
+        if (deleted > 0) consumerDedupePruned.inc({ group: groupId }, deleted);
+        if (deleted < chunk || this.pruneStopped) break;
+      }
+      if (rows > 0) logger.info({ groupId, rows, chunks, retentionMs }, 'pruned remembered event ids past the dedupe retention');
+    } catch (e) {
+      consumerDedupePruneFailures.inc({ group: groupId });
+      logger.warn({ groupId, rows, err: errorText(e) }, 'pruning remembered event ids failed; retrying at the next interval');
+    }
+    return { rows, chunks };
+  }
+
+  /** One run at a time: the next is scheduled when this one ends, however long it took. */
+  private schedulePrune(delayMs: number): void {
+    if (this.pruneStopped) return;
+    this.pruneTimer = setTimeout(() => {
+      const run = this.pruneDedupe();
+      this.pruning = run;
+      void run.finally(() => {
+        if (this.pruning === run) this.pruning = undefined;
+        this.schedulePrune(this.options.dedupePruneIntervalMs ?? 10 * 60_000);
+      });
+    }, delayMs);
+    this.pruneTimer.unref();
   }
 
   /** Progress of every partition this member owns, for `/health/consumers`. */

@@ -110,6 +110,20 @@ export const consumerRetries = new Counter({
   registers: [registry],
 });
 
+export const consumerDedupePruned = new Counter({
+  name: 'pacer_consumer_dedupe_pruned_total',
+  help: 'Remembered event ids (processed_events rows) deleted after the dedupe retention',
+  labelNames: ['group'] as const,
+  registers: [registry],
+});
+
+export const consumerDedupePruneFailures = new Counter({
+  name: 'pacer_consumer_dedupe_prune_failures_total',
+  help: 'Runs of the dedupe pruning that failed (logged; retried at the next interval)',
+  labelNames: ['group'] as const,
+  registers: [registry],
+});
+
 let oldestOutboxRowAt: number | undefined;
 
 /**
