@@ -42,6 +42,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig('commission', { PACER_SHUTDOWN_TIMEOUT_MS: '0' })).toThrow(/PACER_SHUTDOWN_TIMEOUT_MS/);
   });
 
+  it('remembers consumed event ids for a week unless told otherwise, in whole hours', () => {
+    expect(loadConfig('commission', {}).consumer.dedupeRetentionHours).toBe(168);
+    expect(loadConfig('commission', { PACER_DEDUPE_RETENTION_HOURS: '720' }).consumer.dedupeRetentionHours).toBe(720);
+    for (const bad of ['0', '-1', '1.5', 'a week']) {
+      expect(() => loadConfig('commission', { PACER_DEDUPE_RETENTION_HOURS: bad })).toThrow(/PACER_DEDUPE_RETENTION_HOURS/);
+    }
+  });
+
   it('lists every variable it reads', () => {
     expect(CONFIG_VARIABLES).toContain('DATABASE_URL');
     expect(new Set(CONFIG_VARIABLES).size).toBe(CONFIG_VARIABLES.length);

@@ -36,7 +36,8 @@ export interface ServiceConfig {
   topicPartitions: number;
   outbox: { batchSize: number; pollMs: number };
   /** `stallSeconds`: how long a partition may have records waiting with no batch applied before /health/consumers says 503. */
-  consumer: { maxRetries: number; retryBackoffMs: number; stallSeconds: number };
+  /** `dedupeRetentionHours`: how long consumed event ids are remembered for dedupe before they are pruned. */
+  consumer: { maxRetries: number; retryBackoffMs: number; stallSeconds: number; dedupeRetentionHours: number };
   http: { bodyLimit: string; rateLimitPerMinute: number };
   tracing: boolean;
   /** OTLP/HTTP collector base URL for traces (OTEL_EXPORTER_OTLP_ENDPOINT), used when `tracing` is on. */
@@ -85,6 +86,10 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
       PACER_CONSUMER_MAX_RETRIES: num({ default: 3 }),
       PACER_CONSUMER_RETRY_BACKOFF_MS: num({ default: 100 }),
       PACER_CONSUMER_STALL_SECONDS: num({ default: 60, desc: 'Records waiting this long with no batch applied make /health/consumers answer 503' }),
+      PACER_DEDUPE_RETENTION_HOURS: num({
+        default: 168,
+        desc: 'Consumed event ids are remembered this long for dedupe; keep it above the longest outage a service is restarted from unattended',
+      }),
       PACER_HTTP_BODY_LIMIT: str({ default: '1mb' }),
       PACER_RATE_LIMIT_PER_MINUTE: num({
         default: 600000,
@@ -128,6 +133,7 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
     ['PACER_OUTBOX_POLL_MS', env.PACER_OUTBOX_POLL_MS],
     ['PACER_SHUTDOWN_TIMEOUT_MS', env.PACER_SHUTDOWN_TIMEOUT_MS],
     ['PACER_CONSUMER_STALL_SECONDS', env.PACER_CONSUMER_STALL_SECONDS],
+    ['PACER_DEDUPE_RETENTION_HOURS', env.PACER_DEDUPE_RETENTION_HOURS],
     ['PACER_RATE_LIMIT_PER_MINUTE', env.PACER_RATE_LIMIT_PER_MINUTE],
   ] as const) {
     if (!Number.isInteger(value) || value < 1) {
@@ -161,6 +167,7 @@ export function loadConfig(service: ServiceName, source: NodeJS.ProcessEnv = pro
       maxRetries: env.PACER_CONSUMER_MAX_RETRIES,
       retryBackoffMs: env.PACER_CONSUMER_RETRY_BACKOFF_MS,
       stallSeconds: env.PACER_CONSUMER_STALL_SECONDS,
+      dedupeRetentionHours: env.PACER_DEDUPE_RETENTION_HOURS,
     },
     http: { bodyLimit: env.PACER_HTTP_BODY_LIMIT, rateLimitPerMinute: env.PACER_RATE_LIMIT_PER_MINUTE },
     tracing: env.PACER_TRACING,
@@ -203,6 +210,7 @@ export const CONFIG_VARIABLES = [
   'PACER_CONSUMER_MAX_RETRIES',
   'PACER_CONSUMER_RETRY_BACKOFF_MS',
   'PACER_CONSUMER_STALL_SECONDS',
+  'PACER_DEDUPE_RETENTION_HOURS',
   'PACER_HTTP_BODY_LIMIT',
   'PACER_RATE_LIMIT_PER_MINUTE',
   'PACER_TRACING',

@@ -113,6 +113,7 @@ export class ConsumersService {
         dlqTopic: TOPICS.dlq,
         maxRetries: this.config.consumer.maxRetries,
         retryBackoffMs: this.config.consumer.retryBackoffMs,
+        dedupeRetentionMs: this.config.consumer.dedupeRetentionHours * 60 * 60 * 1000,
         sessionTimeoutMs: options.sessionTimeoutMs,
       });
       await consumer.start();
