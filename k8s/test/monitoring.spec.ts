@@ -143,7 +143,7 @@ describe('k8s/monitoring', () => {
     it('has a uid, a Prometheus data-source variable and unique panel ids', () => {
       expect(dashboardFile.uid).toBe('pacer-services');
       expect(dashboardFile.templating.list.map((v: { name: string }) => v.name)).toEqual(['datasource', 'namespace', 'job']);
-      expect(new Set(panels.map((p: Panel & { id: number }) => (p as { id: number }).id)).size).toBe(panels.length);
+      expect(new Set(panels.map((p) => (p as Panel & { id: number }).id)).size).toBe(panels.length);
     });
 
     it('queries only exported metrics, through the selected data source, scoped to the chosen namespace and services', () => {

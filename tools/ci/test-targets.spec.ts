@@ -79,11 +79,11 @@ describe('test targets reach every test', () => {
     },
   );
 
-  it('npm test brings the infrastructure up and runs lint and both targets; CI runs npm test', () => {
+  it('npm test brings the infrastructure up and runs the typecheck, lint and both targets; CI runs npm test', () => {
     const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(scripts['test']).toMatch(/^npm run infra:up && nx run-many -t lint test integration /);
+    expect(scripts['test']).toMatch(/^npm run infra:up && nx run-many -t typecheck lint test integration /);
     expect(readFileSync(path.join(ROOT, '.ci/run'), 'utf8')).toMatch(/^npm test /m);
   });
 });
