@@ -18,9 +18,9 @@
 // 1073741824; 0 skips the RSS figure), BENCH_SERVICE_NODE_FLAGS (node flags of the measured service,
 // e.g. "--max-old-space-size=128"), BENCH_SERVICE_BUILD=1 (measure the compiled build, as in the image).
 import 'reflect-metadata';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,12 +42,12 @@ import {
 } from '@pacer/testing';
 import { ActivityIngestionService } from '../../apps/activity-ingestion/src/app.module';
 import { MIGRATIONS } from '../../apps/activity-ingestion/src/migrations';
+import { serviceBuild } from './service-build';
 import { runStandalone } from './standalone';
 
 const ACTIVITIES = Number(process.env['BENCH_ACTIVITIES'] ?? 100_000);
 const IMPORT_BYTES = Number(process.env['BENCH_IMPORT_BYTES'] ?? 1024 * 1024 * 1024);
 /** Extra node flags for the measured service process (e.g. `--max-old-space-size=128`, `--trace-gc`). */
-const SERVICE_NODE_FLAGS = (process.env['BENCH_SERVICE_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
 const BATCH_SIZE = 1000;
 const BATCHES_IN_FLIGHT = 2;
 const ROOT = path.resolve(__dirname, '../..');
@@ -454,39 +454,14 @@ function memorySampler(pid: number, base: string, sent: () => number, total: num
   };
 }
 
-/**
- * How the measured service runs: as the brief's `node -r @swc-node/register …/main.ts` by default,
- * or with BENCH_SERVICE_BUILD=1 as the production image runs it (swc-compiled JS, no runtime compiler).
- */
-function serviceEntry(): { args: string[]; label: string; cleanup: () => void } {
-  if (!process.env['BENCH_SERVICE_BUILD']) {
-    return {
-      args: ['-r', '@swc-node/register', 'apps/activity-ingestion/src/main.ts'],
-      label: 'swc-node/register',
-      cleanup: () => undefined,
-    };
-  }
-  const out = mkdtempSync(path.join(os.tmpdir(), 'pacer-bench-build-'));
-  execFileSync(process.execPath, ['tools/build/build.mjs', '--service', 'activity-ingestion', '--out', out], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(out, 'node_modules'));
-  return {
-    args: [path.join(out, 'apps/activity-ingestion/src/main.js')],
-    label: 'compiled (tools/build)',
-    cleanup: () => rmSync(out, { recursive: true, force: true }),
-  };
-}
-
 /** A service process of its own, so its RSS is the service's and nothing else's. */
 async function bigImport(): Promise<Record<string, number | string>> {
   const db = await createTestDatabase('bench_rss', []);
   await db.dataSource.destroy();
   const prefix = await createTopicNamespace('bench-rss');
   const port = await freePort();
-  const entry = serviceEntry();
-  const child: ChildProcess = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...entry.args], {
+  const build = serviceBuild(['activity-ingestion']);
+  const child: ChildProcess = spawn(process.execPath, build.entry('activity-ingestion'), {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -525,7 +500,7 @@ async function bigImport(): Promise<Record<string, number | string>> {
       throw new Error(`1 GB import: HTTP ${res.status}, ${res.text.slice(0, 300)}`);
     }
     return {
-      serviceRunAs: `${entry.label}${SERVICE_NODE_FLAGS.length ? ` ${SERVICE_NODE_FLAGS.join(' ')}` : ''}`,
+      serviceRunAs: build.label,
       importBytes: IMPORT_BYTES,
       importLines: lines(),
       bigImportActivitiesPerSec: Math.round(lines() / took),
@@ -548,7 +523,7 @@ async function bigImport(): Promise<Record<string, number | string>> {
     child.kill('SIGTERM');
     await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 30_000).unref())]);
     if (child.exitCode === null) child.kill('SIGKILL');
-    entry.cleanup();
+    build.cleanup();
     await db.drop();
     await deleteTopicNamespace(prefix);
   }

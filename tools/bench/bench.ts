@@ -48,6 +48,10 @@ function rows(r: Record<string, Figures>): Row[] {
     return typeof v === 'number' ? v : undefined;
   };
   const diff = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a - b);
+  const maxOf = (suite: string, prefix: string): number | undefined => {
+    const values = Object.entries(r[suite] ?? {}).flatMap(([k, v]) => (k.startsWith(prefix) && typeof v === 'number' ? [v] : []));
+    return values.length > 0 ? Math.max(...values) : undefined;
+  };
   return [
     { figure: 'Kafka ProducerPerformance (baseline)', value: n('foundation', 'producerPerformanceRecordsPerSec'), unit: 'records/s' },
     { figure: 'Postgres COPY, one activity table (baseline)', value: n('ingestion', 'copyRowsPerSec'), unit: 'rows/s' },
@@ -76,6 +80,7 @@ function rows(r: Record<string, Figures>): Row[] {
     { figure: 'sprint board reads', value: n('sprint', 'boardReadsPerSec'), unit: 'reads/s' },
     { figure: 'system, ingestion API → KPI snapshot', value: n('system', 'apiToSnapshotActivitiesPerSec'), unit: 'activities/s', baseline: 'copy', goal: '≥ 10k/s' },
     // 10k/s on 2 cores is 200 µs of CPU per activity for everything, Postgres and Kafka included.
+    { figure: 'system, peak RSS of the largest service process', value: maxOf('system', 'peakRssMB.'), unit: 'MB', goal: '≤ 200 MB' },
     { figure: 'system, CPU of the five services per activity', value: n('system', 'cpuUsPerActivity.services'), unit: 'µs', goal: '≤ 200 µs with PG + Kafka' },
     { figure: 'system freshness p50 at 1k/s (API accept → snapshot)', value: n('system', 'freshnessP50Ms'), unit: 'ms' },
     { figure: 'system freshness p99 at 1k/s (API accept → snapshot)', value: n('system', 'freshnessP99Ms'), unit: 'ms', goal: '≤ 1000 ms' },

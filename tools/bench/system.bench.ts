@@ -8,14 +8,19 @@
 //    batch to the moment a snapshot reflecting it was read from pacer.kpi.v1
 // BENCH_E2E_ACTIVITIES (default 50,000) and BENCH_E2E_STEADY_SECONDS (20) size the two phases;
 // BENCH_SERVICE_NODE_OPTIONS is handed to every service process as NODE_OPTIONS (Node refuses
-// `--cpu-prof` there: profile with `--require <a preload that runs the inspector's Profiler>`).
+// `--cpu-prof` there: profile with `--require <a preload that runs the inspector's Profiler>`);
+// BENCH_SERVICE_BUILD=1 runs the compiled services, as the image does (the figure for memory), and
+// BENCH_SERVICE_NODE_FLAGS gives node flags on their command line (V8 flags NODE_OPTIONS refuses).
+//  - peakRssMB.<service>: each service process's peak RSS (VmHWM) over both phases
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
+import { SERVICES } from '@pacer/config';
 import { TOPICS } from '@pacer/contracts';
 import { uniqueName } from '@pacer/testing';
 import { ensureInfra } from '@pacer/testing/infra';
 import { PacerSystem } from '../../apps/system-e2e/src/pacer-system';
+import { serviceBuild } from './service-build';
 import { runStandalone } from './standalone';
 
 const THROUGHPUT_ACTIVITIES = Number(process.env['BENCH_E2E_ACTIVITIES'] ?? 50_000);
@@ -85,6 +90,17 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
+/** A process's peak resident set so far (VmHWM), in MB, from /proc (Linux); undefined elsewhere. */
+function peakRssMB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Each service's CPU time so far, to report what one activity costs each of them. */
 function servicesCpu(system: PacerSystem): Map<string, number> {
   const out = new Map<string, number>();
@@ -101,10 +117,12 @@ function percentile(sorted: number[], p: number): number {
 
 export async function benchSystem(): Promise<Record<string, number | string>> {
   const infra = await ensureInfra({ log: () => undefined });
+  const build = serviceBuild(SERVICES);
   const system = await PacerSystem.start({
     brokers: infra.kafkaBrokers,
     databaseServerUrl: infra.databaseServerUrl,
     env: { LOG_LEVEL: 'warn', ...(SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: SERVICE_NODE_OPTIONS } : {}) },
+    entry: (service) => build.entry(service),
   });
   try {
     // Throughput: one tenant, everything today (the org/day snapshot then counts it all).
@@ -152,7 +170,13 @@ export async function benchSystem(): Promise<Record<string, number | string>> {
     for (const a of acceptedAt) latencies.push((await waitFor(steadyWatch, a.calls, 120_000)) - a.at);
     await steadyWatch.stop();
     latencies.sort((x, y) => x - y);
+    const peakRss: Record<string, number> = {};
+    for (const [service, p] of Object.entries(system.processes)) {
+      const mb = peakRssMB(p.pid);
+      if (mb !== undefined) peakRss[`peakRssMB.${service}`] = mb;
+    }
     return {
+      servicesRunAs: `${build.label}${SERVICE_NODE_OPTIONS ? ` ${SERVICE_NODE_OPTIONS}` : ''}`,
       apiToSnapshotActivities: THROUGHPUT_ACTIVITIES,
       apiAcceptActivitiesPerSec: Math.round(THROUGHPUT_ACTIVITIES / ((accepted - started) / 1000)),
       apiToSnapshotActivitiesPerSec: Math.round(THROUGHPUT_ACTIVITIES / ((done - started) / 1000)),
@@ -160,9 +184,11 @@ export async function benchSystem(): Promise<Record<string, number | string>> {
       freshnessP50Ms: Math.max(0, percentile(latencies, 50)),
       freshnessP99Ms: Math.max(0, percentile(latencies, 99)),
       ...cpuUsPerActivity,
+      ...peakRss,
     };
   } finally {
     await system.stop();
+    build.cleanup();
   }
 }
 

@@ -33,6 +33,8 @@ export interface SystemOptions {
   /** Extra environment for every service (e.g. smaller batches for the chaos test). */
   env?: Record<string, string>;
   logDir?: string;
+  /** Node's arguments for a service (e.g. a compiled build's main.js); ServiceProcess's default otherwise. */
+  entry?: (service: ServiceName) => string[];
 }
 
 /**
@@ -79,7 +81,7 @@ export class PacerSystem {
         KAFKA_GROUP_ID: `${run}-${service}`,
         ...options.env,
       };
-      processes[service] = new ServiceProcess(service, await freePort(), env, path.join(logDir, `${service}.log`));
+      processes[service] = new ServiceProcess(service, await freePort(), env, path.join(logDir, `${service}.log`), options.entry?.(service));
     }
     const system = new PacerSystem(processes, topicPrefix, databaseUrls, ownsTopics, logDir, options.brokers, run, options.databaseServerUrl);
     for (const p of Object.values(processes)) p.start();

@@ -26,6 +26,8 @@ export class ServiceProcess {
     readonly port: number,
     private readonly env: NodeJS.ProcessEnv,
     logFile: string,
+    /** How node starts the service: its TypeScript through swc-node by default, or a compiled main.js. */
+    private readonly entry: readonly string[] = ['-r', '@swc-node/register', `apps/${service}/src/main.ts`],
   ) {
     this.log = createWriteStream(logFile, { flags: 'a' });
   }
@@ -43,7 +45,7 @@ export class ServiceProcess {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
       throw new Error(`${this.service} is already running`);
     }
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${this.service}/src/main.ts`], {
+    const child = spawn(process.execPath, [...this.entry], {
       cwd: ROOT,
       env: { ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
