@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import type { DealPendingApprovalData } from '@pacer/contracts';
 import { money } from '../calculation/decimal';
 import type { DealFact } from '../calculation/statement.types';
 import type { WinFact } from '../consumers/batch-facts';
@@ -138,16 +139,8 @@ export async function insertDealCredits(
   }));
 }
 
-/** A won deal's primary record as the deal lists and the approval events show it. */
-export interface DealRecord {
-  dealId: string;
-  repId: string;
-  activityId: string;
-  amount: string;
-  currency: string;
-  occurredAt: string;
-  activityEventId: string;
-}
+/** A won deal's primary record: what the approval event carries, and what the deal lists show. */
+export type DealRecord = DealPendingApprovalData;
 
 /** The columns `DEAL_RECORD_COLUMNS` selects. */
 export interface DealRecordRow {

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { seg, serviceRequest } from './http';
+import type { DealPendingApprovalData } from '@pacer/contracts';
 
 // Commission governance (SPEC §6 "Governance"): period close/reopen, statement approval, payout,
 // manual adjustments, disputes and deal approvals. Shapes as the commission service's OpenAPI states.
@@ -61,14 +62,8 @@ export interface UnapprovedStatement {
 
 export type DealStatus = 'pending' | 'approved' | 'rejected' | 'not_required';
 
-export interface PendingDeal {
-  dealId: string;
-  repId: string;
-  activityId: string;
-  amount: string;
-  currency: string;
-  occurredAt: string;
-  activityEventId: string;
+/** A deal of the approval list: the deal record as the approval event carries it, and its decision. */
+export interface PendingDeal extends DealPendingApprovalData {
   recordedBy: string | null;
   status: DealStatus;
   decidedBy: string | null;
