@@ -20,7 +20,6 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +41,7 @@ import {
 } from '@pacer/testing';
 import { ActivityIngestionService } from '../../apps/activity-ingestion/src/app.module';
 import { MIGRATIONS } from '../../apps/activity-ingestion/src/migrations';
+import { cpuSeconds, statusKb } from './proc';
 import { serviceBuild } from './service-build';
 import { runStandalone } from './standalone';
 
@@ -378,21 +378,6 @@ async function drainOutbox(url: string): Promise<void> {
 }
 
 
-function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : 0;
-}
-
-/**
- * CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s,
- * USER_HZ on Linux): a cost per line that other load on a shared machine moves less than lines/s.
- */
-function cpuSeconds(pid: number): number {
-  // Fields after the command name, which is in parentheses and may contain spaces.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** The service's V8 heap in use (prom-client's default gauge), in bytes; undefined when unreadable. */
 async function heapUsedBytes(base: string): Promise<number | undefined> {
   try {
@@ -421,7 +406,7 @@ function memorySampler(pid: number, base: string, sent: () => number, total: num
   let heapBusy = false;
   let tick = 0;
   const timer = setInterval(() => {
-    const sample: MemorySample = { sentBytes: sent(), rssKb: statusKb(pid, 'VmRSS') };
+    const sample: MemorySample = { sentBytes: sent(), rssKb: statusKb(pid, 'VmRSS') ?? 0 };
     peakKb = Math.max(peakKb, sample.rssKb);
     samples.push(sample);
     // The heap costs the service a /metrics render: every 4th tick, never two at once.
@@ -485,15 +470,15 @@ async function bigImport(): Promise<Record<string, number | string>> {
       (s) => s === 200,
       { timeoutMs: 120_000, intervalMs: 250, what: 'service ready' },
     );
-    const baselineKb = statusKb(pid, 'VmRSS');
+    const baselineKb = statusKb(pid, 'VmRSS') ?? 0;
     const token = await mintToken({ secret: TEST_JWT_SECRET, tenantId: 'bench-rss', roles: ['ingest'] });
     const { body, lines, bytes } = sizedNdjsonBody('rss', IMPORT_BYTES);
     const sampler = memorySampler(pid, base, bytes, IMPORT_BYTES);
-    const cpuBefore = cpuSeconds(pid);
+    const cpuBefore = cpuSeconds(pid) ?? 0;
     const t = process.hrtime.bigint();
     const res = await post(`${base}/v1/activities/import`, token, 'application/x-ndjson', body);
     const took = seconds(t);
-    const cpu = cpuSeconds(pid) - cpuBefore;
+    const cpu = (cpuSeconds(pid) ?? 0) - cpuBefore;
     sampler.stop();
     const summary = JSON.parse(res.text) as { accepted?: number; rejectedCount?: number };
     if (res.status !== 202 || summary.accepted !== lines()) {
@@ -508,7 +493,7 @@ async function bigImport(): Promise<Record<string, number | string>> {
       bigImportSeconds: +took.toFixed(1),
       bigImportServiceCpuMsPer1kLines: Math.round((cpu * 1e6) / lines()),
       serviceIdleRssMB: Math.round(baselineKb / 1024),
-      importPeakRssMB: Math.round(Math.max(statusKb(pid, 'VmHWM'), sampler.peakKb(), baselineKb) / 1024),
+      importPeakRssMB: Math.round(Math.max(statusKb(pid, 'VmHWM') ?? 0, sampler.peakKb(), baselineKb) / 1024),
       ...Object.fromEntries(
         [10, 50, 90].flatMap((pct) => {
           const { rssMB, heapMB } = sampler.at(pct / 100);

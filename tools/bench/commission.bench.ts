@@ -16,7 +16,6 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { mintToken } from '@pacer/auth';
@@ -30,6 +29,7 @@ import {
   uniqueName,
 } from '@pacer/testing';
 import { CommissionService } from '../../apps/commission/src/app.module';
+import { cpuSeconds } from './proc';
 import { runStandalone } from './standalone';
 
 const DEALS = Number(process.env['BENCH_COMMISSION_DEALS'] ?? 20_000);
@@ -155,14 +155,9 @@ async function backendCpu(dataSource: DataSource): Promise<Map<number, number>> 
   )) as { pid: number }[];
   const out = new Map<number, number>();
   for (const { pid } of rows) {
-    try {
-      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
-    } catch {
-      // Postgres elsewhere (another host or container): no figure.
-    }
+    const seconds = cpuSeconds(pid);
+    // Undefined for Postgres elsewhere (another host or container): no figure.
+    if (seconds !== undefined) out.set(pid, seconds);
   }
   return out;
 }

@@ -13,13 +13,13 @@
 // BENCH_SERVICE_NODE_FLAGS gives node flags on their command line (V8 flags NODE_OPTIONS refuses).
 //  - peakRssMB.<service>: each service process's peak RSS (VmHWM) over both phases
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { SERVICES } from '@pacer/config';
 import { TOPICS } from '@pacer/contracts';
 import { uniqueName } from '@pacer/testing';
 import { ensureInfra } from '@pacer/testing/infra';
 import { PacerSystem } from '../../apps/system-e2e/src/pacer-system';
+import { cpuSeconds, statusKb } from './proc';
 import { serviceBuild } from './service-build';
 import { runStandalone } from './standalone';
 
@@ -74,30 +74,6 @@ async function waitFor(watch: OrgDayWatch, calls: number, timeoutMs: number): Pr
     if (hit) return hit.at;
     if (Date.now() > deadline) throw new Error(`no snapshot counted ${calls} calls within ${timeoutMs} ms (last ${watch.seen.at(-1)?.calls ?? 0})`);
     await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // in clock ticks, USER_HZ = 100 on Linux
-  } catch {
-    return undefined;
-  }
-}
-
-/** A process's peak resident set so far (VmHWM), in MB, from /proc (Linux); undefined elsewhere. */
-function peakRssMB(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
-  } catch {
-    return undefined;
   }
 }
 
@@ -172,8 +148,8 @@ export async function benchSystem(): Promise<Record<string, number | string>> {
     latencies.sort((x, y) => x - y);
     const peakRss: Record<string, number> = {};
     for (const [service, p] of Object.entries(system.processes)) {
-      const mb = peakRssMB(p.pid);
-      if (mb !== undefined) peakRss[`peakRssMB.${service}`] = mb;
+      const kb = statusKb(p.pid, 'VmHWM');
+      if (kb !== undefined) peakRss[`peakRssMB.${service}`] = Math.round(kb / 1024);
     }
     return {
       servicesRunAs: `${build.label}${SERVICE_NODE_OPTIONS ? ` ${SERVICE_NODE_OPTIONS}` : ''}`,
