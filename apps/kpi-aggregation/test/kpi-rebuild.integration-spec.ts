@@ -428,4 +428,95 @@ describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the other
     });
     expect(await snapshotsOf(tenantA())).toEqual(before);
   });
+
+  it('swaps by difference: live rows the shadow lacks go, changed ones come back, equal ones are not rewritten, and only the snapshot that differs is republished', async () => {
+    await outboxDrained();
+    const tables = [
+      'kpi_settings',
+      'kpi_membership_events',
+      'kpi_memberships',
+      'kpi_sprints',
+      'kpi_quotas',
+      'kpi_cancels',
+      'kpi_facts',
+      'kpi_opportunity_events',
+      'kpi_forecasts',
+      'kpi_accumulators',
+    ];
+    const dump = async (where: string): Promise<Record<string, unknown[]>> => {
+      const out: Record<string, unknown[]> = {};
+      for (const table of tables) {
+        out[table] = (await svc.dataSource.query(
+          `SELECT to_jsonb(t)::text AS row FROM public.${table} t WHERE ${where} ORDER BY 1`,
+          [tenantA()],
+        )) as unknown[];
+      }
+      return out;
+    };
+    const versions = async (): Promise<Map<string, string>> =>
+      new Map(
+        (
+          (await svc.dataSource.query(
+            `SELECT activity_id || '|' || rep_id AS id, xmin::text AS v FROM kpi_facts WHERE tenant_id = $1`,
+            [tenantA()],
+          )) as { id: string; v: string }[]
+        ).map((r) => [r.id, r.v]),
+      );
+    const liveA = await dump('tenant_id = $1');
+    const others = await dump('tenant_id <> $1');
+    const snapshots = await snapshotsOf(tenantA());
+    const recordsBefore = recordsOf(tenantA());
+    const [moved, dropped] = (await svc.dataSource.query(
+      `SELECT activity_id, rep_id FROM kpi_facts WHERE tenant_id = $1 ORDER BY activity_id, rep_id LIMIT 2`,
+      [tenantA()],
+    )) as { activity_id: string; rep_id: string }[];
+    if (!moved || !dropped) throw new Error('tenant A has no facts');
+    const spoiled = snapshots.find((r) => typeof r.metrics.calls === 'number' && r.metrics.calls > 0);
+    if (!spoiled) throw new Error('tenant A has no snapshot counting calls');
+
+    // A live store that drifted from the inputs: an indexed column moved, a row lost, a stray row, a
+    // total off, and one published snapshot that no longer matches its totals.
+    const q = (sql: string, params: unknown[]): Promise<unknown> => svc.dataSource.query(sql, params);
+    await q(`UPDATE kpi_facts SET occurred_ms = occurred_ms + 1 WHERE tenant_id = $1 AND activity_id = $2 AND rep_id = $3`, [
+      tenantA(),
+      moved.activity_id,
+      moved.rep_id,
+    ]);
+    await q(`DELETE FROM kpi_facts WHERE tenant_id = $1 AND activity_id = $2 AND rep_id = $3`, [
+      tenantA(),
+      dropped.activity_id,
+      dropped.rep_id,
+    ]);
+    await q(
+      `INSERT INTO kpi_facts SELECT tenant_id, 'stray-' || activity_id, rep_id, kind, occurred_ms, recorded_ms, voided, void_recorded_ms,
+              connected, amount_cents, credit_cents, is_primary, deal_id, opportunity_id, opened_ms, applied
+         FROM kpi_facts WHERE tenant_id = $1 AND activity_id = $2 AND rep_id = $3`,
+      [tenantA(), moved.activity_id, moved.rep_id],
+    );
+    await q(`UPDATE kpi_accumulators SET calls = calls + 7 WHERE tenant_id = $1 AND kpi_key = $2`, [tenantA(), spoiled.kpi_key]);
+    await q(`UPDATE kpi_snapshots SET metrics = jsonb_set(metrics, '{calls}', to_jsonb(0)) WHERE tenant_id = $1 AND kpi_key = $2`, [
+      tenantA(),
+      spoiled.kpi_key,
+    ]);
+    const drifted = await versions();
+
+    expect((await postJson(svc.baseUrl, '/v1/admin/rebuild', admin)).status).toBe(202);
+    expect(await finished(admin)).toMatchObject({ status: 'completed', republished: 1, attempts: 0 });
+
+    expect(await dump('tenant_id = $1')).toEqual(liveA);
+    expect(await dump('tenant_id <> $1')).toEqual(others);
+    // Every fact equal on both sides is the very row version it was (not deleted and inserted again).
+    const after = await versions();
+    const rewritten = [...after].filter(([id, v]) => drifted.get(id) !== v).map(([id]) => id);
+    expect(rewritten.sort()).toEqual([`${dropped.activity_id}|${dropped.rep_id}`, `${moved.activity_id}|${moved.rep_id}`].sort());
+    const restored = (await snapshotsOf(tenantA())).find((r) => r.kpi_key === spoiled.kpi_key);
+    expect(restored?.metrics).toEqual(spoiled.metrics);
+    await outboxDrained();
+    const republished = await pollUntil(
+      () => kpiTopic.records.filter((r) => r.value?.toString().includes(`"tenantid":"${tenantA()}"`)).slice(recordsBefore),
+      (rs) => rs.length >= 1,
+      { timeoutMs: 20_000, what: 'the republished snapshot on the KPI topic' },
+    );
+    expect(republished.map((r) => r.key?.toString())).toEqual([spoiled.kpi_key]);
+  });
 });
