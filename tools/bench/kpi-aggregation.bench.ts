@@ -7,16 +7,20 @@
 //    produce (produceActivitiesPerSec is how fast this process got them onto the topic);
 //  - freshnessP50Ms / freshnessP99Ms: at a steady 1k activities/s, per activity, from just before it is
 //    produced to the moment a snapshot of its rep and day reflecting it is read from pacer.kpi.v1;
-//  - rebuildEventsPerSec: POST /v1/admin/rebuild until it reports done, over every input event it replayed.
+//  - rebuildEventsPerSec: POST /v1/admin/rebuild until it reports done, over every input event it replayed;
+//    rebuildPhaseMs_* how long it reported each phase, and the CPU the service and its database's
+//    Postgres backends spent on it per 100k replayed events (steadier than the rate on a shared machine).
 // Env: BENCH_KPI_ACTIVITIES (default 100000), BENCH_KPI_STEADY_SECONDS (default 20), BENCH_KPI_FORECAST=1
 // (opportunities carry expected close dates and probabilities, and the booked meetings' share becomes
-// stage changes moving an earlier opportunity's date and probability: the forecast path's cost).
+// stage changes moving an earlier opportunity's date and probability: the forecast path's cost),
+// BENCH_KPI_REBUILD_LIVE=changed|emptied (the rebuild's worst case: see REBUILD_LIVE).
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Client } from 'pg';
 import { mintToken } from '@pacer/auth';
 import { Activity, activityEventType, EVENT_TOPICS, eventKey, kpiKey, makeEvent, PacerEvent, TOPICS } from '@pacer/contracts';
 import { createTestDatabase, deleteTopicNamespace, freePort, pollUntil, TEST_JWT_SECRET, testBrokers, uniqueName } from '@pacer/testing';
@@ -29,6 +33,12 @@ const STEADY_RATE = 1_000;
 const FORECAST = process.env['BENCH_KPI_FORECAST'] === '1';
 /** What the org/day snapshot counts of ACTIVITIES activities: stage changes (5 % with FORECAST) count nowhere. */
 const COUNTED = FORECAST ? ACTIVITIES - Math.floor(ACTIVITIES / 100) * 5 - Math.max(0, Math.min(5, (ACTIVITIES % 100) - 85)) : ACTIVITIES;
+/**
+ * The rebuild's worst case for a swap that writes only what differs: `changed` moves every live fact
+ * of the tenant by 1 ms (an indexed column) and every live accumulator by one call before the rebuild,
+ * `emptied` deletes the tenant's live read models; the rebuild then rewrites each such row.
+ */
+const REBUILD_LIVE = ((v) => (v === 'changed' || v === 'emptied' ? v : undefined))(process.env['BENCH_KPI_REBUILD_LIVE']);
 const REPS = 200;
 const TEAMS = 10;
 const DAY = '2026-11-27';
@@ -242,6 +252,23 @@ function tenantRecords(prefix: string, tenant: string): Prepared[] {
   ];
 }
 
+async function spoilLiveRows(url: string, tenant: string, how: 'changed' | 'emptied'): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    if (how === 'changed') {
+      await client.query(`UPDATE kpi_facts SET occurred_ms = occurred_ms + 1 WHERE tenant_id = $1`, [tenant]);
+      await client.query(`UPDATE kpi_accumulators SET calls = calls + 1 WHERE tenant_id = $1`, [tenant]);
+    } else {
+      for (const table of ['kpi_settings', 'kpi_membership_events', 'kpi_memberships', 'kpi_sprints', 'kpi_quotas', 'kpi_cancels', 'kpi_facts', 'kpi_opportunity_events', 'kpi_forecasts', 'kpi_accumulators'])
+        await client.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenant]);
+    }
+    await client.query('VACUUM ANALYZE kpi_facts');
+  } finally {
+    await client.end();
+  }
+}
+
 export async function benchKpiAggregation(): Promise<Record<string, number | string>> {
   const brokers = testBrokers();
   const kafka = new Kafka({ clientId: 'bench-kpi', brokers, logLevel: logLevel.NOTHING });
@@ -358,17 +385,34 @@ export async function benchKpiAggregation(): Promise<Record<string, number | str
     // 3. Rebuild of everything above.
     const admin = await mintToken({ secret: TEST_JWT_SECRET, tenantId: tenant, roles: ['admin'] });
     const headers = { authorization: `Bearer ${admin}` };
+    if (REBUILD_LIVE !== undefined) await spoilLiveRows(db.url, tenant, REBUILD_LIVE);
+    const rebuildCpuBefore = cpuSeconds(servicePid, db.name);
     const rebuildStarted = Date.now();
     const start = await fetch(`${baseUrl}/v1/admin/rebuild`, { method: 'POST', headers });
     if (start.status !== 202) throw new Error(`rebuild answered ${start.status}: ${await start.text()}`);
-    const status = (await start.json()) as { targets: { offset: string }[] };
+    const status = (await start.json()) as { targets: { offset: string }[]; phase: string };
     const replayed = status.targets.reduce((s, t) => s + Number(t.offset), 0);
+    // Where the rebuild's time goes: each phase from the first poll that saw it to the first that saw
+    // the next one (100 ms resolution; a phase shorter than a poll may be folded into its neighbour).
+    const phaseMs: Record<string, number> = {};
+    let phase = { name: status.phase, since: rebuildStarted };
     const done = await pollUntil(
-      async () => (await (await fetch(`${baseUrl}/v1/admin/rebuild`, { headers })).json()) as { rebuilding: boolean; republished: number | null },
+      async () => {
+        const s = (await (await fetch(`${baseUrl}/v1/admin/rebuild`, { headers })).json()) as { rebuilding: boolean; republished: number | null; phase: string };
+        const at = Date.now();
+        if (s.phase !== phase.name) {
+          phaseMs[phase.name] = (phaseMs[phase.name] ?? 0) + (at - phase.since);
+          phase = { name: s.phase, since: at };
+        }
+        return s;
+      },
       (s) => !s.rebuilding,
       { timeoutMs: 600_000, intervalMs: 100, what: 'the rebuild to finish' },
     );
     const rebuildSeconds = (Date.now() - rebuildStarted) / 1000;
+    const rebuildCpu = cpuSeconds(servicePid, db.name);
+    const rebuildCpuPer100k = (who: string): number =>
+      Math.round((((rebuildCpu[who] ?? 0) - (rebuildCpuBefore[who] ?? 0)) / replayed) * 100_000 * 100) / 100;
 
     return {
       kpiActivities: ACTIVITIES,
@@ -382,6 +426,9 @@ export async function benchKpiAggregation(): Promise<Record<string, number | str
       rebuildSeconds: Math.round(rebuildSeconds * 10) / 10,
       rebuildEventsPerSec: Math.round(replayed / rebuildSeconds),
       rebuildRepublished: done.republished ?? -1,
+      ...Object.fromEntries(['context', 'activities', 'inbox', 'swap'].map((p) => [`rebuildPhaseMs_${p}`, phaseMs[p] ?? 0])),
+      rebuildCpuSecPer100kEvents_service: rebuildCpuPer100k('service'),
+      rebuildCpuSecPer100kEvents_postgres: rebuildCpuPer100k('postgres'),
       ...batchFigures(metricsAfterThroughput),
       ...cpuPer1k,
     };
