@@ -38,6 +38,9 @@ const BIG_REP_DEALS = Number(process.env['BENCH_COMMISSION_BIG_REP_DEALS'] ?? 10
 const READS = Number(process.env['BENCH_COMMISSION_READS'] ?? 100);
 const LATE_DEALS = Number(process.env['BENCH_COMMISSION_LATE_DEALS'] ?? 2_000);
 const PAYOUT_REPS = Number(process.env['BENCH_COMMISSION_PAYOUT_REPS'] ?? 10_000);
+// BENCH_COMMISSION_ONLY=throughput stops after the first phase (deals/s and CPU per deal), to
+// iterate on the consumer's cost without the big-rep, late-deal and payout phases.
+const ONLY_THROUGHPUT = process.env['BENCH_COMMISSION_ONLY'] === 'throughput';
 
 const PLAN = {
   name: 'AE bench',
@@ -206,6 +209,28 @@ export async function benchCommission(): Promise<Record<string, number | string>
     const [ledger] = (await svc.dataSource.query(`SELECT count(*)::int AS n FROM ledger_lines`)) as {
       n: number;
     }[];
+    const throughputFigures = {
+      machine: `${os.cpus().length} cpus, ${os.cpus()[0]?.model ?? '?'}, node ${process.version}`,
+      loadAverage: os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' '),
+      deals: DEALS,
+      reps: REPS,
+      dealsPerSec: Math.round(DEALS / appliedSeconds),
+      dealsPerSecPublished: Math.round(DEALS / publishedSeconds),
+      produceSeconds: +producedSeconds.toFixed(2),
+      applySeconds: +appliedSeconds.toFixed(2),
+      // Node CPU of this process (service consumer + outbox relay + the bench's producer) per deal:
+      // a figure less sensitive than deals/s to other load on a shared machine. Postgres and Kafka excluded.
+      nodeCpuMsPerDeal: +((cpu.user + cpu.system) / 1000 / DEALS).toFixed(3),
+      // CPU of the service database's Postgres backends per deal over the same span (0 when /proc
+      // does not show them).
+      pgCpuMsPerDeal: +((pgCpu * 1000) / DEALS).toFixed(3),
+      ledgerLines: ledger?.n ?? 0,
+      consumerBatches: batches,
+    };
+    if (ONLY_THROUGHPUT) return throughputFigures;
 
     const big = deals(tenantId, BIG_REP_DEALS, () => 'big');
     t = performance.now();
@@ -265,21 +290,7 @@ export async function benchCommission(): Promise<Record<string, number | string>
     const payout = await benchPayoutFile(svc);
 
     return {
-      machine: `${os.cpus().length} cpus, ${os.cpus()[0]?.model ?? '?'}, node ${process.version}`,
-      deals: DEALS,
-      reps: REPS,
-      dealsPerSec: Math.round(DEALS / appliedSeconds),
-      dealsPerSecPublished: Math.round(DEALS / publishedSeconds),
-      produceSeconds: +producedSeconds.toFixed(2),
-      applySeconds: +appliedSeconds.toFixed(2),
-      // Node CPU of this process (service consumer + outbox relay + the bench's producer) per deal:
-      // a figure less sensitive than deals/s to other load on a shared machine. Postgres and Kafka excluded.
-      nodeCpuMsPerDeal: +((cpu.user + cpu.system) / 1000 / DEALS).toFixed(3),
-      // CPU of the service database's Postgres backends per deal over the same span (0 when /proc
-      // does not show them).
-      pgCpuMsPerDeal: +((pgCpu * 1000) / DEALS).toFixed(3),
-      ledgerLines: ledger?.n ?? 0,
-      consumerBatches: batches,
+      ...throughputFigures,
       bigRepDeals: BIG_REP_DEALS,
       bigRepDealsPerSec: Math.round(BIG_REP_DEALS / bigSeconds),
       statementLines: lines,
