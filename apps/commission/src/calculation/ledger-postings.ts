@@ -91,27 +91,47 @@ function heldElsewhere(balance: LedgerBalance, currency: string): boolean {
   return false;
 }
 
+// The detail objects are filled field by field, and a posting is its base plus its own fields by
+// Object.assign (`over`): in Node 20 an object literal that starts with a spread and goes on with
+// more (`{ ...(a ? { x } : {}), ...(b ? { y } : {}) }`, `{ ...base, type }`) defines them through
+// the runtime, ~1 µs per property, and these run for every line of every recalculated statement.
+// Field order is the one the spreads gave.
 function lineDetail(line: BreakdownLine): Partial<LedgerPosting> {
-  return {
-    ...(line.dealId !== undefined ? { dealId: line.dealId } : {}),
-    ...(line.credit !== undefined ? { credit: line.credit } : {}),
-    ...(line.bands !== undefined && line.bands.length > 0 ? { bands: line.bands } : {}),
-    ...(line.fromRate !== undefined ? { fromRate: line.fromRate, toRate: line.toRate } : {}),
-    ...(line.spiffId !== undefined
-      ? { spiffId: line.spiffId, metric: line.metric, threshold: line.threshold }
-      : {}),
-    ...(line.cap !== undefined ? { cap: line.cap } : {}),
-  };
+  const detail: Partial<LedgerPosting> = {};
+  if (line.dealId !== undefined) detail.dealId = line.dealId;
+  if (line.credit !== undefined) detail.credit = line.credit;
+  if (line.bands !== undefined && line.bands.length > 0) detail.bands = line.bands;
+  if (line.fromRate !== undefined) {
+    detail.fromRate = line.fromRate;
+    detail.toRate = line.toRate;
+  }
+  if (line.spiffId !== undefined) {
+    detail.spiffId = line.spiffId;
+    detail.metric = line.metric;
+    detail.threshold = line.threshold;
+  }
+  if (line.cap !== undefined) detail.cap = line.cap;
+  return detail;
 }
 
 function balanceDetail(balance: LedgerBalance): Partial<LedgerPosting> {
-  return {
-    ...(balance.dealId !== undefined ? { dealId: balance.dealId } : {}),
-    ...(balance.spiffId !== undefined
-      ? { spiffId: balance.spiffId, metric: balance.metric, threshold: balance.threshold }
-      : {}),
-    ...(balance.cap !== undefined ? { cap: balance.cap } : {}),
-  };
+  const detail: Partial<LedgerPosting> = {};
+  if (balance.dealId !== undefined) detail.dealId = balance.dealId;
+  if (balance.spiffId !== undefined) {
+    detail.spiffId = balance.spiffId;
+    detail.metric = balance.metric;
+    detail.threshold = balance.threshold;
+  }
+  if (balance.cap !== undefined) detail.cap = balance.cap;
+  return detail;
+}
+
+type PostingBase = Pick<LedgerPosting, 'currency' | 'sourceEventIds'> & Partial<LedgerPosting>;
+type PostingOwn = Pick<LedgerPosting, 'type' | 'kind' | 'amount'> & Partial<LedgerPosting>;
+
+/** `{ ...base, ...own }` (see lineDetail). */
+function over(base: PostingBase, own: PostingOwn): Omit<LedgerPosting, 'lineId' | 'appliesTo'> {
+  return Object.assign({}, base, own);
 }
 
 /**
@@ -174,73 +194,87 @@ export function planPostings(
     if (line.kind === 'spiff' || line.kind === 'cap') {
       if (diff.isZero()) continue;
       const type = line.kind === 'spiff' ? DELTA_TYPES.spiff : DELTA_TYPES.cap;
-      post(line.lineId, {
-        ...base,
-        // A SPIFF or cap that moves because deals were cancelled or voided cites those events too.
-        sourceEventIds: uniqCapped([...causes, ...line.sourceEventIds]),
-        type,
-        kind: line.kind,
-        amount,
-        ...(line.note ? { note: line.note } : {}),
-      });
+      post(
+        line.lineId,
+        over(base, {
+          // A SPIFF or cap that moves because deals were cancelled or voided cites those events too.
+          sourceEventIds: uniqCapped([...causes, ...line.sourceEventIds]),
+          type,
+          kind: line.kind,
+          amount,
+          ...(line.note ? { note: line.note } : {}),
+        }),
+      );
       continue;
     }
     if (first && line.kind === 'deal') {
       if (line.status === 'clawed_back') continue;
-      post(line.lineId, {
-        ...base,
-        type: DELTA_TYPES.earned,
-        kind: 'deal',
-        amount,
-        ...(line.note ? { note: line.note } : {}),
-      });
+      post(
+        line.lineId,
+        over(base, {
+          type: DELTA_TYPES.earned,
+          kind: 'deal',
+          amount,
+          ...(line.note ? { note: line.note } : {}),
+        }),
+      );
       continue;
     }
     if (diff.isZero()) continue;
     if (line.status === 'clawed_back') {
-      post(line.lineId, {
-        ...base,
-        type: DELTA_TYPES.clawback,
-        kind: 'clawback',
-        amount,
-        ...(line.note ? { note: line.note } : {}),
-      });
+      post(
+        line.lineId,
+        over(base, {
+          type: DELTA_TYPES.clawback,
+          kind: 'clawback',
+          amount,
+          ...(line.note ? { note: line.note } : {}),
+        }),
+      );
     } else if (diff.isNegative() && clawingIds.length > 0) {
-      post(line.lineId, {
-        ...base,
-        sourceEventIds: uniqCapped([...line.sourceEventIds, ...clawingSources]),
-        type: DELTA_TYPES.clawback,
-        kind: 'clawback',
-        amount,
-        note: `Recalculated after ${clawingIds.join(', ')} was cancelled within the clawback window${line.note ? `; now: ${line.note}` : '.'}`,
-      });
+      post(
+        line.lineId,
+        over(base, {
+          sourceEventIds: uniqCapped([...line.sourceEventIds, ...clawingSources]),
+          type: DELTA_TYPES.clawback,
+          kind: 'clawback',
+          amount,
+          note: `Recalculated after ${clawingIds.join(', ')} was cancelled within the clawback window${line.note ? `; now: ${line.note}` : '.'}`,
+        }),
+      );
     } else if (line.lineId === ROUNDING_LINE_ID) {
-      post(line.lineId, {
-        ...base,
-        type: DELTA_TYPES.adjusted,
-        kind: 'retroactive_adjustment',
-        reason: 'rounding',
-        amount,
-        ...(line.note ? { note: line.note } : {}),
-      });
+      post(
+        line.lineId,
+        over(base, {
+          type: DELTA_TYPES.adjusted,
+          kind: 'retroactive_adjustment',
+          reason: 'rounding',
+          amount,
+          ...(line.note ? { note: line.note } : {}),
+        }),
+      );
     } else if (line.kind === 'retroactive_adjustment' && diff.isPositive()) {
-      post(line.lineId, {
-        ...base,
-        type: DELTA_TYPES.adjusted,
-        kind: 'retroactive_adjustment',
-        reason: 'retroactive_tier',
-        amount,
-        ...(line.note ? { note: line.note } : {}),
-      });
+      post(
+        line.lineId,
+        over(base, {
+          type: DELTA_TYPES.adjusted,
+          kind: 'retroactive_adjustment',
+          reason: 'retroactive_tier',
+          amount,
+          ...(line.note ? { note: line.note } : {}),
+        }),
+      );
     } else {
-      post(line.lineId, {
-        ...base,
-        type: DELTA_TYPES.adjusted,
-        kind: 'adjustment',
-        reason: 'recalculated',
-        amount,
-        note: `Recalculated${line.note ? `; now: ${line.note}` : '.'}`,
-      });
+      post(
+        line.lineId,
+        over(base, {
+          type: DELTA_TYPES.adjusted,
+          kind: 'adjustment',
+          reason: 'recalculated',
+          amount,
+          note: `Recalculated${line.note ? `; now: ${line.note}` : '.'}`,
+        }),
+      );
     }
   }
 

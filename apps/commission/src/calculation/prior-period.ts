@@ -44,17 +44,20 @@ export function asPriorPeriodAdjustments(
   openPeriodKey: string,
   causes: readonly string[] = [],
 ): LedgerPosting[] {
-  return postings.map((p) => ({
-    ...p,
-    // The cause first (a plan or quota change, an approval), then what the line itself cites.
-    sourceEventIds: [...new Set([...causes, ...p.sourceEventIds])].slice(0, MAX_SOURCES),
-    lineId: priorPeriodLineId(closedPeriodKey, p.lineId),
-    type: DELTA_TYPES.priorPeriod,
-    kind: 'prior_period_adjustment',
-    reason: reasonOf(p),
-    closedPeriodKey,
-    note: `For closed period ${closedPeriodKey} (booked in ${openPeriodKey}): ${p.note ?? describe(p)}`,
-  }));
+  // Object.assign rather than `{ ...p, sourceEventIds, … }`: in Node 20 a literal that starts with a
+  // spread defines the properties after it through the runtime (~1 µs each), once per posting.
+  return postings.map((p) =>
+    Object.assign({}, p, {
+      // The cause first (a plan or quota change, an approval), then what the line itself cites.
+      sourceEventIds: [...new Set([...causes, ...p.sourceEventIds])].slice(0, MAX_SOURCES),
+      lineId: priorPeriodLineId(closedPeriodKey, p.lineId),
+      type: DELTA_TYPES.priorPeriod,
+      kind: 'prior_period_adjustment' as const,
+      reason: reasonOf(p),
+      closedPeriodKey,
+      note: `For closed period ${closedPeriodKey} (booked in ${openPeriodKey}): ${p.note ?? describe(p)}`,
+    }),
+  );
 }
 
 function describe(p: LedgerPosting): string {

@@ -33,32 +33,41 @@ export function deltaEventId(
   );
 }
 
-/** The delta event of one ledger line, exactly as the contract's schema for its type has it. */
+/**
+ * The delta event of one ledger line, exactly as the contract's schema for its type has it.
+ *
+ * Each `data` lists its fields itself rather than starting from a spread of the shared ones: in
+ * Node 20 an object literal that begins with a spread and goes on with more properties
+ * (`{ ...common, dealId }`) defines those properties through the runtime, ~1 µs each, and this runs
+ * for every ledger line a batch posts (issue 14 profile: ~12 of the ~18 µs of a delta). The field
+ * order, and so the published JSON, is the one the spreads gave.
+ */
 export function deltaEvent(posting: LedgerPosting, ctx: DeltaContext): PacerEvent {
-  const common = {
-    repId: ctx.repId,
-    periodKey: ctx.periodKey,
-    planId: ctx.planId,
-    planVersion: ctx.planVersion,
-    lineId: posting.lineId,
-    amount: posting.amount,
-    currency: posting.currency,
-    sourceEventIds: posting.sourceEventIds,
-    ...(posting.note !== undefined ? { note: posting.note } : {}),
-  };
+  const { repId, periodKey, planId, planVersion } = ctx;
+  const { lineId, amount, currency, sourceEventIds } = posting;
+  const note = posting.note !== undefined ? { note: posting.note } : {};
   const withDeal = posting.dealId !== undefined ? { dealId: posting.dealId } : {};
-  const envelope = {
-    id: deltaEventId(ctx, posting),
-    tenantId: ctx.tenantId,
-    time: ctx.postedAt,
-    recordedTime: ctx.postedAt,
-  };
+  const id = deltaEventId(ctx, posting);
+  const tenantId = ctx.tenantId;
+  const time = ctx.postedAt;
+  const recordedTime = ctx.postedAt;
   switch (posting.type) {
     case DELTA_TYPES.earned:
       return makeEvent(DELTA_TYPES.earned, {
-        ...envelope,
+        id,
+        tenantId,
+        time,
+        recordedTime,
         data: {
-          ...common,
+          repId,
+          periodKey,
+          planId,
+          planVersion,
+          lineId,
+          amount,
+          currency,
+          sourceEventIds,
+          ...note,
           dealId: posting.dealId as string,
           credit: posting.credit as string,
           bands: posting.bands ?? [],
@@ -66,14 +75,40 @@ export function deltaEvent(posting: LedgerPosting, ctx: DeltaContext): PacerEven
       });
     case DELTA_TYPES.adjusted:
       return makeEvent(DELTA_TYPES.adjusted, {
-        ...envelope,
-        data: { ...common, ...withDeal, reason: posting.reason ?? 'recalculated' },
+        id,
+        tenantId,
+        time,
+        recordedTime,
+        data: {
+          repId,
+          periodKey,
+          planId,
+          planVersion,
+          lineId,
+          amount,
+          currency,
+          sourceEventIds,
+          ...note,
+          ...withDeal,
+          reason: posting.reason ?? 'recalculated',
+        },
       });
     case DELTA_TYPES.spiff:
       return makeEvent(DELTA_TYPES.spiff, {
-        ...envelope,
+        id,
+        tenantId,
+        time,
+        recordedTime,
         data: {
-          ...common,
+          repId,
+          periodKey,
+          planId,
+          planVersion,
+          lineId,
+          amount,
+          currency,
+          sourceEventIds,
+          ...note,
           ...withDeal,
           spiffId: posting.spiffId as string,
           metric: posting.metric as 'quotaAttainment',
@@ -81,17 +116,59 @@ export function deltaEvent(posting: LedgerPosting, ctx: DeltaContext): PacerEven
         },
       });
     case DELTA_TYPES.cap:
-      return makeEvent(DELTA_TYPES.cap, { ...envelope, data: { ...common, cap: posting.cap as string } });
+      return makeEvent(DELTA_TYPES.cap, {
+        id,
+        tenantId,
+        time,
+        recordedTime,
+        data: {
+          repId,
+          periodKey,
+          planId,
+          planVersion,
+          lineId,
+          amount,
+          currency,
+          sourceEventIds,
+          ...note,
+          cap: posting.cap as string,
+        },
+      });
     case DELTA_TYPES.clawback:
       return makeEvent(DELTA_TYPES.clawback, {
-        ...envelope,
-        data: { ...common, dealId: posting.dealId as string },
+        id,
+        tenantId,
+        time,
+        recordedTime,
+        data: {
+          repId,
+          periodKey,
+          planId,
+          planVersion,
+          lineId,
+          amount,
+          currency,
+          sourceEventIds,
+          ...note,
+          dealId: posting.dealId as string,
+        },
       });
     case DELTA_TYPES.priorPeriod:
       return makeEvent(DELTA_TYPES.priorPeriod, {
-        ...envelope,
+        id,
+        tenantId,
+        time,
+        recordedTime,
         data: {
-          ...common,
+          repId,
+          periodKey,
+          planId,
+          planVersion,
+          lineId,
+          amount,
+          currency,
+          sourceEventIds,
+          ...note,
           ...withDeal,
           closedPeriodKey: posting.closedPeriodKey as string,
           appliesTo: posting.appliesTo,
@@ -100,9 +177,20 @@ export function deltaEvent(posting: LedgerPosting, ctx: DeltaContext): PacerEven
       });
     case DELTA_TYPES.manual:
       return makeEvent(DELTA_TYPES.manual, {
-        ...envelope,
+        id,
+        tenantId,
+        time,
+        recordedTime,
         data: {
-          ...common,
+          repId,
+          periodKey,
+          planId,
+          planVersion,
+          lineId,
+          amount,
+          currency,
+          sourceEventIds,
+          ...note,
           reason: posting.reason ?? '',
           adjustedBy: posting.adjustedBy as string,
           ...(posting.disputeId !== undefined ? { disputeId: posting.disputeId } : {}),
