@@ -274,10 +274,20 @@ export class OutboxRelay {
     // test lost records that way. A send for one partition has one leader to answer for it.
     const groups = new Map<string, PartitionGroup>();
     const traced = tracingEnabled();
+    // A keyed record's partition is murmur2(key) modulo the partition count, so a key seen earlier in
+    // the batch is not hashed again (the partitioner also filters the partition list on each call):
+    // it was half of this method's own CPU in the commission bench, 100 keys among 500 rows. An
+    // unkeyed record still asks the partitioner every time (round-robin).
+    const keyed = new Map<string, number>();
     for (const row of rows) {
       const topic = this.topicPrefix + row.topic;
-      const partitionMetadata = await this.partitionsOf(topic);
-      const partition = this.partitioner({ topic, partitionMetadata, message: { key: row.key, value: row.value } });
+      const partitionMetadata = this.partitions.get(topic) ?? (await this.partitionsOf(topic));
+      const memo = row.key === null ? undefined : `${topic}\u0000${row.key}`;
+      let partition = memo === undefined ? undefined : keyed.get(memo);
+      if (partition === undefined) {
+        partition = this.partitioner({ topic, partitionMetadata, message: { key: row.key, value: row.value } });
+        if (memo !== undefined) keyed.set(memo, partition);
+      }
       const id = `${topic}\u0000${partition}`;
       let group = groups.get(id);
       if (!group) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Kafka } from 'kafkajs';
+import { Kafka, Partitioners } from 'kafkajs';
 import { CreateEventStore1764230400001, EventStore } from '@pacer/event-store';
 import { CreateOutbox1764230400000, enqueueOutbox, OutboxRelay } from '../src';
 import { createLogger } from '@pacer/observability';
@@ -100,6 +100,38 @@ describe('OutboxRelay on real Kafka and Postgres', () => {
       }
       // The scenario must actually have produced late commits of lower sequence numbers.
       expect(outOfOrderCommits).toBeGreaterThan(0);
+    } finally {
+      await relay.stop();
+      await recorder.stop();
+    }
+  });
+
+  it('puts a key repeated within a batch on the partition the Java-compatible partitioner gives it, and spreads unkeyed records', async () => {
+    const relay = new OutboxRelay({ databaseUrl: db.url, kafka: new Kafka({ brokers: testBrokers(), logLevel: 0 }), logger, batchSize: 500 });
+    const recorder = await new TopicRecorder(kafka, [topic]).start();
+    const keys = Array.from({ length: 12 }, (_, i) => `memo:${i}`);
+    const rows = Array.from({ length: 240 }, (_, i) => ({ key: i % 5 === 4 ? null : (keys[i % keys.length] as string), n: i }));
+    try {
+      await db.dataSource.transaction((manager) =>
+        enqueueOutbox(manager, rows.map((r) => ({ topic, key: r.key, value: { memo: true, n: r.n } }))),
+      );
+      // One batch holds every row, so each key after its first is a repeat within the batch.
+      expect(await relay.drain()).toBe(rows.length);
+      await pollUntil(
+        () => recorder.records.filter((r) => (JSON.parse(r.value?.toString() ?? '{}') as { memo?: boolean }).memo).length,
+        (n) => n >= rows.length,
+        { timeoutMs: 30_000, what: `${rows.length} memo records on ${topic}` },
+      );
+      const mine = recorder.records.filter((r) => (JSON.parse(r.value?.toString() ?? '{}') as { memo?: boolean }).memo);
+      const partitioner = Partitioners.DefaultPartitioner();
+      const partitionMetadata = Array.from({ length: 4 }, (_, partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 0, replicas: [0], isr: [0] }));
+      for (const r of mine.filter((m) => m.key !== null)) {
+        expect(r.partition).toBe(partitioner({ topic, partitionMetadata, message: { key: r.key, value: null } }));
+      }
+      const unkeyed = mine.filter((m) => m.key === null);
+      expect(unkeyed).toHaveLength(rows.filter((r) => r.key === null).length);
+      // Unkeyed records are not pinned to the partition of whatever came first: round-robin as before.
+      expect(new Set(unkeyed.map((r) => r.partition)).size).toBeGreaterThan(1);
     } finally {
       await relay.stop();
       await recorder.stop();
