@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CONFIG_VARIABLES, DATABASE_CONNECTION_VARIABLES, DEFAULT_PORTS, KAFKA_SECURITY_VARIABLES, loadConfig, OIDC_CONFIG_VARIABLES, SECRETS_KEY_VARIABLES, SERVICES, ServiceName } from '@pacer/config';
 import { TOPIC_SPECS, TOPICS } from '@pacer/contracts';
 import { minInsyncReplicasFor } from '@pacer/testing/infra';
-import { runtimeHeapFlags } from './lib/docker';
+import { runtimeCommandNodeFlags, runtimeHeapFlags } from './lib/docker';
 import { podSpec, renderKustomization } from './lib/kustomize';
 import { OVERLAYS, overlayDir, REPO_ROOT } from './lib/paths';
 import {
@@ -52,6 +52,8 @@ const OPTIONAL_ENV: string[] = ['PACER_JWT_ISSUER', ...OIDC_CONFIG_VARIABLES, ..
 const DEFAULT_PARTITIONS = loadConfig('commission', {}).topicPartitions;
 /** The services' heap bound, set once in the image (Dockerfile NODE_OPTIONS). */
 const IMAGE_HEAP = runtimeHeapFlags(readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8'));
+/** The node flags of the image's command (`--heap-growing-percent`), which NODE_OPTIONS cannot carry. */
+const IMAGE_NODE_FLAGS = runtimeCommandNodeFlags(readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8'));
 
 const rendered = Object.fromEntries(OVERLAYS.map((o) => [o, renderKustomization(overlayDir(o))])) as Record<
   (typeof OVERLAYS)[number],
@@ -134,6 +136,11 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
       }
       // NODE_OPTIONS is no CONFIG_VARIABLE, so the environment check keeps a manifest from overriding it.
       expect(CONFIG_VARIABLES as readonly string[]).not.toContain('NODE_OPTIONS');
+    });
+
+    it("command: the service's main with the image's node flags, which an overriding command would otherwise drop", () => {
+      expect(IMAGE_NODE_FLAGS).toContain('--heap-growing-percent=100');
+      expect(mainContainer(deployment)['command']).toEqual(['node', ...IMAGE_NODE_FLAGS, `dist/apps/${service}/src/main.js`]);
     });
 
     it('environment: only CONFIG_VARIABLES, the required ones set, secrets from pacer-<svc>-secrets, accepted by loadConfig', () => {

@@ -15,12 +15,17 @@ const DEV_SECRET = 'pacer-dev-secret-change-me';
 const COLORS = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 
 /**
- * The heap bound of the services' image (NODE_OPTIONS in the root Dockerfile, the one place it is set),
- * so a service started here runs within the heap it has in a pod and outgrowing it shows up here first.
+ * The heap bound of the services' image (NODE_OPTIONS and the node flags of CMD in the root Dockerfile,
+ * the one place they are set), so a service started here runs within the heap it has in a pod and
+ * outgrowing it shows up here first.
  */
 function imageHeapFlags(): string[] {
-  const options = /NODE_OPTIONS="([^"]*)"/.exec(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '';
-  return options.split(/\s+/).filter((flag) => /^--max-(old|semi)-space-size=\d+$/.test(flag));
+  const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const options = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1] ?? '';
+  const command = /exec node ((?:--\S+\s+)*)dist\//.exec(dockerfile)?.[1] ?? '';
+  return `${options} ${command}`
+    .split(/\s+/)
+    .filter((flag) => /^--(max-old-space-size|max-semi-space-size|heap-growing-percent)=\d+$/.test(flag));
 }
 
 async function main(): Promise<void> {

@@ -179,3 +179,15 @@ export function runtimeHeapFlags(dockerfile: string): { oldSpaceMb?: number; sem
   };
   return { oldSpaceMb: flag('max-old-space-size'), semiSpaceMb: flag('max-semi-space-size') };
 }
+
+/**
+ * The node flags the runtime stage's CMD passes before the script: the V8 flags NODE_OPTIONS refuses
+ * (`--heap-growing-percent`), which a Deployment overriding the command must repeat.
+ */
+export function runtimeCommandNodeFlags(dockerfile: string): string[] {
+  const { stages } = parseDockerfile(dockerfile);
+  const runtime = stages[stages.length - 1];
+  const cmd = (runtime?.instructions ?? []).filter((i) => i.keyword === 'CMD').map((i) => i.args).join(' ');
+  const words = /\bexec node ((?:--\S+\s+)*)dist\//.exec(cmd)?.[1] ?? '';
+  return words.split(/\s+/).filter(Boolean);
+}
