@@ -5,7 +5,7 @@ import type { BreakdownLine } from '../calculation/statement.types';
 import { Dec } from '../calculation/decimal';
 import { deltaEvent } from './commission-delta.factory';
 
-// The delta builders list their fields instead of spreading shared ones (a Node 20 cost, see
+// The delta builders add their fields to a shared head without a leading spread (a Node 20 cost, see
 // deltaEvent): these hold the field order the spreads gave, since it is the JSON BI consumers read.
 
 const ctx = {
