@@ -45,6 +45,15 @@ async function main(): Promise<void> {
     if (!kafkaWasUp) await stopInfra();
     process.exit(code);
   }
+  // Stop handlers before the first child exists: a SIGINT/SIGTERM while the demo is still seeding
+  // (a process manager, `kill -INT`) must stop the services too, not leave them orphaned.
+  const simulator = new AbortController();
+  const stop = (): void => {
+    simulator.abort();
+    void shutdown(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 
   const heapFlags = imageHeapFlags();
   SERVICES.forEach((service, i) => {
@@ -103,7 +112,6 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(lines.join('\n'));
 
-  const simulator = new AbortController();
   const perSecond = Number(process.env['PACER_DEMO_RATE'] ?? 2);
   if (process.env['PACER_DEMO'] !== 'off' && perSecond > 0) {
     process.stdout.write(`Live simulator: ~${perSecond} activities/s for tenant "${DEMO_TENANT}" (PACER_DEMO_RATE=0 stops it).\n`);
@@ -113,12 +121,6 @@ async function main(): Promise<void> {
       onError: (e) => process.stdout.write(`simulator: ${e instanceof Error ? e.message : String(e)}\n`),
     });
   }
-  const stop = (): void => {
-    simulator.abort();
-    void shutdown(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 const DEMO_TENANT = 'demo';
