@@ -16,6 +16,7 @@ import {
 import { KpiAggregationService } from '../src/app.module';
 import { rebuildKpis } from '../src/rebuild';
 import { KpiRebuildService, RebuildStatus } from '../src/rebuild/kpi-rebuild.service';
+import { SHADOWED_TABLES } from '../src/rebuild/shadow-kpi.store';
 import { KpiEventBuilder } from './support/kpi-event.builder';
 import { oracleSnapshots } from './support/kpi-oracle';
 import { buildScenario, KpiScenario } from './support/kpi-scenario';
@@ -431,18 +432,7 @@ describe('POST /v1/admin/rebuild: one tenant at a time, never stopping the other
 
   it('swaps by difference: live rows the shadow lacks go, changed ones come back, equal ones are not rewritten (a table mostly different is replaced), and only the snapshot that differs is republished', async () => {
     await outboxDrained();
-    const tables = [
-      'kpi_settings',
-      'kpi_membership_events',
-      'kpi_memberships',
-      'kpi_sprints',
-      'kpi_quotas',
-      'kpi_cancels',
-      'kpi_facts',
-      'kpi_opportunity_events',
-      'kpi_forecasts',
-      'kpi_accumulators',
-    ];
+    const tables = SHADOWED_TABLES;
     // An accumulator whose totals are all zero is there or not depending on where the replay's chunks
     // fell (a move in and out of a key within one chunk never creates it); it reads as no row to every
     // snapshot, so the comparison leaves such rows out.
